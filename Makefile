@@ -1,0 +1,35 @@
+# WRM — two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install run test lint bench schema clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "WRM braucht Python >= 3.11 ($(PYTHON) ist älter)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, create the SQLite database with demo data when new, serve on 127.0.0.1:5000
+run: $(STAMP)
+	$(BIN)/wrm demo
+	$(BIN)/wrm run --host $(HOST) --port $(PORT)
+
+## make test: install and run every test, on SQLite and on PostgreSQL
+test: $(STAMP)
+	$(BIN)/ruff check .
+	bash scripts/test.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -1,0 +1,39 @@
+"""The application factory: the only place that ties the parts together."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from wrm.db import db
+from wrm.konfiguration import DEFAULTS, instanzpfad, vervollstaendigen
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+migrate = Migrate(directory=MIGRATIONS)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the WRM app: defaults → instance `wrm.cfg` → `WRM_*` environment → test_config."""
+    app = Flask(__name__, instance_path=instanzpfad(), instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("wrm.cfg", silent=True)
+    app.config.from_prefixed_env("WRM")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    vervollstaendigen(app.config, Path(app.instance_path))
+
+    import wrm.models  # noqa: F401 - registers the tables before anything uses the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+
+    from wrm.cli import register
+
+    register(app)
+    return app

@@ -1,0 +1,197 @@
+"""The `wrm` command: a Flask CLI group, so `wrm run`, `wrm routes` and `wrm db …` work too."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import IO
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from wrm.darstellung import als_csv, als_json, als_tabelle
+from wrm.db import db
+from wrm.models import Benutzer, Kommune, Landkreis, Rolle
+from wrm.services.auswertung import auswertung as auswertung_berechnen
+from wrm.services.benutzer import benutzer_anlegen
+from wrm.services.csvdatei import Importfehler
+from wrm.services.demo import DEMO_PASSWORT, demo_laden
+from wrm.services.importe import meldungen_importieren
+from wrm.services.kommunen import (
+    kommune_finden,
+    kommunen_importieren,
+    landkreis_holen,
+    paketdatei,
+)
+from wrm.services.pruefung import Validierungsfehler
+from wrm.zeit import heute
+
+
+def _landkreis() -> Landkreis:
+    return landkreis_holen(db.session, name=current_app.config["LANDKREIS"])
+
+
+def _abbrechen(kopf: str, fehler: list[str]) -> None:
+    db.session.rollback()
+    click.echo(kopf, err=True)
+    for zeile in fehler:
+        click.echo(f"  {zeile}", err=True)
+    sys.exit(1)
+
+
+def _datenbank_einrichten() -> None:
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    _landkreis()
+    db.session.commit()
+
+
+@click.command("init")
+def init_befehl() -> None:
+    """Datenbank anlegen oder auf den neuesten Stand bringen (mehrfach ausführbar)."""
+    _datenbank_einrichten()
+    click.echo("Datenbank ist auf dem neuesten Stand.")
+
+
+@click.command("demo")
+def demo_befehl() -> None:
+    """Datenbank einrichten, Demo-Zahlen des Konzeptpapiers und Demo-Benutzer laden."""
+    _datenbank_einrichten()
+    landkreis = _landkreis()
+    anzahl = db.session.scalar(select(func.count(Kommune.id)).where(
+        Kommune.landkreis_id == landkreis.id))
+    if anzahl:
+        click.echo(f"{landkreis.name} hat schon {anzahl} Kommunen; Demo-Daten werden nicht geladen.")
+        return
+    logins = demo_laden(db.session, landkreis=landkreis)
+    db.session.commit()
+    click.echo(f"Demo-Daten geladen: {len(logins) - 2} Kommunen mit den Zahlen des Konzeptpapiers.")
+    click.echo(f"Anmeldung mit Passwort „{DEMO_PASSWORT}“ für alle Demo-Benutzer:")
+    for name, rolle, kommune in logins:
+        click.echo(f"  {name:<12} {rolle:<10} {kommune}".rstrip())
+
+
+kommunen_gruppe = AppGroup("kommunen", help="Stammdaten der Kommunen.")
+
+
+@kommunen_gruppe.command("import")
+@click.argument("datei", type=click.File("rb"), required=False)
+def kommunen_import_befehl(datei: IO[bytes] | None) -> None:
+    """Kommunen aus einer Datei „name;art“ anlegen; ohne DATEI die 21 Kommunen des Landkreises
+    Osnabrück."""
+    inhalt = datei.read() if datei else paketdatei("kommunen_landkreis_osnabrueck.csv")
+    try:
+        ergebnis = kommunen_importieren(db.session, inhalt=inhalt, landkreis=_landkreis())
+    except Importfehler as fehler:
+        _abbrechen("Import abgebrochen, nichts wurde gespeichert:", fehler.fehler)
+    db.session.commit()
+    click.echo(f"{len(ergebnis.angelegt)} Kommunen angelegt, {len(ergebnis.geaendert)} geändert, "
+               f"{len(ergebnis.unveraendert)} unverändert.")
+
+
+@click.command("import")
+@click.option("--anlegen", is_flag=True, help="Unbekannte Kommunen anlegen statt abzulehnen.")
+@click.option("--benutzer", "benutzername", metavar="NAME",
+              help="Benutzer, dem die Änderungen im Verlauf zugeschrieben werden.")
+@click.argument("datei", type=click.File("rb"))
+def import_befehl(anlegen: bool, benutzername: str | None, datei: IO[bytes]) -> None:
+    """Meldungen im Format der Übersicht (uebersicht.csv) importieren: alles oder nichts."""
+    benutzer = None
+    if benutzername:
+        benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == benutzername))
+        if benutzer is None:
+            _abbrechen("Import abgebrochen, nichts wurde gespeichert:",
+                       [f"Benutzer „{benutzername}“ gibt es nicht."])
+    try:
+        ergebnis = meldungen_importieren(db.session, inhalt=datei.read(), landkreis=_landkreis(),
+                                         anlegen=anlegen, benutzer=benutzer)
+    except Importfehler as fehler:
+        _abbrechen(f"Import abgebrochen, nichts wurde gespeichert ({len(fehler.fehler)} Fehler):",
+                   fehler.fehler)
+    db.session.commit()
+    if ergebnis.zeitraum_eroeffnet is not None:
+        click.echo(f"Es gab noch keinen Verteilzeitraum; „{ergebnis.zeitraum_eroeffnet.name}“ "
+                   "wurde eröffnet.")
+    if ergebnis.angelegt:
+        click.echo(f"Neu angelegte Kommunen: {', '.join(ergebnis.angelegt)}")
+    click.echo(f"{len(ergebnis.geaendert)} Meldungen gespeichert, "
+               f"{len(ergebnis.unveraendert)} unverändert, "
+               f"{ergebnis.quoten_geaendert} Aufnahmequoten geändert.")
+
+
+def _stichtag_lesen(ctx: click.Context, param: click.Parameter, wert: str | None) -> date | None:
+    if wert is None:
+        return None
+    try:
+        return datetime.strptime(wert, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"„{wert}“ ist kein Datum im Format JJJJ-MM-TT.") from None
+
+
+@click.command("auswertung")
+@click.option("--format", "format_", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True, help="Ausgabeformat.")
+@click.option("--stichtag", callback=_stichtag_lesen, metavar="JJJJ-MM-TT",
+              help="Stand am Ende dieses Tages statt jetzt.")
+def auswertung_befehl(format_: str, stichtag: date | None) -> None:
+    """Die Kontinuierliche Auswertung ausgeben, jetzt oder zu einem Stichtag."""
+    ergebnis = auswertung_berechnen(db.session, landkreis=_landkreis(), stichtag=stichtag)
+    tag = stichtag or heute()
+    if format_ == "json":
+        click.echo(json.dumps(als_json(ergebnis, tag), ensure_ascii=False, indent=2))
+    elif format_ == "csv":
+        click.echo(als_csv(ergebnis), nl=False)
+    else:
+        click.echo(als_tabelle(ergebnis, tag), nl=False)
+
+
+benutzer_gruppe = AppGroup("benutzer", help="Benutzerkonten.")
+
+
+def _passwort_lesen() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Passwort", hide_input=True,
+                            confirmation_prompt="Passwort wiederholen")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@benutzer_gruppe.command("anlegen")
+@click.argument("name")
+@click.option("--rolle", type=click.Choice([r.value for r in Rolle]), required=True)
+@click.option("--kommune", "kommunenname", metavar="NAME", help="Kommune (nur Rolle kommune).")
+@click.option("--email", help="E-Mail-Adresse für Erinnerungen.")
+def benutzer_anlegen_befehl(name: str, rolle: str, kommunenname: str | None,
+                            email: str | None) -> None:
+    """Benutzer anlegen; das Passwort wird abgefragt oder von der Standardeingabe gelesen."""
+    landkreis = _landkreis()
+    kommune = None
+    if kommunenname:
+        kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
+        if kommune is None:
+            _abbrechen("Benutzer nicht angelegt:", [f"Kommune „{kommunenname}“ gibt es nicht."])
+    try:
+        benutzer_anlegen(db.session, name=name, rolle=Rolle(rolle), kommune=kommune,
+                         landkreis=landkreis, email=email, passwort=_passwort_lesen())
+    except Validierungsfehler as fehler:
+        _abbrechen("Benutzer nicht angelegt:", list(fehler.fehler.values()))
+    db.session.commit()
+    click.echo(f"Benutzer „{name}“ ({rolle}) angelegt.")
+
+
+def register(app: Flask) -> None:
+    """Add the WRM commands to the app's CLI."""
+    for befehl in (init_befehl, demo_befehl, kommunen_gruppe, import_befehl, auswertung_befehl,
+                   benutzer_gruppe):
+        app.cli.add_command(befehl)
+
+
+def _app_erzeugen() -> Flask:
+    from wrm.app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_app_erzeugen, help="WRM – Wohnraummanagement.")

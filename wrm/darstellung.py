@@ -1,0 +1,99 @@
+"""Presentations of an Auswertung: the JSON contract, the paper's CSV table, a terminal table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from wrm.kennzahlen import Auswertung, Zeile
+from wrm.zeit import als_ortszeit
+
+#: Columns of the paper's "Kontinuierliche Auswertung" (and of `auswertung_erwartet.csv`).
+AUSWERTUNGSSPALTEN = (
+    "kommune", "zuweisungen", "zu_erfuellen", "verfuegbar_gemeinschaftsunterkunft",
+    "verfuegbar_dezentral", "in_aussicht_gemeinschaftsunterkunft", "in_aussicht_dezentral",
+    "gesamt_verfuegbar", "bedarf", "lage",
+)
+_KOEPFE = {
+    "kommune": "Kommune", "zuweisungen": "bish. Zuweisungen", "zu_erfuellen": "noch zu erfüllen",
+    "verfuegbar_gemeinschaftsunterkunft": "verf. GU", "verfuegbar_dezentral": "verf. dezentral",
+    "in_aussicht_gemeinschaftsunterkunft": "in Aussicht GU",
+    "in_aussicht_dezentral": "in Aussicht dez.", "gesamt_verfuegbar": "Summe",
+    "bedarf": "Bedarf", "lage": "Einschätzung",
+}
+_ZUSAMMENFASSUNG = (
+    ("benoetigt", "benötigter Wohnraum (Personen)"),
+    ("sofort_verfuegbar", "davon sofort verfügbar (Personen)"),
+    ("in_aussicht", "in Aussicht stehender Wohnraum (Personen)"),
+    ("gesamt_verfuegbar", "aktuelle Gesamtverfügbarkeit (Personen)"),
+    ("fehlend", "fehlender Wohnraum (Personen)"),
+)
+
+
+def _zeile_json(zeile: Zeile) -> dict[str, object]:
+    werte = zeile.als_dict()
+    stand = werte["stand"]
+    werte["stand"] = als_ortszeit(stand).isoformat(timespec="seconds") if stand else None
+    return werte
+
+
+def als_json(auswertung: Auswertung, stichtag: date) -> dict[str, object]:
+    """The documented JSON shape: stichtag, zeilen, gesamt, zusammenfassung."""
+    z = auswertung.zusammenfassung
+    return {
+        "stichtag": stichtag.isoformat(),
+        "zeilen": [_zeile_json(zeile) for zeile in auswertung.zeilen],
+        "gesamt": dict(auswertung.gesamt),
+        "zusammenfassung": {
+            "benoetigt": z.benoetigt, "sofort_verfuegbar": z.sofort_verfuegbar,
+            "in_aussicht": z.in_aussicht, "gesamt_verfuegbar": z.gesamt_verfuegbar,
+            "fehlend": z.fehlend,
+        },
+    }
+
+
+def _zellen(werte: dict[str, object]) -> list[str]:
+    return ["" if werte.get(s) is None else str(werte[s]) for s in AUSWERTUNGSSPALTEN]
+
+
+def als_csv(auswertung: Auswertung) -> str:
+    """The paper's table as `;`-separated text: header, one row per Kommune, the Gesamt row."""
+    puffer = io.StringIO()
+    schreiber = csv.writer(puffer, delimiter=";", lineterminator="\n")
+    schreiber.writerow(AUSWERTUNGSSPALTEN)
+    for zeile in auswertung.zeilen:
+        schreiber.writerow(_zellen(zeile.als_dict()))
+    schreiber.writerow(_zellen({**auswertung.gesamt, "kommune": "Gesamt"}))
+    return puffer.getvalue()
+
+
+def zahl_deutsch(wert: int | None) -> str:
+    """German number format: 1.123 and −407; empty for not reported."""
+    if wert is None:
+        return ""
+    text = f"{abs(wert):,}".replace(",", ".")
+    return f"−{text}" if wert < 0 else text
+
+
+def als_tabelle(auswertung: Auswertung, stichtag: date) -> str:
+    """A readable, aligned terminal table with the summary block."""
+    def zellen(werte: dict[str, object]) -> list[str]:
+        return [zahl_deutsch(werte.get(s)) if s not in ("kommune", "lage")  # type: ignore[arg-type]
+                else str(werte.get(s) or "") for s in AUSWERTUNGSSPALTEN]
+    koerper = [zellen(z.als_dict()) for z in auswertung.zeilen]
+    gesamt = zellen({**auswertung.gesamt, "kommune": "Gesamt"})
+    koepfe = [_KOEPFE[s] for s in AUSWERTUNGSSPALTEN]
+    breiten = [max(len(r[i]) for r in (koepfe, *koerper, gesamt)) for i in range(len(koepfe))]
+
+    def linie(r: list[str]) -> str:
+        return "  ".join(c.ljust(b) if i in (0, len(r) - 1) else c.rjust(b)
+                         for i, (c, b) in enumerate(zip(r, breiten, strict=True))).rstrip()
+    trenner = "-" * len(linie(koepfe))
+    zeilen = [f"Kontinuierliche Auswertung, Stand {stichtag:%d.%m.%Y}", "", linie(koepfe), trenner,
+              *map(linie, koerper), trenner, linie(gesamt), ""]
+    z = auswertung.zusammenfassung
+    breite = max(len(text) for _, text in _ZUSAMMENFASSUNG)
+    zeilen += [f"{text.ljust(breite)}  {zahl_deutsch(getattr(z, k)):>7}"
+               for k, text in _ZUSAMMENFASSUNG]
+    return "\n".join(zeilen) + "\n"

@@ -1,0 +1,177 @@
+"""The arithmetic of the concept paper: the only place where any figure is computed.
+
+Pure functions and value objects: no Flask, no database. Empty (None) means "not reported",
+which is not the same as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from wrm.meldefelder import ZAHLENNAMEN
+
+#: Keys of an Auswertung row in the documented order (the JSON contract of `wrm auswertung`).
+ZEILENSCHLUESSEL: tuple[str, ...] = (
+    "kommune", "aufnahmequote", *ZAHLENNAMEN[:4], "zu_erfuellen", *ZAHLENNAMEN[4:],
+    "sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", "bedarf", "lage", "stand",
+)
+#: The numeric keys, which the Gesamt row sums.
+SUMMENSCHLUESSEL: tuple[str, ...] = tuple(
+    k for k in ZEILENSCHLUESSEL if k not in ("kommune", "lage", "stand")
+)
+
+
+def _null(wert: int | None) -> int:
+    return 0 if wert is None else wert
+
+
+def zu_erfuellen(aufnahmequote: int | None, zuweisungen: int | None) -> int | None:
+    """(5) Quota minus assignments; negative means over-fulfilled; empty without a quota."""
+    if aufnahmequote is None:
+        return None
+    return aufnahmequote - _null(zuweisungen)
+
+
+def summe(*werte: int | None) -> int:
+    """Sum of places where empty cells count 0: sofort (8)+(9), in Aussicht (10)+(11)."""
+    return sum(_null(w) for w in werte)
+
+
+def bedarf(
+    zu_erfuellen: int | None,
+    verfuegbar_gemeinschaftsunterkunft: int | None,
+    verfuegbar_dezentral: int | None,
+    in_aussicht_gemeinschaftsunterkunft: int | None,
+    in_aussicht_dezentral: int | None,
+) -> int | None:
+    """Places still missing: max(zu_erfuellen, 0) − all places; negative is a surplus.
+
+    An over-fulfilled quota creates no need. Empty when there is no quota or none of
+    (8)–(11) is reported, because then nothing is known about the places.
+    """
+    plaetze = (
+        verfuegbar_gemeinschaftsunterkunft, verfuegbar_dezentral,
+        in_aussicht_gemeinschaftsunterkunft, in_aussicht_dezentral,
+    )
+    if zu_erfuellen is None or all(p is None for p in plaetze):
+        return None
+    return max(zu_erfuellen, 0) - summe(*plaetze)
+
+
+def fehlend(benoetigt: int, gesamt_verfuegbar: int) -> int:
+    """The county's missing places: Σ zu_erfuellen − Σ gesamt_verfuegbar (the paper's −407)."""
+    return benoetigt - gesamt_verfuegbar
+
+
+@dataclass(frozen=True, slots=True)
+class Zeile:
+    """One Kommune's reported figures and everything computed from them."""
+
+    kommune: str
+    aufnahmequote: int | None = None
+    zuweisungen: int | None = None
+    ankuenfte: int | None = None
+    keine_quotenanrechnung: int | None = None
+    moegliche_quotenanrechnung: int | None = None
+    in_gemeinschaftsunterkuenften: int | None = None
+    dezentral_untergebracht: int | None = None
+    verfuegbar_gemeinschaftsunterkunft: int | None = None
+    verfuegbar_dezentral: int | None = None
+    in_aussicht_gemeinschaftsunterkunft: int | None = None
+    in_aussicht_dezentral: int | None = None
+    lage: str | None = None
+    stand: datetime | None = None
+    # Order of the Kommune among equal needs; not part of the output.
+    reihenfolge: Hashable = field(default=0, compare=False)
+
+    @property
+    def zu_erfuellen(self) -> int | None:
+        """(5) see `zu_erfuellen`."""
+        return zu_erfuellen(self.aufnahmequote, self.zuweisungen)
+
+    @property
+    def sofort_verfuegbar(self) -> int:
+        """(8) + (9)."""
+        return summe(self.verfuegbar_gemeinschaftsunterkunft, self.verfuegbar_dezentral)
+
+    @property
+    def in_aussicht(self) -> int:
+        """(10) + (11)."""
+        return summe(self.in_aussicht_gemeinschaftsunterkunft, self.in_aussicht_dezentral)
+
+    @property
+    def gesamt_verfuegbar(self) -> int:
+        """Sofort verfügbar plus in Aussicht (the paper's "Summe")."""
+        return self.sofort_verfuegbar + self.in_aussicht
+
+    @property
+    def bedarf(self) -> int | None:
+        """See `bedarf`."""
+        return bedarf(
+            self.zu_erfuellen,
+            self.verfuegbar_gemeinschaftsunterkunft, self.verfuegbar_dezentral,
+            self.in_aussicht_gemeinschaftsunterkunft, self.in_aussicht_dezentral,
+        )
+
+    def als_dict(self) -> dict[str, object]:
+        """The row with its computed figures, keys in `ZEILENSCHLUESSEL` order."""
+        werte = asdict(self)
+        return {k: werte[k] if k in werte else getattr(self, k) for k in ZEILENSCHLUESSEL}
+
+
+@dataclass(frozen=True, slots=True)
+class Zusammenfassung:
+    """The paper's summary block below the table."""
+
+    benoetigt: int
+    sofort_verfuegbar: int
+    in_aussicht: int
+    gesamt_verfuegbar: int
+    fehlend: int
+    # Σ of the rows' bedarf: what the Kommunen with a need lack after using their own places.
+    summe_bedarf: int
+
+
+@dataclass(frozen=True, slots=True)
+class Auswertung:
+    """The paper's "Kontinuierliche Auswertung": sorted rows, Gesamt row, summary."""
+
+    zeilen: tuple[Zeile, ...]
+    gesamt: dict[str, int | None]
+    zusammenfassung: Zusammenfassung
+
+
+def _spaltensumme(zeilen: Iterable[dict[str, object]], schluessel: str) -> int | None:
+    werte = [z[schluessel] for z in zeilen if z[schluessel] is not None]
+    return sum(werte) if werte else None  # type: ignore[arg-type]
+
+
+def sortiert(zeilen: Iterable[Zeile]) -> list[Zeile]:
+    """Rows by bedarf ascending, ties in the order of the Kommunen, empty bedarf last."""
+    def schluessel(z: Zeile) -> tuple[bool, int, Hashable]:
+        b = z.bedarf
+        return (b is None, 0 if b is None else b, z.reihenfolge)
+    return sorted(zeilen, key=schluessel)
+
+
+def auswerten(zeilen: Iterable[Zeile]) -> Auswertung:
+    """Build the Auswertung from the Kommunen's rows (in any order)."""
+    geordnet = tuple(sortiert(zeilen))
+    dicts = [z.als_dict() for z in geordnet]
+    gesamt = {k: _spaltensumme(dicts, k) for k in SUMMENSCHLUESSEL}
+    benoetigt = _null(gesamt["zu_erfuellen"])
+    verfuegbar = _null(gesamt["gesamt_verfuegbar"])
+    zusammenfassung = Zusammenfassung(
+        benoetigt=benoetigt,
+        sofort_verfuegbar=_null(gesamt["sofort_verfuegbar"]),
+        in_aussicht=_null(gesamt["in_aussicht"]),
+        gesamt_verfuegbar=verfuegbar,
+        fehlend=fehlend(benoetigt, verfuegbar),
+        summe_bedarf=_null(gesamt["bedarf"]),
+    )
+    # The paper's Gesamt row shows the county's fehlend in the Bedarf column (−407), not the
+    # sum of the rows' bedarf (−395): the county may move places between Kommunen.
+    gesamt["bedarf"] = zusammenfassung.fehlend
+    return Auswertung(zeilen=geordnet, gesamt=gesamt, zusammenfassung=zusammenfassung)

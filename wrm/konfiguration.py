@@ -1,0 +1,62 @@
+"""Configuration layers: defaults, the instance file, `WRM_*` environment variables, test dict."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Config
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "SECRET_KEY": None,  # default in development: generated once, kept in the instance folder
+    "MELDEFRIST_TAGE": 7,
+    "LANDKREIS": "Landkreis Osnabrück",
+}
+
+
+class KonfigurationsFehler(RuntimeError):
+    """The configuration cannot work; the message says what to set."""
+
+
+def datenbank_url(url: str) -> str:
+    """Normalise a database URL: plain `postgresql://` URLs get the psycopg 3 driver."""
+    for praefix in ("postgres://", "postgresql://"):
+        if url.startswith(praefix):
+            return "postgresql+psycopg://" + url[len(praefix):]
+    return url
+
+
+def _geheimer_schluessel(instanz: Path) -> str:
+    datei = instanz / "secret_key"
+    if datei.exists():
+        return datei.read_text().strip()
+    schluessel = secrets.token_hex(32)
+    datei.write_text(schluessel)
+    datei.chmod(0o600)
+    return schluessel
+
+
+def vervollstaendigen(config: Config, instanz: Path) -> None:
+    """Fill in derived settings after all layers were applied; refuse unsafe production setups."""
+    if not config.get("SECRET_KEY"):
+        if config["ENV"] == "production":
+            raise KonfigurationsFehler(
+                "WRM_SECRET_KEY muss gesetzt sein, wenn WRM_ENV=production ist."
+            )
+        config["SECRET_KEY"] = _geheimer_schluessel(instanz)
+    url = config.get("DATABASE_URL") or f"sqlite:///{instanz / 'wrm.sqlite'}"
+    config["DATABASE_URL"] = datenbank_url(url)
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_SECURE"] = config["ENV"] == "production"
+
+
+def instanzpfad() -> str | None:
+    """The instance folder from `WRM_INSTANCE_PATH`, or None for Flask's default."""
+    return os.environ.get("WRM_INSTANCE_PATH") or None

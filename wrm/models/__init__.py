@@ -1,0 +1,21 @@
+"""The WRM domain model; importing this package registers every table on `Base.metadata`."""
+
+from wrm.models.benutzer import Benutzer, Rolle
+from wrm.models.kommune import Art, Kommune
+from wrm.models.landkreis import Landkreis
+from wrm.models.meldung import Meldung
+from wrm.models.verlauf import Quotenaenderung, Verlaufseintrag
+from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
+
+__all__ = [
+    "Art",
+    "Aufnahmequote",
+    "Benutzer",
+    "Kommune",
+    "Landkreis",
+    "Meldung",
+    "Quotenaenderung",
+    "Rolle",
+    "Verlaufseintrag",
+    "Verteilzeitraum",
+]

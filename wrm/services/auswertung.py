@@ -1,0 +1,90 @@
+"""The Auswertung of a Landkreis, now or as it stood at the end of a past day (Stichtag)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
+
+from wrm import kennzahlen
+from wrm.meldefelder import ZAHLENNAMEN
+from wrm.models import (
+    Aufnahmequote,
+    Kommune,
+    Landkreis,
+    Meldung,
+    Quotenaenderung,
+    Verlaufseintrag,
+)
+from wrm.services.verteilzeitraeume import zeitraum_am
+from wrm.zeit import heute, tagesende
+
+_ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
+
+
+def _zeile(kommune: Kommune, quelle: object | None, quote: int | None) -> kennzahlen.Zeile:
+    werte = {name: getattr(quelle, name) for name in _ZAHLEN_UND_LAGE} if quelle else {}
+    if werte.get("lage") is not None:
+        werte["lage"] = str(werte["lage"])
+    return kennzahlen.Zeile(
+        kommune=kommune.name, aufnahmequote=quote,
+        stand=getattr(quelle, "stand", None) or getattr(quelle, "zeitpunkt", None),
+        reihenfolge=kommune.sortierschluessel, **werte,
+    )
+
+
+def aktuelle_zeilen(session: Session, *, landkreis: Landkreis) -> list[kennzahlen.Zeile]:
+    """Each active Kommune's current report with the quota of the current period (one query)."""
+    zeitraum = zeitraum_am(session, landkreis=landkreis, tag=heute())
+    zeitraum_id = zeitraum.id if zeitraum is not None else None
+    abfrage = (
+        select(Kommune, Meldung, Aufnahmequote.wert)
+        .outerjoin(Meldung, Meldung.kommune_id == Kommune.id)
+        .outerjoin(Aufnahmequote, and_(Aufnahmequote.kommune_id == Kommune.id,
+                                       Aufnahmequote.verteilzeitraum_id == zeitraum_id))
+        .where(Kommune.landkreis_id == landkreis.id, Kommune.aktiv)
+    )
+    return [_zeile(k, m, q) for k, m, q in session.execute(abfrage)]
+
+
+def zeilen_am(session: Session, *, landkreis: Landkreis, stichtag: date) -> list[kennzahlen.Zeile]:
+    """Each Kommune's figures as they stood at the end of `stichtag`, from the history."""
+    grenze = tagesende(stichtag)
+    zeitraum = zeitraum_am(session, landkreis=landkreis, tag=stichtag)
+    letzter_eintrag = (
+        select(Verlaufseintrag.id)
+        .where(Verlaufseintrag.kommune_id == Kommune.id, Verlaufseintrag.zeitpunkt < grenze)
+        .order_by(Verlaufseintrag.zeitpunkt.desc(), Verlaufseintrag.id.desc())
+        .limit(1)
+        .correlate(Kommune)
+        .scalar_subquery()
+    )
+    letzte_quote = (
+        select(Quotenaenderung.wert)
+        .where(Quotenaenderung.kommune_id == Kommune.id,
+               Quotenaenderung.verteilzeitraum_id == (zeitraum.id if zeitraum else None),
+               Quotenaenderung.zeitpunkt < grenze)
+        .order_by(Quotenaenderung.zeitpunkt.desc(), Quotenaenderung.id.desc())
+        .limit(1)
+        .correlate(Kommune)
+        .scalar_subquery()
+    )
+    eintrag = aliased(Verlaufseintrag)
+    abfrage = (
+        select(Kommune, eintrag, letzte_quote)
+        .outerjoin(eintrag, eintrag.id == letzter_eintrag)
+        .where(Kommune.landkreis_id == landkreis.id, Kommune.aktiv, Kommune.angelegt_am < grenze)
+    )
+    return [_zeile(k, e, q) for k, e, q in session.execute(abfrage)]
+
+
+def auswertung(
+    session: Session, *, landkreis: Landkreis, stichtag: date | None = None
+) -> kennzahlen.Auswertung:
+    """The paper's "Kontinuierliche Auswertung" now, or at the end of `stichtag`."""
+    if stichtag is None:
+        zeilen = aktuelle_zeilen(session, landkreis=landkreis)
+    else:
+        zeilen = zeilen_am(session, landkreis=landkreis, stichtag=stichtag)
+    return kennzahlen.auswerten(zeilen)

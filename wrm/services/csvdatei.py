@@ -1,0 +1,79 @@
+"""Reading the semicolon (or comma) separated UTF-8 files German spreadsheets write."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+class Importfehler(Exception):
+    """A file was refused; `fehler` lists every problem as "Zeile N, Spalte X: reason"."""
+
+    def __init__(self, fehler: Iterable[str]) -> None:
+        self.fehler = list(fehler)
+        super().__init__("\n".join(self.fehler))
+
+
+@dataclass(frozen=True)
+class Tabelle:
+    """A file's header and its non-empty rows with their line numbers (the header is line 1)."""
+
+    kopf: tuple[str, ...]
+    zeilen: tuple[tuple[int, dict[str, str]], ...]
+
+
+def _dekodieren(inhalt: bytes) -> str:
+    try:
+        return inhalt.decode("utf-8-sig")
+    except UnicodeDecodeError as fehler:
+        zeile = inhalt[: fehler.start].count(b"\n") + 1
+        raise Importfehler([
+            f"Zeile {zeile}: Die Datei ist nicht UTF-8-kodiert. Bitte in der Tabellenkalkulation "
+            "als „CSV UTF-8“ speichern."
+        ]) from None
+
+
+def _datensaetze(text: str, trenner: str) -> Iterator[tuple[int, list[str]]]:
+    leser = csv.reader(io.StringIO(text, newline=""), delimiter=trenner)
+    beginn = 1
+    for zellen in leser:
+        yield beginn, zellen
+        beginn = leser.line_num + 1
+
+
+def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = ()) -> Tabelle:
+    """Parse a file whose header must hold every `pflicht` column and may hold `optional` ones.
+
+    Column names are matched case-insensitively; the separator is `;` or `,`, whichever the
+    header uses. Raises `Importfehler` for an unreadable file, a wrong header or ragged rows.
+    """
+    text = _dekodieren(inhalt)
+    erste_zeile = text.split("\n", 1)[0]
+    trenner = ";" if ";" in erste_zeile or "," not in erste_zeile else ","
+    datensaetze = _datensaetze(text, trenner)
+    try:
+        _, kopfzellen = next(datensaetze)
+    except StopIteration:
+        raise Importfehler(["Zeile 1: Die Datei ist leer."]) from None
+    kopf = tuple(z.strip().lower() for z in kopfzellen)
+    pflicht, erlaubt = tuple(pflicht), {*pflicht, *optional}
+    fehler = [f"Zeile 1, Spalte {name or '(leer)'}: unbekannte Spalte" for name in kopf
+              if name not in erlaubt]
+    fehler += [f"Zeile 1, Spalte {name}: Spalte fehlt" for name in pflicht if name not in kopf]
+    fehler += [f"Zeile 1, Spalte {name}: Spalte kommt mehrfach vor"
+               for name in sorted({n for n in kopf if kopf.count(n) > 1})]
+    if fehler:
+        raise Importfehler(fehler)
+    zeilen = []
+    for nummer, zellen in datensaetze:
+        if not any(z.strip() for z in zellen):
+            continue
+        if len(zellen) != len(kopf):
+            fehler.append(f"Zeile {nummer}: {len(zellen)} statt {len(kopf)} Spalten")
+            continue
+        zeilen.append((nummer, dict(zip(kopf, zellen, strict=True))))
+    if fehler:
+        raise Importfehler(fehler)
+    return Tabelle(kopf=kopf, zeilen=tuple(zeilen))

@@ -1,0 +1,44 @@
+"""Demo data: the paper's 21 anonymous Kommunen with their figures, a period, and demo logins."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wrm.models import Kommune, Landkreis, Rolle
+from wrm.services.benutzer import benutzer_anlegen
+from wrm.services.importe import meldungen_importieren
+from wrm.services.kommunen import paketdatei
+from wrm.services.verteilzeitraeume import zeitraum_eroeffnen
+from wrm.zeit import heute
+
+DEMO_PASSWORT = "demo-wrm-2026"
+
+
+def _login_name(kommune: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", kommune.casefold()).strip("-")
+
+
+def demo_laden(session: Session, *, landkreis: Landkreis) -> list[tuple[str, str, str]]:
+    """Load the demo into an empty Landkreis; returns the logins as (name, rolle, kommune).
+
+    The figures are the paper's anonymous rows ("Kommune A" … "Kommune U"); they are never
+    attached to the real Kommunen of the county. Caller commits.
+    """
+    tag = heute()
+    zeitraum_eroeffnen(session, landkreis=landkreis, beginn=tag - timedelta(days=60),
+                       ende=tag + timedelta(days=120), name="Demo-Verteilzeitraum")
+    meldungen_importieren(session, inhalt=paketdatei("demo_uebersicht.csv"),
+                          landkreis=landkreis, anlegen=True)
+    logins = [("landkreis", Rolle.LANDKREIS, None), ("presse", Rolle.PRESSE, None)]
+    kommunen = session.scalars(
+        select(Kommune).where(Kommune.landkreis_id == landkreis.id).order_by(Kommune.id)
+    ).all()
+    logins += [(_login_name(k.name), Rolle.KOMMUNE, k) for k in kommunen]
+    for name, rolle, kommune in logins:
+        benutzer_anlegen(session, name=name, rolle=rolle, kommune=kommune,
+                         landkreis=landkreis, passwort=DEMO_PASSWORT)
+    return [(name, rolle.value, kommune.name if kommune else "") for name, rolle, kommune in logins]

@@ -1,0 +1,141 @@
+"""Importing reports in the format of the paper's "Übersicht" (`uebersicht.csv`): all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from wrm.db import jetzt
+from wrm.meldefelder import ZAHLENNAMEN
+from wrm.models import Art, Benutzer, Kommune, Landkreis, Verteilzeitraum
+from wrm.models.verlauf import VORGANG_IMPORT
+from wrm.services import meldungen
+from wrm.services.csvdatei import Importfehler, lesen
+from wrm.services.pruefung import lage_lesen, pruefen, zahl_lesen, zahl_pruefen
+from wrm.services.verteilzeitraeume import quote_setzen, zeitraum_am, zeitraum_eroeffnen
+from wrm.zeit import als_ortszeit
+
+PFLICHTSPALTEN = ("kommune", "aufnahmequote", *ZAHLENNAMEN, "lage")
+OPTIONALE_SPALTEN = ("bemerkung",)
+
+
+@dataclass
+class Importergebnis:
+    """What an import changed."""
+
+    geaendert: list[str] = field(default_factory=list)
+    unveraendert: list[str] = field(default_factory=list)
+    angelegt: list[str] = field(default_factory=list)
+    quoten_geaendert: int = 0
+    zeitraum_eroeffnet: Verteilzeitraum | None = None
+
+
+@dataclass
+class _Zeile:
+    nummer: int
+    name: str
+    aufnahmequote: int | None
+    werte: dict[str, object]
+
+
+def _zeile_lesen(nummer: int, zellen: dict[str, str], fehler: list[str]) -> _Zeile | None:
+    name = zellen["kommune"].strip()
+    if not name:
+        fehler.append(f"Zeile {nummer}, Spalte kommune: Name der Kommune fehlt")
+    gelesen: dict[str, object] = {}
+    zellfehler = False
+    for spalte in ("aufnahmequote", *ZAHLENNAMEN, "lage"):
+        try:
+            gelesen[spalte] = (lage_lesen if spalte == "lage" else zahl_lesen)(zellen[spalte])
+        except ValueError as grund:
+            fehler.append(f"Zeile {nummer}, Spalte {spalte}: {grund}")
+            zellfehler = True
+    if zellfehler:
+        return None
+    werte = {k: v for k, v in gelesen.items() if k != "aufnahmequote"}
+    if "bemerkung" in zellen:
+        werte["bemerkung"] = zellen["bemerkung"].strip() or None
+    regelverstoesse = pruefen(werte)
+    quote = gelesen["aufnahmequote"]
+    if quotenfehler := zahl_pruefen(quote):
+        regelverstoesse = {"aufnahmequote": quotenfehler, **regelverstoesse}
+    fehler += [f"Zeile {nummer}, Spalte {s}: {grund}" for s, grund in regelverstoesse.items()]
+    if not name or regelverstoesse:
+        return None
+    return _Zeile(nummer, name, quote, werte)  # type: ignore[arg-type]
+
+
+def meldungen_importieren(
+    session: Session,
+    *,
+    inhalt: bytes,
+    landkreis: Landkreis,
+    anlegen: bool = False,
+    benutzer: Benutzer | None = None,
+    zeitpunkt: datetime | None = None,
+) -> Importergebnis:
+    """Check every row, then write all of them; caller commits. Raises `Importfehler` untouched.
+
+    Empty cells mean "not reported"; an empty aufnahmequote leaves the quota as it is.
+    """
+    tabelle = lesen(inhalt, pflicht=PFLICHTSPALTEN, optional=OPTIONALE_SPALTEN)
+    fehler: list[str] = []
+    zeilen = [z for n, zellen in tabelle.zeilen if (z := _zeile_lesen(n, zellen, fehler))]
+    kommunen = {k.name.casefold(): k for k in session.scalars(
+        select(Kommune).where(Kommune.landkreis_id == landkreis.id)
+        .options(selectinload(Kommune.meldung))
+    )}
+    gesehen: dict[str, int] = {}
+    for zeile in zeilen:
+        schluessel = zeile.name.casefold()
+        if schluessel in gesehen:
+            fehler.append(f"Zeile {zeile.nummer}, Spalte kommune: „{zeile.name}“ steht schon in "
+                          f"Zeile {gesehen[schluessel]}")
+        gesehen.setdefault(schluessel, zeile.nummer)
+        kommune = kommunen.get(schluessel)
+        if kommune is None and not anlegen:
+            fehler.append(f"Zeile {zeile.nummer}, Spalte kommune: unbekannte Kommune "
+                          f"„{zeile.name}“ (mit --anlegen wird sie angelegt)")
+        elif kommune is not None and not kommune.aktiv:
+            fehler.append(f"Zeile {zeile.nummer}, Spalte kommune: „{kommune.name}“ ist deaktiviert")
+    if fehler:
+        raise Importfehler(sorted(fehler, key=lambda f: int(f.split()[1].rstrip(":,"))))
+
+    zeitpunkt = zeitpunkt or jetzt()
+    ergebnis = Importergebnis()
+    zeitraum = zeitraum_am(session, landkreis=landkreis, tag=als_ortszeit(zeitpunkt).date())
+    if zeitraum is None and any(z.aufnahmequote is not None for z in zeilen):
+        zeitraum = zeitraum_eroeffnen(session, landkreis=landkreis,
+                                      beginn=als_ortszeit(zeitpunkt).date())
+        ergebnis.zeitraum_eroeffnet = zeitraum
+    for zeile in zeilen:
+        kommune = kommunen.get(zeile.name.casefold())
+        if kommune is None:
+            kommune = Kommune(landkreis=landkreis, name=zeile.name, art=Art.GEMEINDE,
+                              angelegt_am=zeitpunkt)
+            session.add(kommune)
+            session.flush()
+            ergebnis.angelegt.append(kommune.name)
+        if zeile.aufnahmequote is not None and zeitraum is not None:
+            ergebnis.quoten_geaendert += quote_setzen(
+                session, kommune=kommune, zeitraum=zeitraum, wert=zeile.aufnahmequote,
+                benutzer=benutzer, benutzer_name="Import", zeitpunkt=zeitpunkt,
+            )
+        alt = kommune.meldung.werte() if kommune.meldung is not None else {}
+        if "bemerkung" not in zeile.werte:  # a file without the column keeps the notes
+            zeile.werte["bemerkung"] = alt.get("bemerkung")
+        if kommune.meldung is not None and not meldungen.aenderungen(
+            alt, meldungen.normalisieren(zeile.werte)
+        ):
+            ergebnis.unveraendert.append(kommune.name)
+            continue
+        meldungen.speichern(
+            session, kommune=kommune, werte=zeile.werte,
+            version=kommune.meldung.version if kommune.meldung is not None else 0,
+            benutzer=benutzer, benutzer_name="Import", vorgang=VORGANG_IMPORT, zeitpunkt=zeitpunkt,
+        )
+        ergebnis.geaendert.append(kommune.name)
+    return ergebnis

@@ -1,0 +1,160 @@
+"""Saving and confirming reports: validation, optimistic locking, and the history entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from wrm.db import jetzt
+from wrm.meldefelder import FELDER_NACH_NAME, ZAHLENNAMEN, Lage
+from wrm.models import Benutzer, Kommune, Meldung, Verlaufseintrag
+from wrm.models.verlauf import VORGANG_BESTAETIGT, VORGANG_GEAENDERT
+from wrm.services.pruefung import Validierungsfehler, pruefen
+from wrm.zeit import als_ortszeit
+
+#: Every field a report consists of, in the paper's order.
+MELDUNGSFELDER: tuple[str, ...] = (*ZAHLENNAMEN, "lage", "bemerkung")
+
+
+class Konflikt(Exception):
+    """The report changed after the caller read it; nothing was saved. German message."""
+
+
+def normalisieren(werte: Mapping[str, object]) -> dict[str, object]:
+    """The full set of report fields from a mapping; lage as its word, blank bemerkung as None."""
+    ergebnis: dict[str, object] = {name: werte.get(name) for name in MELDUNGSFELDER}
+    lage = ergebnis["lage"]
+    if isinstance(lage, Lage):
+        ergebnis["lage"] = lage.value
+    bemerkung = ergebnis["bemerkung"]
+    if isinstance(bemerkung, str) and not bemerkung.strip():
+        ergebnis["bemerkung"] = None
+    return ergebnis
+
+
+def aenderungen(alt: Mapping[str, object], neu: Mapping[str, object]) -> dict[str, list[object]]:
+    """{field: [old, new]} for every report field whose value differs."""
+    return {
+        name: [alt.get(name), neu.get(name)]
+        for name in MELDUNGSFELDER
+        if alt.get(name) != neu.get(name)
+    }
+
+
+def _konfliktmeldung(session: Session, meldung: Meldung, version: int) -> str:
+    spaetere = session.scalars(
+        select(Verlaufseintrag)
+        .where(Verlaufseintrag.kommune_id == meldung.kommune_id,
+               Verlaufseintrag.version > version)
+        .order_by(Verlaufseintrag.zeitpunkt)
+    ).all()
+    teile = []
+    for eintrag in spaetere:
+        felder = ", ".join(FELDER_NACH_NAME[f].titel if f in FELDER_NACH_NAME else f
+                           for f in eintrag.aenderungen) or "Angaben bestätigt"
+        wer = eintrag.benutzer_name or "unbekannt"
+        wann = als_ortszeit(eintrag.zeitpunkt).strftime("%d.%m.%Y %H:%M")
+        teile.append(f"{wer} am {wann}: {felder}")
+    details = "; ".join(teile) or f"{meldung.gemeldet_von_name or 'unbekannt'}"
+    return (
+        "Die Meldung wurde inzwischen geändert und Ihre Eingaben wurden nicht gespeichert "
+        f"({details}). Bitte prüfen Sie die aktuellen Zahlen und speichern Sie erneut."
+    )
+
+
+def _verlauf_schreiben(
+    session: Session, *, meldung: Meldung, benutzer: Benutzer | None, benutzer_name: str | None,
+    vorgang: str, geaendert: dict[str, list[object]], zeitpunkt: datetime,
+) -> Verlaufseintrag:
+    try:
+        session.flush()  # bumps meldung.version; fails if someone else bumped it first
+    except StaleDataError:
+        session.rollback()
+        raise Konflikt(
+            "Die Meldung wurde gerade gleichzeitig von jemand anderem gespeichert; "
+            "Ihre Eingaben wurden nicht gespeichert. Bitte laden Sie die Meldung neu."
+        ) from None
+    eintrag = Verlaufseintrag(
+        kommune_id=meldung.kommune_id, zeitpunkt=zeitpunkt, benutzer=benutzer,
+        benutzer_name=benutzer_name, vorgang=vorgang, version=meldung.version,
+        aenderungen=geaendert,
+        **{name: getattr(meldung, name) for name in MELDUNGSFELDER},
+    )
+    session.add(eintrag)
+    return eintrag
+
+
+def speichern(
+    session: Session,
+    *,
+    kommune: Kommune,
+    werte: Mapping[str, object],
+    version: int,
+    benutzer: Benutzer | None = None,
+    benutzer_name: str | None = None,
+    vorgang: str = VORGANG_GEAENDERT,
+    zeitpunkt: datetime | None = None,
+) -> Verlaufseintrag:
+    """Validate and save a Kommune's report read at `version` (0: none yet); caller commits.
+
+    Raises `Validierungsfehler` for invalid figures and `Konflikt` when the report changed since
+    `version` was read; in both cases nothing is written. Saving unchanged figures confirms them.
+    """
+    neu = normalisieren(werte)
+    fehler = pruefen(neu)
+    if fehler:
+        raise Validierungsfehler(fehler)
+    meldung = kommune.meldung
+    aktuelle_version = meldung.version if meldung is not None else 0
+    if version != aktuelle_version:
+        if meldung is None:
+            raise Konflikt("Für diese Kommune gibt es noch keine Meldung; bitte neu laden.")
+        raise Konflikt(_konfliktmeldung(session, meldung, version))
+    zeitpunkt = zeitpunkt or jetzt()
+    alt = meldung.werte() if meldung is not None else {}
+    geaendert = aenderungen(alt, neu)
+    if meldung is None:
+        meldung = Meldung(kommune=kommune, **neu)
+        session.add(meldung)
+    else:
+        for name, (_, wert) in geaendert.items():
+            setattr(meldung, name, wert)
+    name = benutzer.name if benutzer is not None else benutzer_name
+    meldung.stand = zeitpunkt
+    meldung.gemeldet_von = benutzer
+    meldung.gemeldet_von_name = name
+    return _verlauf_schreiben(
+        session, meldung=meldung, benutzer=benutzer, benutzer_name=name,
+        vorgang=vorgang if geaendert else VORGANG_BESTAETIGT, geaendert=geaendert,
+        zeitpunkt=zeitpunkt,
+    )
+
+
+def bestaetigen(
+    session: Session,
+    *,
+    kommune: Kommune,
+    benutzer: Benutzer | None = None,
+    version: int | None = None,
+    zeitpunkt: datetime | None = None,
+) -> Verlaufseintrag:
+    """Record that the figures are still current: new stand and a history entry, no edit."""
+    meldung = kommune.meldung
+    if meldung is None:
+        raise Validierungsfehler({"kommune": "Es gibt noch keine Meldung, die bestätigt werden kann."})
+    if version is not None and version != meldung.version:
+        raise Konflikt(_konfliktmeldung(session, meldung, version))
+    zeitpunkt = zeitpunkt or jetzt()
+    name = benutzer.name if benutzer is not None else None
+    meldung.stand = zeitpunkt
+    meldung.gemeldet_von = benutzer
+    meldung.gemeldet_von_name = name
+    # Changing `stand` alone still bumps the version, so a form opened earlier notices it.
+    return _verlauf_schreiben(
+        session, meldung=meldung, benutzer=benutzer, benutzer_name=name,
+        vorgang=VORGANG_BESTAETIGT, geaendert={}, zeitpunkt=zeitpunkt,
+    )

@@ -1,0 +1,82 @@
+"""Distribution periods and quotas: which period is current, and setting a quota with history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wrm.db import jetzt
+from wrm.models import Aufnahmequote, Benutzer, Kommune, Landkreis, Quotenaenderung, Verteilzeitraum
+from wrm.services.pruefung import Validierungsfehler, zahl_pruefen
+
+
+def zeitraum_am(session: Session, *, landkreis: Landkreis, tag: date) -> Verteilzeitraum | None:
+    """The period containing the day; else the latest begun by then; else the latest at all."""
+    zeitraeume = session.scalars(
+        select(Verteilzeitraum)
+        .where(Verteilzeitraum.landkreis_id == landkreis.id)
+        .order_by(Verteilzeitraum.beginn.desc(), Verteilzeitraum.id.desc())
+    ).all()
+    for zeitraum in zeitraeume:
+        if zeitraum.enthaelt(tag):
+            return zeitraum
+    begonnen = [z for z in zeitraeume if z.beginn <= tag]
+    if begonnen:
+        return begonnen[0]
+    return zeitraeume[0] if zeitraeume else None
+
+
+def zeitraum_eroeffnen(
+    session: Session, *, landkreis: Landkreis, beginn: date, ende: date | None = None,
+    name: str | None = None,
+) -> Verteilzeitraum:
+    """Open a new period (open-ended unless `ende` is given)."""
+    zeitraum = Verteilzeitraum(
+        landkreis=landkreis, beginn=beginn, ende=ende,
+        name=name or f"Verteilzeitraum ab {beginn:%d.%m.%Y}",
+    )
+    session.add(zeitraum)
+    session.flush()
+    return zeitraum
+
+
+def quote_setzen(
+    session: Session,
+    *,
+    kommune: Kommune,
+    zeitraum: Verteilzeitraum,
+    wert: int | None,
+    benutzer: Benutzer | None = None,
+    benutzer_name: str | None = None,
+    zeitpunkt: datetime | None = None,
+) -> bool:
+    """Set (or with None remove) a Kommune's quota in a period; True when it changed.
+
+    Every change is kept as a `Quotenaenderung`, so a past day's zu_erfuellen can be reproduced.
+    """
+    fehler = zahl_pruefen(wert)
+    if fehler:
+        raise Validierungsfehler({"aufnahmequote": fehler})
+    quote = session.scalar(
+        select(Aufnahmequote).where(
+            Aufnahmequote.kommune_id == kommune.id,
+            Aufnahmequote.verteilzeitraum_id == zeitraum.id,
+        )
+    )
+    alt = quote.wert if quote is not None else None
+    if alt == wert:
+        return False
+    if wert is None:
+        session.delete(quote)
+    elif quote is None:
+        session.add(Aufnahmequote(kommune=kommune, verteilzeitraum=zeitraum, wert=wert))
+    else:
+        quote.wert = wert
+    session.add(Quotenaenderung(
+        kommune_id=kommune.id, verteilzeitraum_id=zeitraum.id, zeitpunkt=zeitpunkt or jetzt(),
+        alt=alt, wert=wert, benutzer=benutzer,
+        benutzer_name=benutzer.name if benutzer is not None else benutzer_name,
+    ))
+    return True
