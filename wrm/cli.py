@@ -9,7 +9,7 @@ from typing import IO
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -50,6 +50,7 @@ def _datenbank_einrichten() -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_befehl() -> None:
     """Datenbank anlegen oder auf den neuesten Stand bringen (mehrfach ausführbar)."""
     _datenbank_einrichten()
@@ -57,6 +58,7 @@ def init_befehl() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_befehl() -> None:
     """Datenbank einrichten, Demo-Zahlen des Konzeptpapiers und Demo-Benutzer laden."""
     _datenbank_einrichten()
@@ -93,6 +95,7 @@ def kommunen_import_befehl(datei: IO[bytes] | None) -> None:
 
 
 @click.command("import")
+@with_appcontext
 @click.option("--anlegen", is_flag=True, help="Unbekannte Kommunen anlegen statt abzulehnen.")
 @click.option("--benutzer", "benutzername", metavar="NAME",
               help="Benutzer, dem die Änderungen im Verlauf zugeschrieben werden.")
@@ -132,6 +135,7 @@ def _stichtag_lesen(ctx: click.Context, param: click.Parameter, wert: str | None
 
 
 @click.command("auswertung")
+@with_appcontext
 @click.option("--format", "format_", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True, help="Ausgabeformat.")
 @click.option("--stichtag", callback=_stichtag_lesen, metavar="JJJJ-MM-TT",

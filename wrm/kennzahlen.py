@@ -143,9 +143,15 @@ class Auswertung:
     zusammenfassung: Zusammenfassung
 
 
+#: Columns that are never empty in a row (empty cells count 0), so their sum is never empty.
+_IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar"})
+
+
 def _spaltensumme(zeilen: Iterable[dict[str, object]], schluessel: str) -> int | None:
     werte = [z[schluessel] for z in zeilen if z[schluessel] is not None]
-    return sum(werte) if werte else None  # type: ignore[arg-type]
+    if not werte and schluessel not in _IMMER_ZAHL:
+        return None
+    return sum(werte)  # type: ignore[arg-type]
 
 
 def sortiert(zeilen: Iterable[Zeile]) -> list[Zeile]:

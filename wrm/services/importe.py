@@ -46,24 +46,23 @@ def _zeile_lesen(nummer: int, zellen: dict[str, str], fehler: list[str]) -> _Zei
     if not name:
         fehler.append(f"Zeile {nummer}, Spalte kommune: Name der Kommune fehlt")
     gelesen: dict[str, object] = {}
-    zellfehler = False
+    unlesbar: set[str] = set()
     for spalte in ("aufnahmequote", *ZAHLENNAMEN, "lage"):
         try:
             gelesen[spalte] = (lage_lesen if spalte == "lage" else zahl_lesen)(zellen[spalte])
         except ValueError as grund:
             fehler.append(f"Zeile {nummer}, Spalte {spalte}: {grund}")
-            zellfehler = True
-    if zellfehler:
-        return None
+            gelesen[spalte] = None
+            unlesbar.add(spalte)
     werte = {k: v for k, v in gelesen.items() if k != "aufnahmequote"}
     if "bemerkung" in zellen:
         werte["bemerkung"] = zellen["bemerkung"].strip() or None
-    regelverstoesse = pruefen(werte)
+    regelverstoesse = {k: v for k, v in pruefen(werte).items() if k not in unlesbar}
     quote = gelesen["aufnahmequote"]
     if quotenfehler := zahl_pruefen(quote):
         regelverstoesse = {"aufnahmequote": quotenfehler, **regelverstoesse}
     fehler += [f"Zeile {nummer}, Spalte {s}: {grund}" for s, grund in regelverstoesse.items()]
-    if not name or regelverstoesse:
+    if not name or regelverstoesse or unlesbar:
         return None
     return _Zeile(nummer, name, quote, werte)  # type: ignore[arg-type]
 

@@ -1,0 +1,78 @@
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL via WRM_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import text
+
+from wrm import create_app
+from wrm.db import Base, db
+
+POSTGRES_URL = os.environ.get("WRM_TEST_DATABASE_URL")
+DATEN = Path(__file__).parent / "data"
+
+
+def pytest_report_header() -> str:
+    """Say which database the run uses, so a SQLite-only run is never mistaken for both."""
+    return f"WRM-Testdatenbank: {'PostgreSQL' if POSTGRES_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema() -> Iterator[None]:
+    """On PostgreSQL, create the tables once per run; tests then empty them."""
+    if not POSTGRES_URL:
+        yield
+        return
+    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "test"})
+    with app.app_context():
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+        db.engine.dispose()
+    yield
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """The database URL of this test: a new SQLite file, or the PostgreSQL test database."""
+    return POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def app(
+    _postgres_schema: None, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    """A WRM app on an empty database with all tables."""
+    monkeypatch.setenv("WRM_INSTANCE_PATH", str(tmp_path / "instance"))
+    for name in [k for k in os.environ if k.startswith("WRM_") and k != "WRM_INSTANCE_PATH"]:
+        monkeypatch.delenv(name)
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
+    with app.app_context():
+        if not POSTGRES_URL:
+            Base.metadata.create_all(db.engine)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if POSTGRES_URL:
+            tabellen = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            with db.engine.begin() as verbindung:
+                verbindung.execute(text(f"TRUNCATE {tabellen} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for `wrm` commands on the test app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An app context, for tests that call services directly."""
+    with app.app_context():
+        yield
