@@ -1,8 +1,9 @@
-"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL via WRM_TEST_DATABASE_URL)."""
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL: WRM_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from wrm import create_app
 from wrm.db import Base, db
+from wrm.konfiguration import datenbank_url
 
 POSTGRES_URL = os.environ.get("WRM_TEST_DATABASE_URL")
 DATEN = Path(__file__).parent / "data"
@@ -76,3 +78,38 @@ def ctx(app: Flask) -> Iterator[None]:
     """An app context, for tests that call services directly."""
     with app.app_context():
         yield
+
+
+@pytest.fixture
+def leere_datenbank(tmp_path: Path) -> Iterator[str]:
+    """URL of a database without any table: a new SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'leer.sqlite'}"
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    basis = make_url(datenbank_url(POSTGRES_URL))
+    name = f"{basis.database}_leer_{uuid.uuid4().hex[:8]}"
+    verwaltung = create_engine(basis, isolation_level="AUTOCOMMIT")
+    with verwaltung.connect() as verbindung:
+        verbindung.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield basis.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with verwaltung.connect() as verbindung:
+            verbindung.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        verwaltung.dispose()
+
+
+@pytest.fixture
+def leere_app(
+    leere_datenbank: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    """A WRM app on a database without tables, as on a fresh machine."""
+    monkeypatch.setenv("WRM_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True, "DATABASE_URL": leere_datenbank, "SECRET_KEY": "test"})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

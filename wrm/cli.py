@@ -19,7 +19,7 @@ from wrm.models import Benutzer, Kommune, Landkreis, Rolle
 from wrm.services.auswertung import auswertung as auswertung_berechnen
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.csvdatei import Importfehler
-from wrm.services.demo import DEMO_PASSWORT, demo_laden
+from wrm.services.demo import DEMO_PASSWORT, anzahl_kommunen, demo_laden, demo_logins
 from wrm.services.importe import meldungen_importieren
 from wrm.services.kommunen import (
     kommune_finden,
@@ -66,14 +66,19 @@ def demo_befehl() -> None:
     anzahl = db.session.scalar(select(func.count(Kommune.id)).where(
         Kommune.landkreis_id == landkreis.id))
     if anzahl:
-        click.echo(f"{landkreis.name} hat schon {anzahl} Kommunen; Demo-Daten werden nicht geladen.")
-        return
-    logins = demo_laden(db.session, landkreis=landkreis)
-    db.session.commit()
-    click.echo(f"Demo-Daten geladen: {len(logins) - 2} Kommunen mit den Zahlen des Konzeptpapiers.")
-    click.echo(f"Anmeldung mit Passwort „{DEMO_PASSWORT}“ für alle Demo-Benutzer:")
-    for name, rolle, kommune in logins:
-        click.echo(f"  {name:<12} {rolle:<10} {kommune}".rstrip())
+        click.echo(f"{landkreis.name} hat schon {anzahl} Kommunen; "
+                   "Demo-Daten werden nicht geladen.")
+        logins = demo_logins(db.session, landkreis=landkreis)
+    else:
+        logins = demo_laden(db.session, landkreis=landkreis)
+        db.session.commit()
+        click.echo(f"Demo-Daten geladen: {anzahl_kommunen(logins)} Kommunen mit den Zahlen des "
+                   "Konzeptpapiers.")
+    if logins:
+        click.echo(f"Demo-Anmeldungen (Passwort „{DEMO_PASSWORT}“, sofern nicht geändert), "
+                   "unter http://127.0.0.1:5000/login:")
+        for name, rolle, kommune in logins:
+            click.echo(f"  {name:<12} {rolle:<10} {kommune}".rstrip())
 
 
 kommunen_gruppe = AppGroup("kommunen", help="Stammdaten der Kommunen.")

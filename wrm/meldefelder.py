@@ -28,7 +28,7 @@ class Feld:
 
     @property
     def titel(self) -> str:
-        """The label with the paper's column number, e.g. "(1) vom Land ausgesprochene Zuweisungen"."""
+        """The label with the paper's column number: "(1) vom Land ausgesprochene Zuweisungen"."""
         return f"({self.nummer}) {self.label}"
 
 

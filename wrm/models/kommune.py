@@ -51,7 +51,7 @@ class Kommune(Base):
 
     @property
     def sortierschluessel(self) -> tuple[int, int, int]:
-        """Order of the Kommunen: those the county placed first, by its order; then creation order."""
+        """Order of the Kommunen: those the county placed, by its order; then creation order."""
         if self.reihenfolge is None:
             return (1, 0, self.id)
         return (0, self.reihenfolge, self.id)

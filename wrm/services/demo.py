@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wrm.models import Kommune, Landkreis, Rolle
+from wrm.models import Benutzer, Kommune, Landkreis, Rolle
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.importe import meldungen_importieren
 from wrm.services.kommunen import paketdatei
@@ -41,4 +41,20 @@ def demo_laden(session: Session, *, landkreis: Landkreis) -> list[tuple[str, str
     for name, rolle, kommune in logins:
         benutzer_anlegen(session, name=name, rolle=rolle, kommune=kommune,
                          landkreis=landkreis, passwort=DEMO_PASSWORT)
-    return [(name, rolle.value, kommune.name if kommune else "") for name, rolle, kommune in logins]
+    return demo_logins(session, landkreis=landkreis)
+
+
+def demo_logins(session: Session, *, landkreis: Landkreis) -> list[tuple[str, str, str]]:
+    """The demo users that exist in the Landkreis, as (name, rolle, kommune)."""
+    benutzer = session.scalars(
+        select(Benutzer).where(Benutzer.landkreis_id == landkreis.id)
+        .order_by(Benutzer.kommune_id.is_not(None), Benutzer.kommune_id, Benutzer.id)
+    ).all()
+    demo = [b for b in benutzer if b.name in ("landkreis", "presse")
+            or (b.kommune is not None and b.name == _login_name(b.kommune.name))]
+    return [(b.name, b.rolle.value, b.kommune.name if b.kommune else "") for b in demo]
+
+
+def anzahl_kommunen(logins: list[tuple[str, str, str]]) -> int:
+    """How many Kommunen the logins cover."""
+    return len({kommune for _, _, kommune in logins if kommune})

@@ -145,7 +145,8 @@ def bestaetigen(
     """Record that the figures are still current: new stand and a history entry, no edit."""
     meldung = kommune.meldung
     if meldung is None:
-        raise Validierungsfehler({"kommune": "Es gibt noch keine Meldung, die bestätigt werden kann."})
+        raise Validierungsfehler(
+            {"kommune": "Es gibt noch keine Meldung, die bestätigt werden kann."})
     if version is not None and version != meldung.version:
         raise Konflikt(_konfliktmeldung(session, meldung, version))
     zeitpunkt = zeitpunkt or jetzt()

@@ -10,7 +10,6 @@ from alembic import op
 
 import wrm.db
 
-
 revision = 'f701bda4f84b'
 down_revision = None
 branch_labels = None
