@@ -8,13 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import Babel
 from flask_migrate import Migrate
 
 from wrm.db import db
 from wrm.konfiguration import DEFAULTS, instanzpfad, vervollstaendigen
+from wrm.zeit import ortszeit_text
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 migrate = Migrate(directory=MIGRATIONS)
+babel = Babel()
+
+
+def _deutsch() -> str:
+    return "de"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -33,7 +40,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
 
+    # Flask-Babel must be bound before Flask-Admin renders, or it fails with KeyError: 'babel'.
+    babel.init_app(app, locale_selector=_deutsch, timezone_selector=lambda: "Europe/Berlin")
+    app.jinja_env.filters["ortszeit"] = ortszeit_text
+
+    from admin import init_admin
+    from wrm.anmeldung import init_anmeldung
     from wrm.cli import register
 
+    init_anmeldung(app)
+    init_admin(app)
     register(app)
     return app

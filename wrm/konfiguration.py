@@ -15,6 +15,13 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # default in development: generated once, kept in the instance folder
     "MELDEFRIST_TAGE": 7,
     "LANDKREIS": "Landkreis Osnabrück",
+    "BABEL_DEFAULT_LOCALE": "de",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    # Failed logins per client and user name before the login is locked for a while.
+    "ANMELDUNG_LIMIT": "5 per minute;20 per hour",
+    # Shared across gunicorn workers in production, e.g. redis://127.0.0.1:6379
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "WTF_CSRF_TIME_LIMIT": None,
 }
 
 

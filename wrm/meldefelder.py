@@ -25,6 +25,12 @@ class Feld:
     nummer: int
     label: str
     hilfe: str = ""
+    kurz: str = ""
+
+    @property
+    def spaltenkopf(self) -> str:
+        """The short column header of wide tables, e.g. "(1) Zuweisungen"."""
+        return f"({self.nummer}) {self.kurz or self.label}"
 
     @property
     def titel(self) -> str:
@@ -35,36 +41,36 @@ class Feld:
 ZUWEISUNGEN = Feld(
     "zuweisungen", 1, "vom Land ausgesprochene Zuweisungen",
     "Anzahl der Personen, die laut Zuweisungsbescheid des Landes der Kommune zugeordnet werden.",
-)
+, kurz="Zuweisungen")
 
 #: The figures a Kommune reports, in the paper's column order; (5) is computed, not reported.
 ZAHLENFELDER: tuple[Feld, ...] = (
     ZUWEISUNGEN,
     Feld("ankuenfte", 2, "davon Ankünfte vor Ort",
          "Wie viele der zugewiesenen Personen bereits in der Kommune angekommen sind; "
-         "höchstens so viele wie (1)."),
+         "höchstens so viele wie (1).", kurz="Ankünfte"),
     Feld("keine_quotenanrechnung", 3, "keine Quotenanrechnung",
-         "Aufgenommene Personen, die nicht auf die Quote angerechnet werden."),
+         "Aufgenommene Personen, die nicht auf die Quote angerechnet werden.", kurz="keine Anrechnung"),
     Feld("moegliche_quotenanrechnung", 4, "mögliche Quotenanrechnung",
          "Anzahl der Personen, für die voraussichtlich noch eine Anrechnung auf die Quote "
-         "erfolgen wird (z. B. nachgeborene Kinder)."),
+         "erfolgen wird (z. B. nachgeborene Kinder).", kurz="mögliche Anrechnung"),
     Feld("in_gemeinschaftsunterkuenften", 6, "in Gemeinschaftsunterkünften",
-         "Personen, die derzeit in Gemeinschaftsunterkünften untergebracht sind."),
+         "Personen, die derzeit in Gemeinschaftsunterkünften untergebracht sind.", kurz="in GU"),
     Feld("dezentral_untergebracht", 7, "dezentral untergebracht",
-         "Personen, die derzeit dezentral (z. B. in Wohnungen) untergebracht sind."),
+         "Personen, die derzeit dezentral (z. B. in Wohnungen) untergebracht sind.", kurz="dezentral"),
     Feld("verfuegbar_gemeinschaftsunterkunft", 8, "verfügbar in Gemeinschaftsunterkünften",
-         "Plätze in Gemeinschaftsunterkünften, die sofort belegt werden können."),
+         "Plätze in Gemeinschaftsunterkünften, die sofort belegt werden können.", kurz="verfügbar GU"),
     Feld("verfuegbar_dezentral", 9, "verfügbar dezentral",
-         "Dezentrale Plätze, die sofort belegt werden können."),
+         "Dezentrale Plätze, die sofort belegt werden können.", kurz="verfügbar dezentral"),
     Feld("in_aussicht_gemeinschaftsunterkunft", 10, "in Aussicht, Gemeinschaftsunterkünfte",
-         "Plätze in Gemeinschaftsunterkünften, die in Aussicht stehen."),
+         "Plätze in Gemeinschaftsunterkünften, die in Aussicht stehen.", kurz="in Aussicht GU"),
     Feld("in_aussicht_dezentral", 11, "in Aussicht, dezentral",
-         "Dezentrale Plätze, die in Aussicht stehen."),
+         "Dezentrale Plätze, die in Aussicht stehen.", kurz="in Aussicht dezentral"),
 )
 
-LAGE = Feld("lage", 12, "Einschätzung der Lage", "ausreichend oder kritisch")
+LAGE = Feld("lage", 12, "Einschätzung der Lage", "ausreichend oder kritisch", kurz="Lage")
 ZU_ERFUELLEN = Feld("zu_erfuellen", 5, "zu erfüllen",
-                    "Aufnahmequote minus Zuweisungen; negativ heißt: Quote übererfüllt.")
+                    "Aufnahmequote minus Zuweisungen; negativ heißt: Quote übererfüllt.", kurz="zu erfüllen")
 AUFNAHMEQUOTE = Feld("aufnahmequote", 0, "Aufnahmequote",
                      "Vom Landkreis für den Verteilzeitraum festgelegte Quote.")
 

@@ -57,5 +57,25 @@ class Benutzer(Base):
     landkreis: Mapped[Landkreis] = relationship()
     kommune: Mapped[Kommune | None] = relationship()
 
+    # The interface Flask-Login expects, written out so the model does not depend on Flask.
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users cannot log in, and their open sessions end."""
+        return self.aktiv
+
+    @property
+    def is_authenticated(self) -> bool:
+        """A loaded user is always authenticated."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """A loaded user is never anonymous."""
+        return False
+
+    def get_id(self) -> str:
+        """The session identifier: changes when the password changes, ending other sessions."""
+        return self.sitzungskennung
+
     def __str__(self) -> str:
         return self.name

@@ -34,8 +34,13 @@ def _zeile(kommune: Kommune, quelle: object | None, quote: int | None) -> kennza
     )
 
 
-def aktuelle_zeilen(session: Session, *, landkreis: Landkreis) -> list[kennzahlen.Zeile]:
-    """Each active Kommune's current report with the quota of the current period (one query)."""
+def aktueller_stand(
+    session: Session, *, landkreis: Landkreis, kommune_id: int | None = None
+) -> list[tuple[Kommune, Meldung | None, kennzahlen.Zeile]]:
+    """Each active Kommune with its report and computed row, in the order of the Kommunen.
+
+    One query: Kommunen, their reports and the quotas of the current period, joined.
+    """
     zeitraum = zeitraum_am(session, landkreis=landkreis, tag=heute())
     zeitraum_id = zeitraum.id if zeitraum is not None else None
     abfrage = (
@@ -45,7 +50,15 @@ def aktuelle_zeilen(session: Session, *, landkreis: Landkreis) -> list[kennzahle
                                        Aufnahmequote.verteilzeitraum_id == zeitraum_id))
         .where(Kommune.landkreis_id == landkreis.id, Kommune.aktiv)
     )
-    return [_zeile(k, m, q) for k, m, q in session.execute(abfrage)]
+    if kommune_id is not None:
+        abfrage = abfrage.where(Kommune.id == kommune_id)
+    stand = [(k, m, _zeile(k, m, q)) for k, m, q in session.execute(abfrage)]
+    return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
+
+
+def aktuelle_zeilen(session: Session, *, landkreis: Landkreis) -> list[kennzahlen.Zeile]:
+    """Each active Kommune's current row (report plus the current period's quota)."""
+    return [zeile for _, _, zeile in aktueller_stand(session, landkreis=landkreis)]
 
 
 def zeilen_am(session: Session, *, landkreis: Landkreis, stichtag: date) -> list[kennzahlen.Zeile]:

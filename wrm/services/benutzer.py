@@ -1,6 +1,8 @@
-"""User accounts: creation with a hashed password (argon2)."""
+"""User accounts: creation, changes and passwords (argon2 hashes)."""
 
 from __future__ import annotations
+
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
+from wrm.models.benutzer import neue_sitzungskennung
 from wrm.services.pruefung import Validierungsfehler
 
 MIN_PASSWORTLAENGE = 10
@@ -66,3 +69,38 @@ def benutzer_anlegen(
     session.add(benutzer)
     session.flush()
     return benutzer
+
+
+def benutzer_aendern(
+    session: Session,
+    *,
+    benutzer: Benutzer,
+    rolle: Rolle,
+    kommune: Kommune | None,
+    email: str | None,
+    aktiv: bool,
+    von: Benutzer | None = None,
+) -> None:
+    """Change role, Kommune, e-mail and active flag; deactivation ends the user's sessions."""
+    fehler: dict[str, str] = {}
+    if rolle is Rolle.KOMMUNE and kommune is None:
+        fehler["kommune"] = "Ein Benutzer mit der Rolle kommune braucht eine Kommune."
+    if rolle is not Rolle.KOMMUNE and kommune is not None:
+        fehler["kommune"] = f"Die Rolle {rolle.value} wird an keine Kommune gebunden."
+    if von is not None and von.id == benutzer.id and (not aktiv or rolle is not von.rolle):
+        fehler["aktiv"] = "Sie können sich nicht selbst deaktivieren oder Ihre Rolle ändern."
+    if fehler:
+        raise Validierungsfehler(fehler)
+    if benutzer.aktiv and not aktiv:
+        benutzer.sitzungskennung = neue_sitzungskennung()
+    benutzer.rolle, benutzer.kommune, benutzer.email, benutzer.aktiv = rolle, kommune, email, aktiv
+    session.flush()
+
+
+def passwort_zuruecksetzen(session: Session, *, benutzer: Benutzer) -> str:
+    """Give the user a new random password (returned once) and end its sessions."""
+    passwort = secrets.token_urlsafe(12)
+    benutzer.passwort_hash = passwort_hashen(passwort)
+    benutzer.sitzungskennung = neue_sitzungskennung()
+    session.flush()
+    return passwort

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from wrm.kennzahlen import Zeile
 from wrm.meldefelder import FELDER_NACH_NAME, HOECHSTWERT, ZAHLENNAMEN, Lage
 
 
@@ -73,3 +74,27 @@ def pruefen(werte: Mapping[str, object]) -> dict[str, str]:
     elif lage not in {m.value for m in Lage}:
         fehler["lage"] = "muss „ausreichend“ oder „kritisch“ sein"
     return fehler
+
+
+def hinweise(zeile: Zeile, alt: Mapping[str, object] | None) -> list[str]:
+    """Plausibility warnings after a save: they do not block, they ask the user to check."""
+    ergebnis = []
+    bedarf = zeile.bedarf
+    if zeile.lage == Lage.AUSREICHEND and bedarf is not None and bedarf > 0:
+        ergebnis.append(
+            f"Die Lage ist als „ausreichend“ eingeschätzt, der errechnete Bedarf beträgt aber "
+            f"{bedarf} Personen. Bitte erläutern Sie die Einschätzung in der Bemerkung.")
+    untergebracht = (zeile.in_gemeinschaftsunterkuenften, zeile.dezentral_untergebracht)
+    if zeile.ankuenfte is not None and any(u is not None for u in untergebracht):
+        summe = sum(u or 0 for u in untergebracht)
+        if abs(summe - zeile.ankuenfte) > max(5, zeile.ankuenfte // 10):
+            ergebnis.append(
+                f"(6) + (7) ergeben {summe} untergebrachte Personen, gemeldet sind aber "
+                f"{zeile.ankuenfte} Ankünfte (2). Bitte prüfen.")
+    for name in ZAHLENNAMEN:
+        vorher, jetzt = (alt or {}).get(name), getattr(zeile, name)
+        if isinstance(vorher, int) and isinstance(jetzt, int) and vorher > 0 \
+                and abs(jetzt - vorher) * 2 > vorher:
+            ergebnis.append(f"{FELDER_NACH_NAME[name].titel} hat sich stark verändert "
+                            f"({vorher} → {jetzt}). Bitte prüfen.")
+    return ergebnis

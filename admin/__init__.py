@@ -1,0 +1,48 @@
+"""Flask-Admin screens of WRM, German, every one scoped by `wrm.berechtigungen`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from admin.base import StartAnsicht
+from admin.benutzer import BenutzerView
+from admin.meldungen import MeineMeldungAnsicht, MeldungView
+from admin.stammdaten import AufnahmequoteView, KommuneView, VerteilzeitraumView
+from admin.uebersicht import AuswertungAnsicht, UebersichtAnsicht
+from admin.verlauf import VerlaufView
+from wrm.models import Aufnahmequote, Benutzer, Kommune, Meldung, Verlaufseintrag, Verteilzeitraum
+
+VORLAGEN = Path(__file__).parent / "templates"
+
+
+def init_admin(app: Flask) -> Admin:
+    """Create the admin with all views and make its template overrides available."""
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(VORLAGEN)])  # type: ignore[list-item]
+    verwaltung = Admin(
+        app, name="WRM", url="/admin",
+        index_view=StartAnsicht(name="Start", url="/admin", template="admin/start.html"),
+        theme=Bootstrap4Theme(base_template="admin/wrm_basis.html", fluid=True),
+    )
+    verwaltung.add_view(MeineMeldungAnsicht(name="Meine Meldung", endpoint="meine_meldung",
+                                            url="/admin/meine-meldung"))
+    verwaltung.add_view(UebersichtAnsicht(name="Übersicht", endpoint="uebersicht",
+                                          url="/admin/uebersicht"))
+    verwaltung.add_view(AuswertungAnsicht(name="Auswertung", endpoint="auswertung",
+                                          url="/admin/auswertung"))
+    verwaltung.add_view(MeldungView(Meldung, name="Meldungen", endpoint="meldung"))
+    verwaltung.add_view(VerlaufView(Verlaufseintrag, name="Verlauf", endpoint="verlauf"))
+    stammdaten = "Stammdaten"
+    verwaltung.add_view(KommuneView(Kommune, name="Kommunen", endpoint="kommune",
+                                    category=stammdaten))
+    verwaltung.add_view(VerteilzeitraumView(Verteilzeitraum, name="Verteilzeiträume",
+                                            endpoint="verteilzeitraum", category=stammdaten))
+    verwaltung.add_view(AufnahmequoteView(Aufnahmequote, name="Aufnahmequoten",
+                                          endpoint="aufnahmequote", category=stammdaten))
+    verwaltung.add_view(BenutzerView(Benutzer, name="Benutzer", endpoint="benutzer",
+                                     category=stammdaten))
+    return verwaltung

@@ -1,0 +1,159 @@
+"""The role-aware base views: every Flask-Admin path goes through `wrm.berechtigungen`.
+
+Flask-Admin 2 loads single records through `get_one` (edit, details, delete, ajax update), which
+by default ignores `get_query`; lists, counts and exports go through `get_query` and
+`get_count_query`; bulk actions filter their ids through `get_query`. All of them are scoped
+here, once, with the same condition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, has_request_context, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.form import SecureForm
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from wrm import berechtigungen
+from wrm.berechtigungen import Aktion
+from wrm.db import db
+from wrm.models import Benutzer
+
+
+def angemeldeter_benutzer() -> Benutzer | None:
+    """The logged-in user, or None (also outside a request)."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user  # type: ignore[return-value]
+
+
+def _nicht_erlaubt() -> Response:
+    if angemeldeter_benutzer() is None:
+        return redirect(url_for("anmeldung.login", next=request.full_path))
+    abort(403)
+
+
+class GeschuetzteAnsicht(BaseView):
+    """A custom page for the roles that may `aktion` the records of `modell`."""
+
+    modell: type
+    aktion: Aktion = Aktion.LESEN
+
+    def is_accessible(self) -> bool:
+        return berechtigungen.darf(angemeldeter_benutzer(), self.aktion, self.modell)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        return _nicht_erlaubt()
+
+
+class StartAnsicht(AdminIndexView):
+    """The home page after login; everyone logged in may see it."""
+
+    def is_accessible(self) -> bool:
+        return angemeldeter_benutzer() is not None
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        return _nicht_erlaubt()
+
+
+class BereichsLoader(QueryAjaxModelLoader):
+    """An ajax lookup (`form_ajax_refs`) that lists only the records the user may read."""
+
+    def get_query(self) -> Any:
+        return berechtigungen.filtern(angemeldeter_benutzer(), self.model, Aktion.LESEN,
+                                      super().get_query())
+
+    def get_one(self, pk: Any) -> Any:
+        return self.get_query().filter(self.pk == pk).one_or_none()
+
+
+class GeschuetzteModelView(ModelView):
+    """A model screen whose rows are the user's `bereich` for `aktion`, on every path.
+
+    `aktion` is what the screen is for: management screens show the records the user may
+    change (a kommune user: only its own report); read-only screens use `Aktion.LESEN`.
+    """
+
+    aktion: Aktion = Aktion.AENDERN
+    form_base_class = SecureForm
+    # Inline list editing would bypass validation, locking and history.
+    column_editable_list: tuple[str, ...] = ()
+    can_set_page_size = True
+    page_size = 50
+    export_types = ["csv"]
+    export_erlaubt = False
+
+    def __init__(self, model: type, **kwargs: Any) -> None:
+        super().__init__(model, db.session, **kwargs)
+
+    @property
+    def benutzer(self) -> Benutzer | None:
+        """The logged-in user."""
+        return angemeldeter_benutzer()
+
+    def _darf(self, aktion: Aktion) -> bool:
+        if not has_request_context():
+            # Flask-Admin builds its column caches at start-up from these flags; what the
+            # view can do at all is decided by RECHTE, who may do it per request.
+            return any(aktion in rechte for rechte in berechtigungen.RECHTE[self.model].values())
+        return berechtigungen.darf(self.benutzer, aktion, self.model)
+
+    # Role-dependent flags, evaluated per request.
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self._darf(Aktion.ANLEGEN)
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self._darf(Aktion.AENDERN)
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self._darf(Aktion.LOESCHEN)
+
+    @property
+    def can_view_details(self) -> bool:  # type: ignore[override]
+        return self._darf(Aktion.LESEN)
+
+    @property
+    def can_export(self) -> bool:  # type: ignore[override]
+        return self.export_erlaubt and self._darf(Aktion.LESEN)
+
+    def is_accessible(self) -> bool:
+        return self._darf(self.aktion)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        return _nicht_erlaubt()
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "delete":
+            return self.can_delete
+        return self.can_edit and super().is_action_allowed(name)
+
+    # The row scope, on every path.
+    def get_query(self) -> Any:
+        return berechtigungen.filtern(self.benutzer, self.model, self.aktion, super().get_query())
+
+    def get_count_query(self) -> Any:
+        return berechtigungen.filtern(self.benutzer, self.model, self.aktion,
+                                      super().get_count_query())
+
+    def get_one(self, id: Any) -> Any:
+        """The record if it is in the user's scope; otherwise 404 (also for a malformed id)."""
+        try:
+            schluessel = int(str(id))
+        except ValueError:
+            abort(404)
+        gefunden = self.get_query().filter(self.model.id == schluessel).one_or_none()
+        if gefunden is None:
+            abort(404)
+        return gefunden
+
+    def ajax_update(self) -> Any:
+        if not self.can_edit or not self.column_editable_list:
+            abort(404)
+        return super().ajax_update()

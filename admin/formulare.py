@@ -1,0 +1,63 @@
+"""Forms of the admin screens, built from the field catalogue (labels with the paper's numbers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.form import SecureForm
+from wtforms import Field, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired
+
+from wrm.meldefelder import LAGE, ZAHLENFELDER, Lage
+from wrm.services.pruefung import zahl_lesen
+
+LAGE_AUSWAHL = [("", "– bitte wählen –"), *((m.value, m.value) for m in Lage)]
+
+
+class ZahlFeld(IntegerField):
+    """A whole number or empty ("not reported"), with the import's German messages."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if valuelist and str(valuelist[0]).strip():
+            self.data = zahl_lesen(str(valuelist[0]))  # ValueError becomes the field's error
+
+
+def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[SecureForm]:
+    """The report form: figures (1)–(4), (6)–(11), lage, bemerkung, and the version read.
+
+    With `kommune_auswahl` (a query factory) the form starts with a Kommune select, for the
+    county creating a report; otherwise the Kommune is fixed by the record or the user.
+    WTForms orders fields by creation, so they are created in the paper's order.
+    """
+    felder: dict[str, Any] = {}
+    if kommune_auswahl is not None:
+        felder["kommune"] = QuerySelectField(
+            "Kommune", query_factory=kommune_auswahl, allow_blank=False,
+            validators=[InputRequired("Bitte eine Kommune wählen.")])
+    for feld in ZAHLENFELDER:
+        felder[feld.name] = ZahlFeld(feld.titel, description=feld.hilfe, render_kw={
+            "inputmode": "numeric", "autocomplete": "off"})
+    felder["lage"] = SelectField(LAGE.titel, choices=LAGE_AUSWAHL, description=LAGE.hilfe)
+    felder["bemerkung"] = TextAreaField(
+        "Bemerkung (intern)", render_kw={"rows": 3},
+        description="Nur für den Landkreis und die eigene Kommune sichtbar.")
+    felder["version"] = HiddenField()
+    return type("MeldungsFormular", (SecureForm,), felder)
+
+
+def fehler_eintragen(formular: SecureForm, fehler: dict[str, str]) -> None:
+    """Show rule violations at their fields."""
+    for name, text in fehler.items():
+        feld: Field | None = getattr(formular, name, None)
+        if feld is not None:
+            feld.errors = [*feld.errors, text]  # type: ignore[misc]
+
+
+class BestaetigenFormular(SecureForm):
+    """The "Angaben unverändert bestätigen" button: id and the version shown."""
+
+    id = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired()])

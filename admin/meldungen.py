@@ -1,0 +1,178 @@
+"""Report screens: "Meine Meldung" for a Kommune, all reports for the county."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from admin.base import GeschuetzteAnsicht, GeschuetzteModelView, angemeldeter_benutzer
+from admin.formulare import BestaetigenFormular, fehler_eintragen, meldungsformular
+from admin.spalten import stand_formatieren, zahlenspalten
+from wrm import berechtigungen
+from wrm.berechtigungen import Aktion
+from wrm.db import db
+from wrm.kennzahlen import Zeile
+from wrm.models import Kommune, Meldung, Rolle
+from wrm.services import meldungen
+from wrm.services.auswertung import aktueller_stand
+from wrm.services.meldungen import Konflikt
+from wrm.services.pruefung import Validierungsfehler, hinweise, pruefen
+
+
+def _kommunen_ohne_meldung() -> Any:
+    """Kommunen the user may report for that have no report yet (the county's create form)."""
+    benutzer = angemeldeter_benutzer()
+    abfrage = select(Kommune).where(
+        berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN), Kommune.aktiv,
+        ~Kommune.id.in_(select(Meldung.kommune_id))).order_by(Kommune.name)
+    return [k for k in db.session.scalars(abfrage)
+            if berechtigungen.darf_meldung_aendern(benutzer, k)]
+
+
+def _ist_kommune() -> bool:
+    benutzer = angemeldeter_benutzer()
+    return benutzer is not None and benutzer.rolle == Rolle.KOMMUNE
+
+
+class MeldungView(GeschuetzteModelView):
+    """A Kommune's current report: edit with validation, locking and history; never delete."""
+
+    aktion = Aktion.AENDERN
+    export_erlaubt = True
+    edit_template = "admin/meldung_bearbeiten.html"
+    create_template = "admin/meldung_bearbeiten.html"
+    column_list = ("kommune", *zahlenspalten(), "lage", "stand", "gemeldet_von_name", "version")
+    column_details_list = (*column_list, "bemerkung")
+    column_export_list = (*column_list, "bemerkung")
+    column_sortable_list = ("stand", ("kommune", "kommune.name"))
+    column_default_sort = ("stand", True)
+    column_searchable_list = ("kommune.name",)
+    column_labels = {"kommune": "Kommune", "stand": "Stand", "gemeldet_von_name": "gemeldet von",
+                     "version": "Version", "bemerkung": "Bemerkung", "lage": "(12) Lage",
+                     **{name: titel for name, titel in zahlenspalten().items()}}
+    column_formatters = {"stand": stand_formatieren}
+    column_formatters_export = {"stand": lambda v, c, m, n: m.stand.isoformat()}
+
+    form = meldungsformular()
+    anlegen_formular = meldungsformular(kommune_auswahl=_kommunen_ohne_meldung)
+
+    def is_visible(self) -> bool:
+        return not _ist_kommune()  # a Kommune has "Meine Meldung" instead
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        benutzer = self.benutzer
+        if not super().can_create or benutzer is None:
+            return False
+        if benutzer.rolle == Rolle.KOMMUNE:  # only the first report; later ones are edits
+            return benutzer.kommune is not None and benutzer.kommune.meldung is None
+        return True
+
+    def get_create_form(self) -> Any:
+        if self.benutzer is not None and self.benutzer.rolle == Rolle.KOMMUNE:
+            return self.form  # the Kommune is the user's own, set on the server
+        return self.anlegen_formular
+
+    def get_edit_form(self) -> Any:
+        return self.form
+
+    def validate_form(self, form: Any) -> bool:
+        gueltig = super().validate_form(form)
+        if not hasattr(form, "lage"):  # delete or action form
+            return gueltig
+        fehler = pruefen(self._werte(form))
+        fehler_eintragen(form, fehler)
+        return gueltig and not fehler
+
+    @staticmethod
+    def _werte(form: Any) -> dict[str, object]:
+        return {name: feld.data for name, feld in form._fields.items()
+                if name not in ("csrf_token", "version", "kommune")}
+
+    def _speichern(self, form: Any, kommune: Kommune, version: int) -> Meldung | None:
+        if not berechtigungen.darf_meldung_aendern(self.benutzer, kommune):
+            abort(403)
+        alt = kommune.meldung.werte() if kommune.meldung is not None else None
+        try:
+            meldungen.speichern(db.session, kommune=kommune, werte=self._werte(form),
+                                version=version, benutzer=self.benutzer)
+            db.session.commit()
+        except Validierungsfehler as fehler:
+            db.session.rollback()
+            fehler_eintragen(form, fehler.fehler)
+            return None
+        except Konflikt as konflikt:
+            db.session.rollback()
+            flash(str(konflikt), "error")
+            return None
+        flash(f"Die Meldung für {kommune.name} wurde gespeichert.", "success")
+        for hinweis in hinweise(self.kennzahlen(kommune), alt):
+            flash(hinweis, "warning")
+        return kommune.meldung
+
+    def create_model(self, form: Any) -> Any:
+        benutzer = self.benutzer
+        if benutzer is not None and benutzer.rolle == Rolle.KOMMUNE:
+            kommune = benutzer.kommune
+        else:
+            kommune = form.kommune.data
+        if kommune is None:
+            abort(403)
+        return self._speichern(form, kommune, version=0) or False
+
+    def update_model(self, form: Any, model: Meldung) -> bool:
+        try:
+            version = int(form.version.data)
+        except (TypeError, ValueError):
+            abort(400)
+        return self._speichern(form, model.kommune, version=version) is not None
+
+    def kennzahlen(self, kommune: Kommune) -> Zeile:
+        """The computed figures shown beside the inputs, from `wrm.kennzahlen`."""
+        stand = aktueller_stand(db.session, landkreis=kommune.landkreis, kommune_id=kommune.id)
+        return stand[0][2] if stand else Zeile(kommune=kommune.name)
+
+    def bestaetigen_formular(self, model: Meldung) -> BestaetigenFormular:
+        """The confirm button's form for a report."""
+        return BestaetigenFormular(id=model.id, version=model.version)
+
+    @expose("/bestaetigen/", methods=("POST",))
+    def bestaetigen_view(self) -> Response:
+        """Record that the figures are unchanged and still current."""
+        formular = BestaetigenFormular(request.form)
+        if not self.can_edit or not formular.validate():
+            abort(400)
+        meldung = self.get_one(formular.id.data)
+        try:
+            meldungen.bestaetigen(db.session, kommune=meldung.kommune, benutzer=self.benutzer,
+                                  version=int(formular.version.data))
+            db.session.commit()
+            flash("Die Angaben wurden als unverändert aktuell bestätigt.", "success")
+        except Konflikt as konflikt:
+            db.session.rollback()
+            flash(str(konflikt), "error")
+        return redirect(self.get_url(".edit_view", id=meldung.id))
+
+
+class MeineMeldungAnsicht(GeschuetzteAnsicht):
+    """Menu entry of a kommune user: straight to its own report (or the first one)."""
+
+    modell = Meldung
+    aktion = Aktion.AENDERN
+
+    def is_visible(self) -> bool:
+        return _ist_kommune()
+
+    @expose("/")
+    def index(self) -> Response:
+        """Redirect to the edit (or create) screen of the user's own report."""
+        benutzer = angemeldeter_benutzer()
+        if benutzer is None or benutzer.kommune is None:
+            abort(403)
+        if benutzer.kommune.meldung is None:
+            return redirect(url_for("meldung.create_view"))
+        return redirect(url_for("meldung.edit_view", id=benutzer.kommune.meldung.id))

@@ -1,0 +1,40 @@
+"""Column labels and formatters shared by the admin lists (numbers and dates the German way)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from wrm.darstellung import zahl_deutsch
+from wrm.meldefelder import ZAHLENFELDER
+from wrm.zeit import als_ortszeit
+
+
+def zahlenspalten() -> dict[str, str]:
+    """The reported figures as {column name: "(n) label"}, in the paper's order."""
+    return {f.name: f.titel for f in ZAHLENFELDER}
+
+
+def stand_formatieren(view: Any, context: Any, model: Any, name: str) -> str:
+    """A timestamp as local "dd.mm.yyyy hh:mm"."""
+    wert = getattr(model, name)
+    return "" if wert is None else als_ortszeit(wert).strftime("%d.%m.%Y %H:%M")
+
+
+def zahl(wert: int | None) -> str:
+    """German number format; empty for not reported."""
+    return zahl_deutsch(wert)
+
+
+def aenderungen_formatieren(aenderungen: dict[str, list[object]], titel: dict[str, str]) -> Markup:
+    """A history entry's changes as "label: old → new" lines."""
+    zeilen = [
+        f"{escape(titel.get(feld, feld))}: {escape(_leer(alt))} → {escape(_leer(neu))}"
+        for feld, (alt, neu) in aenderungen.items()
+    ]
+    return Markup("<br>".join(zeilen)) if zeilen else Markup("<em>bestätigt, unverändert</em>")
+
+
+def _leer(wert: object) -> str:
+    return "leer" if wert is None or wert == "" else str(wert)

@@ -1,0 +1,127 @@
+"""The county's master data: Kommunen, Verteilzeiträume and Aufnahmequoten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.form import SecureForm
+from sqlalchemy import select
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from admin.base import GeschuetzteModelView, angemeldeter_benutzer
+from wrm import berechtigungen
+from wrm.db import db
+from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
+from wrm.services.pruefung import Validierungsfehler
+from wrm.services.verteilzeitraeume import quote_setzen
+
+
+def _im_bereich(modell: type) -> Any:
+    """A query factory for selects: only records the user may read."""
+    def abfrage() -> Any:
+        return db.session.scalars(
+            select(modell).where(berechtigungen.bereich(angemeldeter_benutzer(), modell))
+            .order_by(modell.name)).all()
+    return abfrage
+
+
+class KommuneView(GeschuetzteModelView):
+    """Kommunen of the county; deactivated instead of deleted."""
+
+    export_erlaubt = True
+    column_list = ("name", "art", "ags", "aktiv", "reihenfolge")
+    form_columns = ("name", "art", "ags", "breitengrad", "laengengrad", "aktiv", "reihenfolge")
+    column_searchable_list = ("name",)
+    column_filters = ("art", "aktiv")
+    column_default_sort = "name"
+    column_labels = {"name": "Name", "art": "Art", "ags": "AGS", "aktiv": "aktiv",
+                     "reihenfolge": "Reihenfolge", "breitengrad": "Breitengrad",
+                     "laengengrad": "Längengrad"}
+    column_descriptions = {"reihenfolge": "Reihenfolge bei gleichem Bedarf; leer: Anlagereihenfolge",
+                           "ags": "Amtlicher Gemeindeschlüssel (8 Ziffern)"}
+
+    def on_model_change(self, form: Any, model: Kommune, is_created: bool) -> None:
+        if is_created:
+            model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
+
+
+class VerteilzeitraumView(GeschuetzteModelView):
+    """Distribution periods; the current one is the one containing today."""
+
+    column_list = ("name", "beginn", "ende")
+    form_columns = ("name", "beginn", "ende")
+    column_default_sort = ("beginn", True)
+    column_labels = {"name": "Name", "beginn": "Beginn", "ende": "Ende"}
+
+    def on_model_change(self, form: Any, model: Verteilzeitraum, is_created: bool) -> None:
+        if model.ende is not None and model.ende < model.beginn:
+            raise Validierungsfehler({"ende": "Das Ende liegt vor dem Beginn."})
+        if is_created:
+            model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, Validierungsfehler):
+            for text in exc.fehler.values():
+                flash(text, "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+class QuotenFormular(SecureForm):
+    """A quota: which Kommune, which period, how many persons."""
+
+    kommune = QuerySelectField("Kommune", query_factory=_im_bereich(Kommune),
+                               validators=[InputRequired("Bitte eine Kommune wählen.")])
+    verteilzeitraum = QuerySelectField(
+        "Verteilzeitraum", query_factory=_im_bereich(Verteilzeitraum),
+        validators=[InputRequired("Bitte einen Verteilzeitraum wählen.")])
+    wert = IntegerField("Aufnahmequote (Personen)", validators=[
+        InputRequired("Bitte die Quote eingeben."),
+        NumberRange(0, 1_000_000, "Die Quote muss zwischen 0 und 1.000.000 liegen.")])
+
+
+class AufnahmequoteView(GeschuetzteModelView):
+    """Quotas per Kommune and period; every change is kept for the Stichtag."""
+
+    form = QuotenFormular
+    export_erlaubt = True
+    column_list = ("kommune", "verteilzeitraum", "wert")
+    column_labels = {"kommune": "Kommune", "verteilzeitraum": "Verteilzeitraum",
+                     "wert": "Aufnahmequote"}
+    column_sortable_list = (("kommune", "kommune.name"), ("verteilzeitraum",
+                                                          "verteilzeitraum.beginn"), "wert")
+    column_searchable_list = ("kommune.name",)
+
+    def _setzen(self, kommune: Kommune, zeitraum: Verteilzeitraum, wert: int | None) -> bool:
+        try:
+            quote_setzen(db.session, kommune=kommune, zeitraum=zeitraum, wert=wert,
+                         benutzer=self.benutzer)
+            db.session.commit()
+        except Validierungsfehler as fehler:
+            db.session.rollback()
+            for text in fehler.fehler.values():
+                flash(text, "error")
+            return False
+        return True
+
+    def create_model(self, form: Any) -> Any:
+        kommune, zeitraum = form.kommune.data, form.verteilzeitraum.data
+        if not self._setzen(kommune, zeitraum, form.wert.data):
+            return False
+        return db.session.scalar(select(Aufnahmequote).where(
+            Aufnahmequote.kommune_id == kommune.id,
+            Aufnahmequote.verteilzeitraum_id == zeitraum.id))
+
+    def update_model(self, form: Any, model: Aufnahmequote) -> bool:
+        if (form.kommune.data, form.verteilzeitraum.data) != (model.kommune,
+                                                              model.verteilzeitraum):
+            flash("Kommune und Verteilzeitraum einer Quote können nicht geändert werden; "
+                  "bitte eine neue Quote anlegen.", "error")
+            return False
+        return self._setzen(model.kommune, model.verteilzeitraum, form.wert.data)
+
+    def delete_model(self, model: Aufnahmequote) -> bool:
+        return self._setzen(model.kommune, model.verteilzeitraum, None)
