@@ -88,7 +88,7 @@ class GeschuetzteModelView(ModelView):
     export_erlaubt = False
 
     def __init__(self, model: type, **kwargs: Any) -> None:
-        super().__init__(model, db.session, **kwargs)
+        super().__init__(model, db, **kwargs)
 
     @property
     def benutzer(self) -> Benutzer | None:

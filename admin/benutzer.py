@@ -20,7 +20,7 @@ from wrm.models import Benutzer, Kommune, Rolle
 from wrm.services.benutzer import benutzer_aendern, benutzer_anlegen, passwort_zuruecksetzen
 from wrm.services.pruefung import Validierungsfehler
 
-KOMMUNEN = BereichsLoader("kommune", db.session, Kommune, fields=["name"],
+KOMMUNEN = BereichsLoader("kommune", db, Kommune, fields=["name"],
                           placeholder="Kommune suchen …")
 ROLLEN = [(r.value, r.value) for r in Rolle]
 

@@ -40,7 +40,7 @@ class KommuneView(GeschuetzteModelView):
     column_labels = {"name": "Name", "art": "Art", "ags": "AGS", "aktiv": "aktiv",
                      "reihenfolge": "Reihenfolge", "breitengrad": "Breitengrad",
                      "laengengrad": "Längengrad"}
-    column_descriptions = {"reihenfolge": "Reihenfolge bei gleichem Bedarf; leer: Anlagereihenfolge",
+    column_descriptions = {"reihenfolge": "Reihenfolge bei gleichem Bedarf (leer: Anlage)",
                            "ags": "Amtlicher Gemeindeschlüssel (8 Ziffern)"}
 
     def on_model_change(self, form: Any, model: Kommune, is_created: bool) -> None:

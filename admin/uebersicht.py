@@ -13,7 +13,7 @@ from wrm.darstellung import AUSWERTUNGSSPALTEN
 from wrm.db import db
 from wrm.meldefelder import ZAHLENFELDER, ZU_ERFUELLEN
 from wrm.models import Meldung
-from wrm.services.auswertung import auswertung, aktueller_stand
+from wrm.services.auswertung import aktueller_stand, auswertung
 from wrm.zeit import heute
 
 
