@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, has_request_context, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.form import SecureForm
@@ -153,7 +153,9 @@ class GeschuetzteModelView(ModelView):
             abort(404)
         return gefunden
 
+    @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self) -> Any:
+        """Inline list editing: only where the view offers it (Flask-Admin ignores `can_edit`)."""
         if not self.can_edit or not self.column_editable_list:
             abort(404)
         return super().ajax_update()

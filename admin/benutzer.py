@@ -9,7 +9,7 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.tools import get_query_for_ids
 from flask_admin.form import SecureForm
 from flask_admin.model.fields import AjaxSelectField
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Optional
 
 from admin.base import BereichsLoader, GeschuetzteModelView
@@ -22,7 +22,7 @@ from wrm.services.pruefung import Validierungsfehler
 
 KOMMUNEN = BereichsLoader("kommune", db, Kommune, fields=["name"],
                           placeholder="Kommune suchen …")
-ROLLEN = [(r.value, r.value) for r in Rolle]
+ROLLEN = [SelectChoice(r.value) for r in Rolle]
 
 
 class BenutzerAendernFormular(SecureForm):

@@ -7,13 +7,23 @@ from typing import Any
 
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.form import SecureForm
-from wtforms import Field, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import Field, HiddenField, IntegerField, SelectChoice, SelectField, TextAreaField
+from wtforms.fields.choices import Choice
 from wtforms.validators import InputRequired
 
 from wrm.meldefelder import LAGE, ZAHLENFELDER, Lage
 from wrm.services.pruefung import zahl_lesen
 
-LAGE_AUSWAHL = [("", "– bitte wählen –"), *((m.value, m.value) for m in Lage)]
+LAGE_AUSWAHL = [SelectChoice("", "– bitte wählen –"), *(SelectChoice(m.value) for m in Lage)]
+
+
+class AuswahlFeld(QuerySelectField):
+    """Flask-Admin's query select, yielding WTForms 3.3 `Choice`s instead of deprecated tuples."""
+
+    def iter_choices(self):  # type: ignore[no-untyped-def]
+        """The options as `Choice` instances (value, label, selected, render_kw)."""
+        for wahl in super().iter_choices():
+            yield wahl if isinstance(wahl, Choice) else Choice(*wahl)
 
 
 class ZahlFeld(IntegerField):
@@ -34,7 +44,7 @@ def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[S
     """
     felder: dict[str, Any] = {}
     if kommune_auswahl is not None:
-        felder["kommune"] = QuerySelectField(
+        felder["kommune"] = AuswahlFeld(
             "Kommune", query_factory=kommune_auswahl, allow_blank=False,
             validators=[InputRequired("Bitte eine Kommune wählen.")])
     for feld in ZAHLENFELDER:

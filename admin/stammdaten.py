@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash
-from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.form import SecureForm
 from sqlalchemy import select
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from admin.base import GeschuetzteModelView, angemeldeter_benutzer
+from admin.formulare import AuswahlFeld
 from wrm import berechtigungen
 from wrm.db import db
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
@@ -73,9 +73,9 @@ class VerteilzeitraumView(GeschuetzteModelView):
 class QuotenFormular(SecureForm):
     """A quota: which Kommune, which period, how many persons."""
 
-    kommune = QuerySelectField("Kommune", query_factory=_im_bereich(Kommune),
+    kommune = AuswahlFeld("Kommune", query_factory=_im_bereich(Kommune),
                                validators=[InputRequired("Bitte eine Kommune wählen.")])
-    verteilzeitraum = QuerySelectField(
+    verteilzeitraum = AuswahlFeld(
         "Verteilzeitraum", query_factory=_im_bereich(Verteilzeitraum),
         validators=[InputRequired("Bitte einen Verteilzeitraum wählen.")])
     wert = IntegerField("Aufnahmequote (Personen)", validators=[

@@ -113,3 +113,28 @@ def leere_app(
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _tokens() -> dict[str, str]:
+    from flask_admin.form import SecureForm
+    from flask_wtf.csrf import generate_csrf
+
+    return {"admin": SecureForm().csrf_token.current_token, "wtf": generate_csrf()}
+
+
+@pytest.fixture
+def web(app: Flask) -> Flask:
+    """The app with a test-only route that hands out CSRF tokens for the client's session."""
+    app.add_url_rule("/_test/tokens", "test_tokens", _tokens)
+    return app
+
+
+def anmelden(client, name: str, passwort: str = "sehr-geheim-123"):  # type: ignore[no-untyped-def]
+    """Log in through the real login form (with its CSRF token); returns the response."""
+    token = client.get("/_test/tokens").get_json()["wtf"]
+    return client.post("/login", data={"name": name, "passwort": passwort, "csrf_token": token})
+
+
+def admin_token(client) -> str:  # type: ignore[no-untyped-def]
+    """A valid Flask-Admin (SecureForm) CSRF token for the client's session."""
+    return client.get("/_test/tokens").get_json()["admin"]

@@ -1,0 +1,169 @@
+"""Every role × every admin endpoint × own/foreign record: status, and no change where denied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask_login import login_user
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import admin_token, anmelden
+from tests.datenbestand import abzug
+from tests.welt import PASSWORT, Welt, welt_anlegen
+from wrm.db import db
+from wrm.models import Benutzer
+
+ROLLEN = ("anonym", "kreis", "eigen", "presse")
+ZIELE = ("eigen", "fremd")
+
+
+@dataclass(frozen=True)
+class Fall:
+    """One endpoint: how to call it and the expected status per role (and per target)."""
+
+    name: str
+    methode: str
+    pfad: Callable[[Welt, int], str]
+    erwartet: dict[str, int | tuple[int, int]]
+    daten: Callable[[Welt, int, str], dict] = field(default=lambda w, i, t: {})
+    # roles whose successful call is meant to change data (everything else must not)
+    aendernd: frozenset[str] = frozenset()
+
+
+def _meldung(w: Welt, i: int, token: str) -> dict:
+    return {**{k: "" if v is None else v for k, v in factories.ZAHLEN.items()},
+            "zuweisungen": 11, "version": 1, "csrf_token": token}
+
+
+FAELLE = [
+    Fall("liste", "GET", lambda w, i: "/admin/meldung/",
+         {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 403}),
+    Fall("details", "GET", lambda w, i: f"/admin/meldung/details/?id={i}",
+         {"anonym": 302, "kreis": 200, "eigen": (200, 404), "presse": 403}),
+    Fall("bearbeiten_get", "GET", lambda w, i: f"/admin/meldung/edit/?id={i}",
+         {"anonym": 302, "kreis": 200, "eigen": (200, 404), "presse": 403}),
+    Fall("bearbeiten_post", "POST", lambda w, i: f"/admin/meldung/edit/?id={i}",
+         {"anonym": 302, "kreis": 302, "eigen": (302, 404), "presse": 403},
+         daten=_meldung, aendernd=frozenset({"kreis", "eigen"})),
+    Fall("anlegen_get", "GET", lambda w, i: "/admin/meldung/new/",
+         {"anonym": 302, "kreis": 200, "eigen": 302, "presse": 403}),
+    Fall("anlegen_post", "POST", lambda w, i: "/admin/meldung/new/",
+         {"anonym": 302, "kreis": 302, "eigen": 302, "presse": 403},
+         daten=lambda w, i, t: {**_meldung(w, i, t), "kommune": w.ohne_meldung, "version": 0},
+         aendernd=frozenset({"kreis"})),
+    Fall("loeschen", "POST", lambda w, i: "/admin/meldung/delete/",
+         {"anonym": 302, "kreis": 302, "eigen": 302, "presse": 403},
+         daten=lambda w, i, t: {"id": i, "csrf_token": t}),
+    Fall("sammelaktion", "POST", lambda w, i: "/admin/meldung/action/",
+         {"anonym": 302, "kreis": 302, "eigen": 302, "presse": 403},
+         daten=lambda w, i, t: {"action": "delete", "rowid": [w.eigene_meldung, w.fremde_meldung],
+                                "csrf_token": t}),
+    Fall("export_csv", "GET", lambda w, i: "/admin/meldung/export/csv/",
+         {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 403}),
+    Fall("ajax_update", "POST", lambda w, i: "/admin/meldung/ajax/update/",
+         {"anonym": 302, "kreis": 404, "eigen": 404, "presse": 403},
+         daten=lambda w, i, t: {"list_form_pk": i, "zuweisungen": 99, "csrf_token": t}),
+    Fall("bestaetigen", "POST", lambda w, i: "/admin/meldung/bestaetigen/",
+         {"anonym": 302, "kreis": 302, "eigen": (302, 404), "presse": 403},
+         daten=lambda w, i, t: {"id": i, "version": 1, "csrf_token": t},
+         aendernd=frozenset({"kreis", "eigen"})),
+    Fall("ajax_lookup", "GET", lambda w, i: "/admin/benutzer/ajax/lookup/?name=kommune&query=",
+         {"anonym": 302, "kreis": 200, "eigen": 403, "presse": 403}),
+    Fall("kaputte_id", "GET", lambda w, i: "/admin/meldung/edit/?id=1%27%20OR%201=1",
+         {"anonym": 302, "kreis": 404, "eigen": 404, "presse": 403}),
+    *[
+        Fall(f"liste_{ansicht}", "GET", lambda w, i, a=ansicht: f"/admin/{a}/",
+             {"anonym": 302, "kreis": 200, "eigen": 403, "presse": 403})
+        for ansicht in ("kommune", "verteilzeitraum", "aufnahmequote", "benutzer")
+    ],
+    Fall("liste_verlauf", "GET", lambda w, i: "/admin/verlauf/",
+         {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 403}),
+    Fall("uebersicht", "GET", lambda w, i: "/admin/uebersicht/",
+         {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 200}),
+    Fall("auswertung", "GET", lambda w, i: "/admin/auswertung/",
+         {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 200}),
+]
+
+
+@pytest.fixture
+def welt(web: Flask) -> Welt:
+    with web.app_context():
+        return welt_anlegen()
+
+
+@pytest.mark.parametrize("ziel", ZIELE)
+@pytest.mark.parametrize("rolle", ROLLEN)
+@pytest.mark.parametrize("fall", FAELLE, ids=lambda f: f.name)
+def test_matrix(fall: Fall, rolle: str, ziel: str, web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    if rolle != "anonym":
+        assert anmelden(client, rolle, PASSWORT).status_code == 302
+    token = admin_token(client)
+    ziel_id = welt.eigene_meldung if ziel == "eigen" else welt.fremde_meldung
+    with web.app_context():
+        vorher = abzug()
+    pfad = fall.pfad(welt, ziel_id)
+    if fall.methode == "GET":
+        antwort = client.get(pfad)
+    else:
+        antwort = client.post(pfad, data=fall.daten(welt, ziel_id, token))
+    erwartet = fall.erwartet[rolle]
+    if isinstance(erwartet, tuple):
+        erwartet = erwartet[ZIELE.index(ziel)]
+    assert antwort.status_code == erwartet, antwort.get_data(as_text=True)[:500]
+    if rolle == "anonym":
+        assert "/login" in antwort.headers["Location"]
+    with web.app_context():
+        nachher = abzug()
+    erlaubt = rolle in fall.aendernd and erwartet in (200, 302)
+    if erlaubt:
+        assert nachher != vorher, "an allowed change must be saved"
+    else:
+        assert nachher == vorher, "a denied or read-only call must change nothing"
+
+
+def _text(web: Flask, rolle: str, pfad: str) -> str:
+    client = web.test_client()
+    anmelden(client, rolle, PASSWORT)
+    antwort = client.get(pfad)
+    assert antwort.status_code == 200
+    return antwort.get_data(as_text=True)
+
+
+def test_lists_and_exports_contain_only_the_scope(web: Flask, welt: Welt) -> None:
+    assert "Kommune Fremd" in _text(web, "kreis", "/admin/meldung/export/csv/")
+    eigen_export = _text(web, "eigen", "/admin/meldung/export/csv/")
+    assert "Kommune Eigen" in eigen_export and "Kommune Fremd" not in eigen_export
+    assert "Kommune Fremd" not in _text(web, "eigen", "/admin/meldung/")
+    assert "Kommune Fremd" not in _text(web, "eigen", "/admin/verlauf/")
+    lookup = _text(web, "kreis", "/admin/benutzer/ajax/lookup/?name=kommune&query=")
+    assert "Kommune Eigen" in lookup and "Fremdort" not in lookup
+
+
+def test_count_query_uses_the_scope(web: Flask, welt: Welt) -> None:
+    ansicht = next(v for v in web.extensions["admin"][0]._views if v.endpoint == "meldung")
+    for name, anzahl in (("kreis", 2), ("eigen", 1)):
+        with web.test_request_context():
+            login_user(db.session.scalar(select(Benutzer).where(Benutzer.name == name)))
+            assert ansicht.get_count_query().scalar() == anzahl
+            assert ansicht.get_list(0, None, None, None, [])[0] == anzahl
+
+
+def test_internal_note_only_for_county_and_own_kommune(web: Flask, welt: Welt) -> None:
+    assert "intern: Turnhalle" in _text(web, "kreis", "/admin/uebersicht/")
+    assert "intern: Turnhalle" in _text(web, "fremd", "/admin/uebersicht/")
+    assert "intern: Turnhalle" not in _text(web, "eigen", "/admin/uebersicht/")
+    presse = _text(web, "presse", "/admin/uebersicht/")
+    assert "intern: Turnhalle" not in presse and "Test" not in presse  # no reporter names
+    assert "Kommune Fremd" in presse  # figures are open to every role
+
+
+def test_presse_finds_no_edit_screen_in_the_menu(web: Flask, welt: Welt) -> None:
+    start = _text(web, "presse", "/admin/")
+    for verboten in ("/admin/meldung/", "/admin/benutzer/", "/admin/verlauf/", "Meine Meldung"):
+        assert verboten not in start
+    assert "/admin/uebersicht/" in start and "/admin/auswertung/" in start
