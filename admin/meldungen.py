@@ -108,11 +108,26 @@ class MeldungView(GeschuetzteModelView):
         except Konflikt as konflikt:
             db.session.rollback()
             flash(str(konflikt), "error")
+            self._konflikt_zeigen(form, kommune, konflikt)
             return None
         flash(f"Die Meldung für {kommune.name} wurde gespeichert.", "success")
         for hinweis in hinweise(self.kennzahlen(kommune), alt):
             flash(hinweis, "warning")
         return kommune.meldung
+
+    @staticmethod
+    def _konflikt_zeigen(form: Any, kommune: Kommune, konflikt: Konflikt) -> None:
+        # The user's input stays in the form. Each field someone else changed shows the value
+        # now saved, and the form now carries the current version: the next save is a
+        # deliberate decision taken with both values in view, not a silent overwrite.
+        aktuell = kommune.meldung
+        if aktuell is None:
+            return
+        form.version.data = aktuell.version
+        werte = aktuell.werte()
+        fehler_eintragen(form, {
+            name: f"Inzwischen gespeichert: {'leer' if werte[name] is None else werte[name]}"
+            for name in konflikt.felder if name in werte})
 
     def create_model(self, form: Any) -> Any:
         benutzer = self.benutzer

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import text
 
+from tests.welt import Welt, welt_anlegen
 from wrm import create_app
 from wrm.db import Base, db
 from wrm.konfiguration import datenbank_url
@@ -129,6 +130,13 @@ def web(app: Flask) -> Flask:
     return app
 
 
+@pytest.fixture
+def welt(web: Flask) -> Welt:
+    """The permission-test world of `tests.welt` (two Kommunen, users of every role)."""
+    with web.app_context():
+        return welt_anlegen()
+
+
 def anmelden(client, name: str, passwort: str = "sehr-geheim-123"):  # type: ignore[no-untyped-def]
     """Log in through the real login form (with its CSRF token); returns the response."""
     token = client.get("/_test/tokens").get_json()["wtf"]
@@ -138,3 +146,16 @@ def anmelden(client, name: str, passwort: str = "sehr-geheim-123"):  # type: ign
 def admin_token(client) -> str:  # type: ignore[no-untyped-def]
     """A valid Flask-Admin (SecureForm) CSRF token for the client's session."""
     return client.get("/_test/tokens").get_json()["admin"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _schnelles_argon2() -> Iterator[None]:
+    """Cheap argon2 parameters in tests: still real argon2 hashes, without 50 ms per user."""
+    from argon2 import PasswordHasher
+
+    from wrm.services import benutzer
+
+    original = benutzer._hasher
+    benutzer._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    benutzer._hasher = original

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import admin_token, anmelden
 from tests.datenbestand import abzug
-from tests.welt import PASSWORT, Welt, welt_anlegen
+from tests.welt import PASSWORT, Welt
 from wrm.db import db
 from wrm.models import Benutzer
 
@@ -88,11 +88,6 @@ FAELLE = [
          {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 200}),
 ]
 
-
-@pytest.fixture
-def welt(web: Flask) -> Welt:
-    with web.app_context():
-        return welt_anlegen()
 
 
 @pytest.mark.parametrize("ziel", ZIELE)

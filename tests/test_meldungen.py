@@ -52,6 +52,7 @@ def test_stale_version_is_refused_naming_who_changed_what(ctx: None) -> None:
     text = str(konflikt.value)
     assert "Frau Meyer" in text and "(9) verfügbar dezentral" in text
     assert "nicht gespeichert" in text
+    assert konflikt.value.felder == {"verfuegbar_dezentral"}
     db.session.rollback()
     assert abzug() == vorher
 

@@ -21,7 +21,15 @@ MELDUNGSFELDER: tuple[str, ...] = (*ZAHLENNAMEN, "lage", "bemerkung")
 
 
 class Konflikt(Exception):
-    """The report changed after the caller read it; nothing was saved. German message."""
+    """The report changed after the caller read it; nothing was saved. German message.
+
+    `felder` names the report fields others changed since then (empty when unknown), so a
+    form can point at them while keeping the user's input.
+    """
+
+    def __init__(self, meldung: str, felder: frozenset[str] = frozenset()) -> None:
+        super().__init__(meldung)
+        self.felder = felder
 
 
 def normalisieren(werte: Mapping[str, object]) -> dict[str, object]:
@@ -45,25 +53,26 @@ def aenderungen(alt: Mapping[str, object], neu: Mapping[str, object]) -> dict[st
     }
 
 
-def _konfliktmeldung(session: Session, meldung: Meldung, version: int) -> str:
+def _konflikt(session: Session, meldung: Meldung, version: int) -> Konflikt:
     spaetere = session.scalars(
         select(Verlaufseintrag)
         .where(Verlaufseintrag.kommune_id == meldung.kommune_id,
                Verlaufseintrag.version > version)
         .order_by(Verlaufseintrag.zeitpunkt)
     ).all()
-    teile = []
+    teile, geaendert = [], set()
     for eintrag in spaetere:
+        geaendert.update(eintrag.aenderungen)
         felder = ", ".join(FELDER_NACH_NAME[f].titel if f in FELDER_NACH_NAME else f
                            for f in eintrag.aenderungen) or "Angaben bestätigt"
         wer = eintrag.benutzer_name or "unbekannt"
         wann = als_ortszeit(eintrag.zeitpunkt).strftime("%d.%m.%Y %H:%M")
         teile.append(f"{wer} am {wann}: {felder}")
     details = "; ".join(teile) or f"{meldung.gemeldet_von_name or 'unbekannt'}"
-    return (
+    return Konflikt(
         "Die Meldung wurde inzwischen geändert und Ihre Eingaben wurden nicht gespeichert "
-        f"({details}). Bitte prüfen Sie die aktuellen Zahlen und speichern Sie erneut."
-    )
+        f"({details}). Bitte prüfen Sie die aktuellen Zahlen und speichern Sie erneut.",
+        frozenset(geaendert))
 
 
 def _verlauf_schreiben(
@@ -113,7 +122,7 @@ def speichern(
     if version != aktuelle_version:
         if meldung is None:
             raise Konflikt("Für diese Kommune gibt es noch keine Meldung; bitte neu laden.")
-        raise Konflikt(_konfliktmeldung(session, meldung, version))
+        raise _konflikt(session, meldung, version)
     zeitpunkt = zeitpunkt or jetzt()
     alt = meldung.werte() if meldung is not None else {}
     geaendert = aenderungen(alt, neu)
@@ -148,7 +157,7 @@ def bestaetigen(
         raise Validierungsfehler(
             {"kommune": "Es gibt noch keine Meldung, die bestätigt werden kann."})
     if version is not None and version != meldung.version:
-        raise Konflikt(_konfliktmeldung(session, meldung, version))
+        raise _konflikt(session, meldung, version)
     zeitpunkt = zeitpunkt or jetzt()
     name = benutzer.name if benutzer is not None else None
     meldung.stand = zeitpunkt
