@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test lint bench schema clean
+.PHONY: install run test lint bench schema translations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,7 +26,13 @@ run: $(STAMP)
 ## make test: install and run every test, on SQLite and on PostgreSQL
 test: $(STAMP)
 	$(BIN)/ruff check .
+	@# Chromium for the browser tests; in CI a missing browser is a failure, not a skip.
+	bash scripts/chromium.sh || [ "$$CI" != "true" ]
 	bash scripts/test.sh
+
+## make translations: recompile the German catalogue that completes Flask-Admin's own
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d admin/translations -D admin
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from admin.verlauf import VerlaufView
 from wrm.models import Aufnahmequote, Benutzer, Kommune, Meldung, Verlaufseintrag, Verteilzeitraum
 
 VORLAGEN = Path(__file__).parent / "templates"
+UEBERSETZUNGEN = Path(__file__).parent / "translations"
 
 
 def init_admin(app: Flask) -> Admin:
@@ -27,6 +28,7 @@ def init_admin(app: Flask) -> Admin:
         app, name="WRM", url="/admin",
         index_view=StartAnsicht(name="Start", url="/admin", template="admin/start.html"),
         theme=Bootstrap4Theme(base_template="admin/wrm_basis.html", fluid=True),
+        translations_path=str(UEBERSETZUNGEN),
     )
     verwaltung.add_view(MeineMeldungAnsicht(name="Meine Meldung", endpoint="meine_meldung",
                                             url="/admin/meine-meldung"))

@@ -153,6 +153,15 @@ class GeschuetzteModelView(ModelView):
             abort(404)
         return gefunden
 
+    def ausgewaehlt(self, ids: Any) -> list[Any]:
+        """The records a bulk action was asked for, within the user's scope.
+
+        Ids arrive as strings; they are parsed here because PostgreSQL refuses to compare an
+        integer key with text (Flask-Admin's `get_query_for_ids` passes them on as they are).
+        """
+        schluessel = [int(i) for i in ids if str(i).isdigit()]
+        return self.get_query().filter(self.model.id.in_(schluessel)).all()
+
     @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self) -> Any:
         """Inline list editing: only where the view offers it (Flask-Admin ignores `can_edit`)."""

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import flash
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.tools import get_query_for_ids
 from flask_admin.form import SecureForm
 from flask_admin.model.fields import AjaxSelectField
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
@@ -88,14 +87,11 @@ class BenutzerView(GeschuetzteModelView):
             return self._fehler(form, fehler)
         return True
 
-    def _ausgewaehlt(self, ids: list[str]) -> list[Benutzer]:
-        return get_query_for_ids(self.get_query(), self.model, ids).all()
-
     @action("deaktivieren", "Deaktivieren", "Die gewählten Benutzer deaktivieren?")
     def action_deaktivieren(self, ids: list[str]) -> None:
         """Deactivate users (not oneself); their sessions end."""
         anzahl = 0
-        for benutzer in self._ausgewaehlt(ids):
+        for benutzer in self.ausgewaehlt(ids):
             if benutzer.id != self.benutzer.id and benutzer.aktiv:  # type: ignore[union-attr]
                 benutzer_aendern(db.session, benutzer=benutzer, rolle=benutzer.rolle,
                                  kommune=benutzer.kommune, email=benutzer.email, aktiv=False)
@@ -107,7 +103,7 @@ class BenutzerView(GeschuetzteModelView):
             "Für die gewählten Benutzer neue Passwörter erzeugen?")
     def action_passwort(self, ids: list[str]) -> None:
         """Generate new passwords, shown once to the county to pass on."""
-        for benutzer in self._ausgewaehlt(ids):
+        for benutzer in self.ausgewaehlt(ids):
             passwort = passwort_zuruecksetzen(db.session, benutzer=benutzer)
             flash(f"Neues Passwort für {benutzer.name}: {passwort}", "info")
         db.session.commit()

@@ -17,6 +17,18 @@ from wrm.services.pruefung import zahl_lesen
 LAGE_AUSWAHL = [SelectChoice("", "– bitte wählen –"), *(SelectChoice(m.value) for m in Lage)]
 
 
+# The report form in the paper's groups, two inputs per row: a report fits on one screen.
+ABSCHNITTE = (
+    ("Zuweisungen und Quotenanrechnung", ("zuweisungen", "ankuenfte", "keine_quotenanrechnung",
+                                          "moegliche_quotenanrechnung")),
+    ("Derzeitige Unterbringung", ("in_gemeinschaftsunterkuenften", "dezentral_untergebracht")),
+    ("Sofort verfügbarer Wohnraum", ("verfuegbar_gemeinschaftsunterkunft",
+                                     "verfuegbar_dezentral")),
+    ("Wohnraum in Aussicht", ("in_aussicht_gemeinschaftsunterkunft", "in_aussicht_dezentral")),
+    ("Lage", ("lage", "bemerkung")),
+)
+
+
 class AuswahlFeld(QuerySelectField):
     """Flask-Admin's query select, yielding WTForms 3.3 `Choice`s instead of deprecated tuples."""
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from admin.base import GeschuetzteAnsicht, GeschuetzteModelView, angemeldeter_benutzer
-from admin.formulare import BestaetigenFormular, fehler_eintragen, meldungsformular
+from admin.formulare import ABSCHNITTE, BestaetigenFormular, fehler_eintragen, meldungsformular
 from admin.spalten import stand_formatieren, zahlenspalten
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
@@ -57,6 +57,7 @@ class MeldungView(GeschuetzteModelView):
     column_formatters = {"stand": stand_formatieren}
     column_formatters_export = {"stand": lambda v, c, m, n: m.stand.isoformat()}
 
+    abschnitte = ABSCHNITTE
     form = meldungsformular()
     anlegen_formular = meldungsformular(kommune_auswahl=_kommunen_ohne_meldung)
 
@@ -110,7 +111,7 @@ class MeldungView(GeschuetzteModelView):
             flash(str(konflikt), "error")
             self._konflikt_zeigen(form, kommune, konflikt)
             return None
-        flash(f"Die Meldung für {kommune.name} wurde gespeichert.", "success")
+        # Flask-Admin itself flashes the success message after this returns.
         for hinweis in hinweise(self.kennzahlen(kommune), alt):
             flash(hinweis, "warning")
         return kommune.meldung
@@ -128,6 +129,12 @@ class MeldungView(GeschuetzteModelView):
         fehler_eintragen(form, {
             name: f"Inzwischen gespeichert: {'leer' if werte[name] is None else werte[name]}"
             for name in konflikt.felder if name in werte})
+
+    def get_save_return_url(self, model: Any, is_created: bool = False) -> str:
+        # Back to the report: the computed figures beside the inputs show the saved state.
+        if model:
+            return self.get_url(".edit_view", id=model.id)
+        return super().get_save_return_url(model, is_created)
 
     def create_model(self, form: Any) -> Any:
         benutzer = self.benutzer

@@ -162,3 +162,60 @@ def test_presse_finds_no_edit_screen_in_the_menu(web: Flask, welt: Welt) -> None
     for verboten in ("/admin/meldung/", "/admin/benutzer/", "/admin/verlauf/", "Meine Meldung"):
         assert verboten not in start
     assert "/admin/uebersicht/" in start and "/admin/auswertung/" in start
+
+
+def _fremder_benutzer(web: Flask, welt: Welt) -> int:
+    """A user of the other Landkreis, which the county of the world must not touch."""
+    from wrm.models import Kommune, Rolle
+    from wrm.services.benutzer import benutzer_anlegen
+
+    with web.app_context():
+        kommune = db.session.get(Kommune, welt.fremder_kreis_kommune)
+        fremd = benutzer_anlegen(db.session, name="anderswo", rolle=Rolle.KOMMUNE,
+                                 kommune=kommune, landkreis=kommune.landkreis, passwort=PASSWORT)
+        db.session.commit()
+        return fremd.id
+
+
+@pytest.mark.parametrize("aktion", ["deaktivieren", "passwort", "delete"])
+def test_user_actions_skip_users_of_another_landkreis(web: Flask, welt: Welt, aktion: str) -> None:
+    fremd = _fremder_benutzer(web, welt)
+    client = web.test_client()
+    anmelden(client, "kreis", PASSWORT)
+    with web.app_context():
+        vorher = abzug()
+        hash_vorher = db.session.get(Benutzer, fremd).passwort_hash
+    antwort = client.post("/admin/benutzer/action/", data={
+        "action": aktion, "rowid": [fremd], "csrf_token": admin_token(client)})
+    assert antwort.status_code in (302, 404)
+    with web.app_context():
+        benutzer = db.session.get(Benutzer, fremd)
+        assert benutzer is not None and benutzer.aktiv
+        assert benutzer.passwort_hash == hash_vorher
+        assert abzug() == vorher
+    assert "Neues Passwort für anderswo" not in client.get("/admin/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("pfad", [
+    "/admin/kommune/edit/?id={k}", "/admin/kommune/details/?id={k}",
+    "/admin/benutzer/edit/?id={b}",
+])
+def test_county_cannot_open_records_of_another_landkreis(web: Flask, welt: Welt, pfad: str) -> None:
+    fremd = _fremder_benutzer(web, welt)
+    client = web.test_client()
+    anmelden(client, "kreis", PASSWORT)
+    antwort = client.get(pfad.format(k=welt.fremder_kreis_kommune, b=fremd))
+    assert antwort.status_code == 404
+
+
+def test_county_cannot_delete_a_kommune_of_another_landkreis(web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    anmelden(client, "kreis", PASSWORT)
+    with web.app_context():
+        vorher = abzug()
+    client.post("/admin/kommune/delete/", data={"id": welt.fremder_kreis_kommune,
+                                                "csrf_token": admin_token(client)})
+    client.post(f"/admin/kommune/edit/?id={welt.fremder_kreis_kommune}",
+                data={"name": "Gekapert", "art": "Stadt", "csrf_token": admin_token(client)})
+    with web.app_context():
+        assert abzug() == vorher

@@ -85,7 +85,7 @@ def test_valid_save_updates_figures_and_shows_hints(web: Flask, welt: Welt) -> N
     antwort = client.post(_pfad(welt), data=_formular(client, zuweisungen=16, ankuenfte=8),
                           follow_redirects=True)
     seite = antwort.get_data(as_text=True)
-    assert "wurde gespeichert" in seite
+    assert seite.count("erfolgreich gespeichert") == 1
     # lage "ausreichend" while bedarf = (40 − 16) − 7 = 17 > 0 → ask for a bemerkung
     assert "Bedarf beträgt aber 17 Personen" in seite
     assert "stark verändert (10 → 16)" in seite
@@ -172,3 +172,37 @@ def test_kreis_creates_the_first_report_of_a_kommune(web: Flask, welt: Welt) -> 
     assert antwort.status_code == 302
     with web.app_context():
         assert db.session.get(Kommune, welt.ohne_meldung).meldung.zuweisungen == 5
+
+
+def test_flask_admin_texts_are_german_and_the_catalogue_is_compiled(web: Flask, welt: Welt) -> None:
+    from pathlib import Path
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    import admin
+
+    ordner = Path(admin.__file__).parent / "translations" / "de" / "LC_MESSAGES"
+    with (ordner / "admin.po").open("rb") as po, (ordner / "admin.mo").open("rb") as mo:
+        quelle, kompiliert = read_po(po), read_mo(mo)
+    assert {m.id: m.string for m in quelle if m.id} == \
+        {m.id: m.string for m in kompiliert if m.id}, "admin.mo is stale: make translations"
+
+    client = _angemeldet(web)
+    seite = client.post(_pfad(welt), data=_formular(client, ankuenfte=99)).get_data(as_text=True)
+    assert "Nicht gespeichert – bitte die markierten Angaben prüfen." in seite
+    assert "Failed to save record" not in seite
+
+
+def test_every_report_field_is_placed_exactly_once_on_the_screen() -> None:
+    # A field left out of the layout would be posted empty and overwrite a saved figure.
+    from wtforms.fields.core import UnboundField
+
+    from admin.formulare import ABSCHNITTE, meldungsformular
+    from wrm.meldefelder import ZAHLENNAMEN
+
+    platziert = [name for _, namen in ABSCHNITTE for name in namen]
+    assert sorted(platziert) == sorted({*ZAHLENNAMEN, "lage", "bemerkung"})
+    eingaben = {name for name, wert in vars(meldungsformular()).items()
+                if isinstance(wert, UnboundField)}
+    assert set(platziert) == eingaben - {"version"}

@@ -1,0 +1,185 @@
+"""End to end in a real browser: Playwright driving Debian's Chromium against a live server.
+
+Screenshots of every screen go to tests/artifacts/ so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.welt import PASSWORT, Welt
+
+CHROMIUM = Path(os.environ.get("WRM_CHROMIUM", "/usr/bin/chromium"))
+ARTEFAKTE = Path(__file__).parent / "artifacts"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} fehlt; scripts/chromium.sh installiert Debians Chromium.")
+    pytest.skip(f"{CHROMIUM} fehlt (scripts/chromium.sh installiert es)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+
+@pytest.fixture
+def server(web: Flask, welt: Welt) -> Iterator[str]:
+    """The app served by Werkzeug in a thread on a free port; yields its base URL."""
+    web.config["WTF_CSRF_SSL_STRICT"] = False
+    http = make_server("127.0.0.1", 0, web, threaded=True)
+    faden = threading.Thread(target=http.serve_forever, daemon=True)
+    faden.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    faden.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the module."""
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def neue_seite(browser, server: str):  # type: ignore[no-untyped-def]
+    """Factory for pages in separate browser contexts (separate sessions)."""
+    kontexte = []
+
+    def oeffnen():  # type: ignore[no-untyped-def]
+        kontext = browser.new_context(base_url=server, locale="de-DE",
+                                      viewport={"width": 1400, "height": 900})
+        kontext.set_default_timeout(10_000)
+        kontexte.append(kontext)
+        return kontext.new_page()
+
+    yield oeffnen
+    for kontext in kontexte:
+        kontext.close()
+
+
+def bild(seite, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot as tests/artifacts/<name>.png."""
+    ARTEFAKTE.mkdir(exist_ok=True)
+    seite.screenshot(path=str(ARTEFAKTE / f"{name}.png"), full_page=True)
+
+
+def anmelden(seite, name: str, passwort: str = PASSWORT) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the login page like a person would."""
+    seite.goto("/login")
+    seite.get_by_label("Benutzername").fill(name)
+    seite.get_by_label("Passwort").fill(passwort)
+    seite.get_by_role("button", name="Anmelden").click()
+    expect(seite.locator("#angemeldet")).to_contain_text(name)
+
+
+def menue(seite, name: str):  # type: ignore[no-untyped-def]
+    """A link in the top navigation bar."""
+    return seite.locator(".navbar").get_by_role("link", name=name, exact=True)
+
+
+def meldung_oeffnen(seite) -> None:  # type: ignore[no-untyped-def]
+    """Open "Meine Meldung" from the menu."""
+    menue(seite, "Meine Meldung").click()
+    expect(seite.locator("h4")).to_contain_text("Meldung Kommune Eigen")
+
+
+def feld(seite, nummer: int):  # type: ignore[no-untyped-def]
+    """The input whose label starts with the paper's column number, e.g. "(2) "."""
+    return seite.get_by_label(re.compile(rf"^\({nummer}\) "))
+
+
+def test_kommune_reports_sees_errors_and_finds_its_figures_in_the_uebersicht(
+        neue_seite) -> None:
+    seite = neue_seite()
+    seite.goto("/login")
+    bild(seite, "01_anmeldung")
+    anmelden(seite, "eigen")
+    bild(seite, "02_start_kommune")
+    # a kommune user has its own report only, no list of all reports
+    expect(menue(seite, "Meldungen")).to_have_count(0)
+    meldung_oeffnen(seite)
+    bild(seite, "03_meine_meldung")
+
+    feld(seite, 2).fill("25")  # more arrivals than assignments (10)
+    seite.get_by_role("button", name="Speichern", exact=True).click()
+    fehler = seite.locator(".invalid-feedback")
+    expect(fehler.first).to_be_visible()
+    expect(fehler.first).to_contain_text("(2)")
+    bild(seite, "04_meldung_fehler")
+
+    feld(seite, 1).fill("30")
+    feld(seite, 2).fill("25")
+    feld(seite, 9).fill("17")
+    seite.get_by_role("button", name="Speichern", exact=True).click()
+    expect(seite.locator(".alert-success").first).to_contain_text("gespeichert")
+    bild(seite, "05_meldung_gespeichert")
+
+    menue(seite, "Übersicht").click()
+    zeile = seite.locator("#uebersicht tbody tr", has_text="Kommune Eigen")
+    expect(zeile).to_contain_text("30")
+    expect(zeile).to_contain_text("25")
+    expect(zeile).to_contain_text("17")
+    # quota 40 − 30 = 10 to fulfil; available 2 + 17 + 0 + 1 = 20 → bedarf −10
+    expect(zeile.locator("td").nth(4)).to_have_text("10")
+    bild(seite, "06_uebersicht_kommune")
+    menue(seite, "Auswertung").click()
+    expect(seite.locator("table").first).to_contain_text("Kommune Eigen")
+    bild(seite, "07_auswertung")
+
+
+def test_stale_form_in_a_second_session_gets_the_conflict_message(neue_seite) -> None:
+    erste, zweite = neue_seite(), neue_seite()
+    anmelden(erste, "eigen")
+    anmelden(zweite, "kreis")
+    meldung_oeffnen(erste)
+    zweite.goto(erste.url)  # the county opens the same report
+    feld(zweite, 9).fill("12")
+    zweite.get_by_role("button", name="Speichern", exact=True).click()
+    expect(zweite.locator(".alert-success").first).to_contain_text("gespeichert")
+
+    feld(erste, 1).fill("11")  # the first tab still shows version 1
+    erste.get_by_role("button", name="Speichern", exact=True).click()
+    warnung = erste.locator(".alert-danger", has_text="inzwischen geändert")
+    expect(warnung).to_contain_text("kreis am")
+    expect(feld(erste, 1)).to_have_value("11")  # the input was kept
+    expect(erste.get_by_text("Inzwischen gespeichert: 12")).to_be_visible()
+    bild(erste, "08_meldung_konflikt")
+
+
+def test_presse_finds_no_edit_screen(neue_seite, welt: Welt) -> None:
+    seite = neue_seite()
+    anmelden(seite, "presse")
+    bild(seite, "09_start_presse")
+    for verboten in ("Meine Meldung", "Meldungen", "Verlauf", "Benutzer"):
+        expect(menue(seite, verboten)).to_have_count(0)
+    menue(seite, "Übersicht").click()
+    expect(seite.locator("#uebersicht")).to_contain_text("Kommune Fremd")
+    expect(seite.locator("#uebersicht")).not_to_contain_text("intern: Turnhalle")
+    bild(seite, "10_uebersicht_presse")
+    antwort = seite.goto(f"/admin/meldung/edit/?id={welt.eigene_meldung}")
+    assert antwort is not None and antwort.status == 403
+    bild(seite, "11_presse_verboten")
+
+
+def test_county_screens_render(neue_seite) -> None:
+    seite = neue_seite()
+    anmelden(seite, "kreis")
+    for nummer, pfad in enumerate(("/admin/meldung/", "/admin/verlauf/", "/admin/kommune/",
+                                   "/admin/aufnahmequote/", "/admin/benutzer/"), start=12):
+        antwort = seite.goto(pfad)
+        assert antwort is not None and antwort.status == 200, pfad
+        bild(seite, f"{nummer}_kreis_{pfad.strip('/').split('/')[-1]}")
