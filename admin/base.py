@@ -68,7 +68,10 @@ class BereichsLoader(QueryAjaxModelLoader):
                                       super().get_query())
 
     def get_one(self, pk: Any) -> Any:
-        return self.get_query().filter(self.pk == pk).one_or_none()
+        """The chosen record if the user may read it, else None (the form then says so)."""
+        if not str(pk).isdigit():
+            return None
+        return self.get_query().filter(getattr(self.model, self.pk) == int(pk)).one_or_none()
 
 
 class GeschuetzteModelView(ModelView):

@@ -219,3 +219,46 @@ def test_county_cannot_delete_a_kommune_of_another_landkreis(web: Flask, welt: W
                 data={"name": "Gekapert", "art": "Stadt", "csrf_token": admin_token(client)})
     with web.app_context():
         assert abzug() == vorher
+
+
+def test_county_creates_a_kommune_user_bound_to_its_own_kommune_only(
+        web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    anmelden(client, "kreis", PASSWORT)
+
+    def anlegen(name: str, kommune: int | str, rolle: str = "kommune"):  # type: ignore[no-untyped-def]
+        return client.post("/admin/benutzer/new/", data={
+            "name": name, "passwort": "ein-langes-passwort", "rolle": rolle,
+            "kommune": kommune, "aktiv": "y", "csrf_token": admin_token(client)})
+
+    with web.app_context():
+        vorher = abzug()
+    for name, kommune, rolle, text in (
+            ("a", welt.fremder_kreis_kommune, "kommune", "braucht eine Kommune"),  # not found
+            ("b", "", "kommune", "braucht eine Kommune"),
+            ("c", welt.eigene_kommune, "presse", "Die Rolle presse wird an keine Kommune")):
+        antwort = anlegen(name, kommune, rolle)
+        assert antwort.status_code == 200, name
+        assert text in antwort.get_data(as_text=True), name
+    with web.app_context():
+        assert abzug() == vorher
+    assert anlegen("neu", welt.eigene_kommune).status_code == 302
+    with web.app_context():
+        neu = db.session.scalar(select(Benutzer).where(Benutzer.name == "neu"))
+        assert neu is not None and neu.kommune_id == welt.eigene_kommune
+    assert anmelden(web.test_client(), "neu", "ein-langes-passwort").status_code == 302
+
+
+def test_service_refuses_binding_a_user_to_a_kommune_of_another_landkreis(
+        web: Flask, welt: Welt) -> None:
+    from wrm.models import Kommune, Rolle
+    from wrm.services.benutzer import benutzer_aendern
+    from wrm.services.pruefung import Validierungsfehler
+
+    with web.app_context():
+        eigen = db.session.scalar(select(Benutzer).where(Benutzer.name == "eigen"))
+        fremd = db.session.get(Kommune, welt.fremder_kreis_kommune)
+        with pytest.raises(Validierungsfehler) as fehler:
+            benutzer_aendern(db.session, benutzer=eigen, rolle=Rolle.KOMMUNE, kommune=fremd,
+                             email=None, aktiv=True)
+        assert "gehört nicht zum Landkreis Osnabrück" in fehler.value.fehler["kommune"]

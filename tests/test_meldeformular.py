@@ -206,3 +206,14 @@ def test_every_report_field_is_placed_exactly_once_on_the_screen() -> None:
     eingaben = {name for name, wert in vars(meldungsformular()).items()
                 if isinstance(wert, UnboundField)}
     assert set(platziert) == eingaben - {"version"}
+
+
+def test_save_without_csrf_token_changes_nothing(web: Flask, welt: Welt) -> None:
+    client = _angemeldet(web)
+    with web.app_context():
+        vorher = abzug()
+    daten = {k: v for k, v in _formular(client, zuweisungen=20).items() if k != "csrf_token"}
+    antwort = client.post(_pfad(welt), data=daten)
+    assert antwort.status_code == 200
+    with web.app_context():
+        assert abzug() == vorher

@@ -37,6 +37,17 @@ def passwortfehler(passwort: str) -> str | None:
     return None
 
 
+def _bindungsfehler(rolle: Rolle, kommune: Kommune | None, landkreis: Landkreis) -> str | None:
+    # A kommune user belongs to exactly one Kommune of its own Landkreis; other roles to none.
+    if rolle is Rolle.KOMMUNE and kommune is None:
+        return "Ein Benutzer mit der Rolle kommune braucht eine Kommune."
+    if rolle is not Rolle.KOMMUNE and kommune is not None:
+        return f"Die Rolle {rolle.value} wird an keine Kommune gebunden."
+    if kommune is not None and kommune.landkreis_id != landkreis.id:
+        return f"Die Kommune {kommune.name} gehört nicht zum {landkreis.name}."
+    return None
+
+
 def benutzer_anlegen(
     session: Session,
     *,
@@ -54,10 +65,8 @@ def benutzer_anlegen(
         fehler["name"] = "Der Benutzername fehlt."
     elif session.scalar(select(Benutzer.id).where(Benutzer.name == name)) is not None:
         fehler["name"] = f"Den Benutzer „{name}“ gibt es schon."
-    if rolle is Rolle.KOMMUNE and kommune is None:
-        fehler["kommune"] = "Ein Benutzer mit der Rolle kommune braucht eine Kommune."
-    if rolle is not Rolle.KOMMUNE and kommune is not None:
-        fehler["kommune"] = f"Die Rolle {rolle.value} wird an keine Kommune gebunden."
+    if grund := _bindungsfehler(rolle, kommune, landkreis):
+        fehler["kommune"] = grund
     if grund := passwortfehler(passwort):
         fehler["passwort"] = grund
     if fehler:
@@ -83,10 +92,8 @@ def benutzer_aendern(
 ) -> None:
     """Change role, Kommune, e-mail and active flag; deactivation ends the user's sessions."""
     fehler: dict[str, str] = {}
-    if rolle is Rolle.KOMMUNE and kommune is None:
-        fehler["kommune"] = "Ein Benutzer mit der Rolle kommune braucht eine Kommune."
-    if rolle is not Rolle.KOMMUNE and kommune is not None:
-        fehler["kommune"] = f"Die Rolle {rolle.value} wird an keine Kommune gebunden."
+    if grund := _bindungsfehler(rolle, kommune, benutzer.landkreis):
+        fehler["kommune"] = grund
     if von is not None and von.id == benutzer.id and (not aktiv or rolle is not von.rolle):
         fehler["aktiv"] = "Sie können sich nicht selbst deaktivieren oder Ihre Rolle ändern."
     if fehler:
