@@ -30,6 +30,10 @@ test: $(STAMP)
 	bash scripts/chromium.sh || [ "$$CI" != "true" ]
 	bash scripts/test.sh
 
+## make schema: regenerate the committed GraphQL SDL (a test fails when it drifts)
+schema: $(STAMP)
+	$(BIN)/strawberry export-schema wrm.api.schema:schema --output graphql/schema.graphql
+
 ## make translations: recompile the German catalogue that completes Flask-Admin's own
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d admin/translations -D admin

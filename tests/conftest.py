@@ -159,3 +159,12 @@ def _schnelles_argon2() -> Iterator[None]:
     benutzer._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     benutzer._hasher = original
+
+
+def graphql(client, abfrage: str, variablen: dict | None = None,  # type: ignore[no-untyped-def]
+            token: str | None = None, **kopf: str):
+    """POST a GraphQL operation as JSON (with a bearer token if given); returns the response."""
+    kopfzeilen = {"Authorization": f"Bearer {token}"} if token else {}
+    kopfzeilen.update(kopf)
+    return client.post("/graphql", json={"query": abfrage, "variables": variablen or {}},
+                       headers=kopfzeilen)

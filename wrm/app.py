@@ -46,9 +46,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from admin import init_admin
     from wrm.anmeldung import init_anmeldung
+    from wrm.api import init_api
     from wrm.cli import register
 
     init_anmeldung(app)
     init_admin(app)
+    init_api(app)
     register(app)
     return app

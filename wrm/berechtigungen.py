@@ -105,6 +105,15 @@ def bemerkung_sichtbar(benutzer: Benutzer | None, kommune_id: int) -> bool:
     return benutzer.rolle == Rolle.KOMMUNE and benutzer.kommune_id == kommune_id
 
 
+def verlauf_sichtbar(benutzer: Benutzer | None, kommune_id: int) -> bool:
+    """A Kommune's history: the same rule as `bereich` for `Verlaufseintrag`, for one Kommune."""
+    if not darf(benutzer, Aktion.LESEN, Verlaufseintrag) or benutzer is None:
+        return False
+    if benutzer.rolle == Rolle.KOMMUNE and Verlaufseintrag in _EIGENE_KOMMUNE_AUCH_BEIM_LESEN:
+        return benutzer.kommune_id == kommune_id
+    return True
+
+
 def personen_sichtbar(benutzer: Benutzer | None) -> bool:
     """Names of users (history authors, who reported): not for the press office."""
     return benutzer is not None and benutzer.aktiv and benutzer.rolle != Rolle.PRESSE

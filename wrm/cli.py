@@ -28,7 +28,8 @@ from wrm.services.kommunen import (
     paketdatei,
 )
 from wrm.services.pruefung import Validierungsfehler
-from wrm.zeit import heute
+from wrm.services.tokens import token_anlegen, tokens_von, tokens_widerrufen
+from wrm.zeit import heute, ortszeit_text
 
 
 def _landkreis() -> Landkreis:
@@ -190,10 +191,61 @@ def benutzer_anlegen_befehl(name: str, rolle: str, kommunenname: str | None,
     click.echo(f"Benutzer „{name}“ ({rolle}) angelegt.")
 
 
+token_gruppe = AppGroup("token", help="API-Tokens für Skripte (GraphQL).")
+
+
+def _benutzer_holen(name: str) -> Benutzer:
+    benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == name))
+    if benutzer is None:
+        _abbrechen("Abgebrochen:", [f"Benutzer „{name}“ gibt es nicht."])
+    return benutzer  # type: ignore[return-value]
+
+
+@token_gruppe.command("anlegen")
+@click.argument("benutzername", metavar="BENUTZER")
+@click.option("--name", default="", help="Wofür der Token dient, z. B. „Pressestelle Skript“.")
+def token_anlegen_befehl(benutzername: str, name: str) -> None:
+    """Neuen Token ausgeben; er wird nur dieses eine Mal angezeigt (letzte Zeile)."""
+    try:
+        token, klartext = token_anlegen(db.session, benutzer=_benutzer_holen(benutzername),
+                                        name=name)
+    except Validierungsfehler as fehler:
+        _abbrechen("Kein Token angelegt:", list(fehler.fehler.values()))
+    db.session.commit()
+    click.echo(f"Token {token.id} „{token.name}“ für {benutzername} angelegt. Er wird nur jetzt "
+               "angezeigt; gespeichert ist nur sein Hash:", err=True)
+    click.echo(klartext)
+
+
+@token_gruppe.command("widerrufen")
+@click.argument("benutzername", metavar="BENUTZER")
+@click.option("--name", default=None, help="Nur Tokens mit diesem Namen.")
+@click.option("--id", "token_id", type=int, default=None, help="Nur den Token mit dieser Nummer.")
+def token_widerrufen_befehl(benutzername: str, name: str | None, token_id: int | None) -> None:
+    """Tokens eines Benutzers widerrufen (alle, oder nach Name bzw. Nummer)."""
+    widerrufen = tokens_widerrufen(db.session, benutzer=_benutzer_holen(benutzername), name=name,
+                                   token_id=token_id)
+    db.session.commit()
+    if not widerrufen:
+        _abbrechen("Nichts widerrufen:", ["Kein gültiger Token passt zu diesen Angaben."])
+    click.echo(f"{len(widerrufen)} Token(s) widerrufen: "
+               + ", ".join(f"{t.id} „{t.name}“" for t in widerrufen))
+
+
+@token_gruppe.command("liste")
+@click.argument("benutzername", metavar="BENUTZER")
+def token_liste_befehl(benutzername: str) -> None:
+    """Tokens eines Benutzers mit Nummer, Name, Status und letzter Nutzung."""
+    for token in tokens_von(db.session, benutzer=_benutzer_holen(benutzername)):
+        status = "widerrufen" if token.widerrufen_am else "gültig"
+        zuletzt = ortszeit_text(token.zuletzt_benutzt) if token.zuletzt_benutzt else "nie"
+        click.echo(f"{token.id}\t{token.name}\t{status}\tzuletzt benutzt: {zuletzt}")
+
+
 def register(app: Flask) -> None:
     """Add the WRM commands to the app's CLI."""
     for befehl in (init_befehl, demo_befehl, kommunen_gruppe, import_befehl, auswertung_befehl,
-                   benutzer_gruppe):
+                   benutzer_gruppe, token_gruppe):
         app.cli.add_command(befehl)
 
 

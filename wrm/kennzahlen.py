@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from wrm.meldefelder import ZAHLENNAMEN
 
@@ -63,6 +63,11 @@ def bedarf(
 def fehlend(benoetigt: int, gesamt_verfuegbar: int) -> int:
     """The county's missing places: Σ zu_erfuellen − Σ gesamt_verfuegbar (the paper's −407)."""
     return benoetigt - gesamt_verfuegbar
+
+
+def veraltet(stand: datetime | None, bezug: datetime, frist_tage: int) -> bool:
+    """Whether a report is overdue at `bezug`: never made, or older than the reporting interval."""
+    return stand is None or bezug - stand > timedelta(days=frist_tage)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     # Shared across gunicorn workers in production, e.g. redis://127.0.0.1:6379
     "RATELIMIT_STORAGE_URI": "memory://",
     "WTF_CSRF_TIME_LIMIT": None,
+    # GraphiQL at /graphql for logged-in users; default: on except in production.
+    "GRAPHIQL": None,
 }
 
 
@@ -62,6 +64,8 @@ def vervollstaendigen(config: Config, instanz: Path) -> None:
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["ENV"] == "production"
+    if config.get("GRAPHIQL") is None:
+        config["GRAPHIQL"] = config["ENV"] != "production"
 
 
 def instanzpfad() -> str | None:

@@ -18,6 +18,11 @@ def tagesende(tag: date) -> datetime:
     return datetime.combine(tag + timedelta(days=1), time(0), tzinfo=ZEITZONE).astimezone(UTC)
 
 
+def tagesbeginn(tag: date) -> datetime:
+    """The first instant of that local day, in UTC."""
+    return tagesende(tag - timedelta(days=1))
+
+
 def heute() -> date:
     """Today in the county's time zone."""
     return datetime.now(ZEITZONE).date()

@@ -4,6 +4,7 @@ from wrm.models.benutzer import Benutzer, Rolle
 from wrm.models.kommune import Art, Kommune
 from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
+from wrm.models.token import Token
 from wrm.models.verlauf import Quotenaenderung, Verlaufseintrag
 from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
 
@@ -16,6 +17,7 @@ __all__ = [
     "Meldung",
     "Quotenaenderung",
     "Rolle",
+    "Token",
     "Verlaufseintrag",
     "Verteilzeitraum",
 ]

@@ -56,13 +56,13 @@ def aktueller_stand(
     return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
 
 
-def aktuelle_zeilen(session: Session, *, landkreis: Landkreis) -> list[kennzahlen.Zeile]:
-    """Each active Kommune's current row (report plus the current period's quota)."""
-    return [zeile for _, _, zeile in aktueller_stand(session, landkreis=landkreis)]
+def stand_am(
+    session: Session, *, landkreis: Landkreis, stichtag: date
+) -> list[tuple[Kommune, Verlaufseintrag | None, kennzahlen.Zeile]]:
+    """Each Kommune with its latest history entry and row as they stood at the end of `stichtag`.
 
-
-def zeilen_am(session: Session, *, landkreis: Landkreis, stichtag: date) -> list[kennzahlen.Zeile]:
-    """Each Kommune's figures as they stood at the end of `stichtag`, from the history."""
+    One query: the latest entry and quota change before midnight are correlated subqueries.
+    """
     grenze = tagesende(stichtag)
     zeitraum = zeitraum_am(session, landkreis=landkreis, tag=stichtag)
     letzter_eintrag = (
@@ -89,15 +89,22 @@ def zeilen_am(session: Session, *, landkreis: Landkreis, stichtag: date) -> list
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
         .where(Kommune.landkreis_id == landkreis.id, Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
-    return [_zeile(k, e, q) for k, e, q in session.execute(abfrage)]
+    stand = [(k, e, _zeile(k, e, q)) for k, e, q in session.execute(abfrage)]
+    return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
+
+
+def stand_zum(
+    session: Session, *, landkreis: Landkreis, stichtag: date | None = None
+) -> list[tuple[Kommune, Meldung | Verlaufseintrag | None, kennzahlen.Zeile]]:
+    """Now (current reports) or at the end of `stichtag` (history): Kommune, source, row."""
+    if stichtag is None:
+        return list(aktueller_stand(session, landkreis=landkreis))
+    return list(stand_am(session, landkreis=landkreis, stichtag=stichtag))
 
 
 def auswertung(
     session: Session, *, landkreis: Landkreis, stichtag: date | None = None
 ) -> kennzahlen.Auswertung:
     """The paper's "Kontinuierliche Auswertung" now, or at the end of `stichtag`."""
-    if stichtag is None:
-        zeilen = aktuelle_zeilen(session, landkreis=landkreis)
-    else:
-        zeilen = zeilen_am(session, landkreis=landkreis, stichtag=stichtag)
-    return kennzahlen.auswerten(zeilen)
+    stand = stand_zum(session, landkreis=landkreis, stichtag=stichtag)
+    return kennzahlen.auswerten(zeile for _, _, zeile in stand)

@@ -1,0 +1,82 @@
+"""Auswertung: the paper's sorted table, Gesamt row and summary, now or at a Stichtag."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from wrm import kennzahlen
+from wrm.api.context import kontext
+from wrm.api.meldungen import Meldung, meldung_aus
+from wrm.db import jetzt
+from wrm.zeit import heute, tagesende
+
+
+@strawberry.type(description="Spaltensummen; `bedarf` ist wie im Konzeptpapier das Fehlende "
+                             "des Landkreises (Σ zu erfüllen − Σ verfügbar).")
+class Summen:
+    """The Gesamt row."""
+
+    aufnahmequote: int | None
+    zuweisungen: int | None
+    ankuenfte: int | None
+    keine_quotenanrechnung: int | None
+    moegliche_quotenanrechnung: int | None
+    zu_erfuellen: int | None
+    in_gemeinschaftsunterkuenften: int | None
+    dezentral_untergebracht: int | None
+    verfuegbar_gemeinschaftsunterkunft: int | None
+    verfuegbar_dezentral: int | None
+    in_aussicht_gemeinschaftsunterkunft: int | None
+    in_aussicht_dezentral: int | None
+    sofort_verfuegbar: int
+    in_aussicht: int
+    gesamt_verfuegbar: int
+    bedarf: int | None
+
+
+@strawberry.type(description="Der Zusammenfassungsblock unter der Tabelle.")
+class Zusammenfassung:
+    """Needed, available, missing for the county."""
+
+    benoetigt: int
+    sofort_verfuegbar: int
+    in_aussicht: int
+    gesamt_verfuegbar: int
+    fehlend: int
+
+
+@strawberry.type(description="Die „Kontinuierliche Auswertung“ des Konzeptpapiers.")
+class Auswertung:
+    """Rows by bedarf ascending, the Gesamt row and the summary."""
+
+    stichtag: date
+    zeilen: list[Meldung]
+    gesamt: Summen
+    zusammenfassung: Zusammenfassung
+
+
+@strawberry.type
+class AuswertungQuery:
+    """Reading the Auswertung."""
+
+    @strawberry.field(description="Heute, oder mit `stichtag` so, wie die Zahlen am Ende "
+                                  "dieses Tages standen (aus dem Verlauf).")
+    def auswertung(self, info: Info, stichtag: date | None = None) -> Auswertung:
+        """Compute the Auswertung with `wrm.kennzahlen` from the request's loaded stand."""
+        ctx = kontext(info)
+        stand = ctx.stand(stichtag)
+        ergebnis = kennzahlen.auswerten(zeile for _, _, zeile in stand)
+        herkunft = {id(zeile): (kommune, quelle) for kommune, quelle, zeile in stand}
+        bezug = jetzt() if stichtag is None else tagesende(stichtag)
+        zeilen = [meldung_aus(*herkunft[id(z)], z, bezug=bezug, frist_tage=ctx.meldefrist_tage)
+                  for z in ergebnis.zeilen]
+        z = ergebnis.zusammenfassung
+        return Auswertung(
+            stichtag=stichtag or heute(), zeilen=zeilen, gesamt=Summen(**ergebnis.gesamt),
+            zusammenfassung=Zusammenfassung(
+                benoetigt=z.benoetigt, sofort_verfuegbar=z.sofort_verfuegbar,
+                in_aussicht=z.in_aussicht, gesamt_verfuegbar=z.gesamt_verfuegbar,
+                fehlend=z.fehlend))

@@ -1,0 +1,75 @@
+"""Kommune: name, kind, current report and history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from wrm.api.context import kontext
+from wrm.api.meldungen import Meldung, meldung_aus
+from wrm.api.permissions import VerlaufSichtbar
+from wrm.api.verlauf import Aenderung, verlauf_von
+from wrm.db import jetzt
+from wrm.kennzahlen import veraltet
+from wrm.models import Art
+from wrm.models import Kommune as KommuneModell
+
+ArtEnum = strawberry.enum(Art, name="Art", description="Stadt, Gemeinde oder Samtgemeinde.")
+
+
+@strawberry.type(description="Eine Kommune des Landkreises.")
+class Kommune:
+    """A Kommune; its report and history come from what the request loaded once."""
+
+    name: str
+    art: ArtEnum  # type: ignore[valid-type]
+    kommune_id: strawberry.Private[int]
+
+    @classmethod
+    def aus(cls, modell: KommuneModell) -> Kommune:
+        """The API object of a Kommune record."""
+        return cls(name=modell.name, art=Art(modell.art), kommune_id=modell.id)
+
+    @strawberry.field(description="Die aktuelle Meldung; null, wenn nie gemeldet wurde.")
+    def meldung(self, info: Info) -> Meldung | None:
+        """The current report with the current quota."""
+        ctx = kontext(info)
+        eintrag = ctx.aktuelle_meldung(self.kommune_id)
+        if eintrag is None or eintrag[1] is None:
+            return None
+        return meldung_aus(*eintrag, bezug=jetzt(), frist_tage=ctx.meldefrist_tage)
+
+    @strawberry.field(permission_classes=[VerlaufSichtbar],
+                      description="Änderungen der Meldung, älteste zuerst; `von`/`bis` sind "
+                                  "Kalendertage (einschließlich). null mit Fehler FORBIDDEN, "
+                                  "wenn die Rolle diesen Verlauf nicht sehen darf.")
+    def verlauf(self, info: Info, von: date | None = None, bis: date | None = None
+                ) -> list[Aenderung] | None:
+        """The history, loaded for every Kommune of the request in one query."""
+        ctx = kontext(info)
+        alle = [k.id for k, _, _ in ctx.stand()]
+        return verlauf_von(ctx, alle, self.kommune_id, von, bis)
+
+
+@strawberry.type
+class KommuneQuery:
+    """Reading Kommunen."""
+
+    @strawberry.field(description="Alle aktiven Kommunen des Landkreises in ihrer Reihenfolge; "
+                                  "mit `nurVeraltet` nur die, deren Meldung überfällig ist.")
+    def kommunen(self, info: Info, nur_veraltet: bool = False) -> list[Kommune]:
+        """The Kommunen, optionally only those with an overdue report."""
+        ctx = kontext(info)
+        bezug = jetzt()
+        return [Kommune.aus(k) for k, _, zeile in ctx.stand()
+                if not nur_veraltet or veraltet(zeile.stand, bezug, ctx.meldefrist_tage)]
+
+    @strawberry.field(description="Eine Kommune nach Namen (Groß-/Kleinschreibung egal).")
+    def kommune(self, info: Info, name: str) -> Kommune | None:
+        """One Kommune, or null."""
+        gesucht = name.strip().casefold()
+        treffer = next((k for k, _, _ in kontext(info).stand()
+                        if k.name.casefold() == gesucht), None)
+        return Kommune.aus(treffer) if treffer is not None else None

@@ -1,0 +1,184 @@
+"""Meldung: a Kommune's figures with every computed field; saving and confirming reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from wrm import berechtigungen, kennzahlen
+from wrm.api.context import kontext
+from wrm.api.fehler import Konflikt, NichtErlaubt, UngueltigeEingabe
+from wrm.api.permissions import BemerkungSichtbar, PersonenSichtbar
+from wrm.db import jetzt
+from wrm.meldefelder import FELDER_NACH_NAME, Lage
+from wrm.models import Kommune as KommuneModell
+from wrm.models import Meldung as MeldungModell
+from wrm.services import meldungen
+from wrm.services.kommunen import kommune_finden
+from wrm.services.pruefung import Validierungsfehler
+
+if TYPE_CHECKING:
+    from wrm.api.kommunen import Kommune
+
+LageEnum = strawberry.enum(Lage, name="Lage", description="(12) Einschätzung der Lage.")
+
+
+@strawberry.type(description="Die Zahlen einer Kommune, gemeldet und errechnet "
+                             "(Spalten des Konzeptpapiers).")
+class Meldung:
+    """One row: reported figures (nullable: not reported) and computed figures."""
+
+    aufnahmequote: int | None
+    zuweisungen: int | None
+    ankuenfte: int | None
+    keine_quotenanrechnung: int | None
+    moegliche_quotenanrechnung: int | None
+    zu_erfuellen: int | None
+    in_gemeinschaftsunterkuenften: int | None
+    dezentral_untergebracht: int | None
+    verfuegbar_gemeinschaftsunterkunft: int | None
+    verfuegbar_dezentral: int | None
+    in_aussicht_gemeinschaftsunterkunft: int | None
+    in_aussicht_dezentral: int | None
+    sofort_verfuegbar: int
+    in_aussicht: int
+    gesamt_verfuegbar: int
+    bedarf: int | None
+    lage: LageEnum | None  # type: ignore[valid-type]
+    stand: datetime | None
+    veraltet: bool
+    kommune_modell: strawberry.Private[KommuneModell]
+    kommune_id: strawberry.Private[int]
+    version_wert: strawberry.Private[int | None]
+    bemerkung_wert: strawberry.Private[str | None]
+
+    @strawberry.field(description="Die Kommune dieser Meldung.")
+    def kommune(self) -> Annotated[Kommune, strawberry.lazy("wrm.api.kommunen")]:
+        """The Kommune, from the record already loaded."""
+        from wrm.api.kommunen import Kommune
+
+        return Kommune.aus(self.kommune_modell)
+
+    @strawberry.field(permission_classes=[PersonenSichtbar],
+                      description="Version für das optimistische Sperren beim Speichern.")
+    def version(self) -> int | None:
+        """The report's version (None: never reported)."""
+        return self.version_wert
+
+    @strawberry.field(permission_classes=[BemerkungSichtbar],
+                      description="Interne Bemerkung (Landkreis und eigene Kommune).")
+    def bemerkung(self) -> str | None:
+        """The internal note."""
+        return self.bemerkung_wert
+
+
+def meldung_aus(kommune: KommuneModell, quelle: Any, zeile: kennzahlen.Zeile, *,
+                bezug: datetime, frist_tage: int) -> Meldung:
+    """The API row from a Kommune, its source record (report or history entry) and its row."""
+    werte = zeile.als_dict()
+    del werte["kommune"]
+    werte["lage"] = Lage(werte["lage"]) if werte["lage"] is not None else None
+    return Meldung(
+        **werte, veraltet=kennzahlen.veraltet(zeile.stand, bezug, frist_tage),
+        kommune_modell=kommune, kommune_id=kommune.id,
+        version_wert=getattr(quelle, "version", None),
+        bemerkung_wert=getattr(quelle, "bemerkung", None),
+    )
+
+
+@strawberry.input(description="Neue Angaben; weggelassene Felder bleiben, null heißt "
+                              "„nicht gemeldet“.")
+class MeldungEingabe:
+    """Input of `meldungSpeichern`: only what is given changes."""
+
+    zuweisungen: int | None = strawberry.UNSET
+    ankuenfte: int | None = strawberry.UNSET
+    keine_quotenanrechnung: int | None = strawberry.UNSET
+    moegliche_quotenanrechnung: int | None = strawberry.UNSET
+    in_gemeinschaftsunterkuenften: int | None = strawberry.UNSET
+    dezentral_untergebracht: int | None = strawberry.UNSET
+    verfuegbar_gemeinschaftsunterkunft: int | None = strawberry.UNSET
+    verfuegbar_dezentral: int | None = strawberry.UNSET
+    in_aussicht_gemeinschaftsunterkunft: int | None = strawberry.UNSET
+    in_aussicht_dezentral: int | None = strawberry.UNSET
+    lage: LageEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    bemerkung: str | None = strawberry.UNSET
+
+
+def _zu_aendernde_kommune(info: Info, name: str) -> KommuneModell:
+    ctx = kontext(info)
+    benutzer = ctx.angemeldet
+    if not berechtigungen.darf(benutzer, berechtigungen.Aktion.AENDERN, MeldungModell):
+        raise NichtErlaubt("Ihre Rolle darf keine Meldungen ändern.")
+    kommune = kommune_finden(ctx.session, landkreis=benutzer.landkreis, name=name)
+    if kommune is None or not kommune.aktiv:
+        raise UngueltigeEingabe(f"Die Kommune „{name}“ gibt es nicht.",
+                                fehler={"kommune": "unbekannt"})
+    if not berechtigungen.darf_meldung_aendern(benutzer, kommune):
+        raise NichtErlaubt("Sie dürfen nur die Meldung Ihrer eigenen Kommune ändern.")
+    return kommune
+
+
+def _ergebnis(info: Info, kommune: KommuneModell) -> Meldung:
+    ctx = kontext(info)
+    ctx.session.commit()
+    ctx.neu_laden()
+    eintrag = ctx.aktuelle_meldung(kommune.id)
+    assert eintrag is not None  # an active Kommune of the user's Landkreis
+    return meldung_aus(*eintrag, bezug=jetzt(), frist_tage=ctx.meldefrist_tage)
+
+
+def _fehlermeldung(fehler: dict[str, str]) -> str:
+    # At a form field the field is obvious; in one API message each text must name it.
+    teile = [text if text.startswith("(") or name not in FELDER_NACH_NAME
+             else f"{FELDER_NACH_NAME[name].titel}: {text}" for name, text in fehler.items()]
+    return "Nicht gespeichert. " + " ".join(t.rstrip(".") + "." for t in teile)
+
+
+@strawberry.type
+class MeldungMutation:
+    """Writing reports, through the same rules and locking as the screens."""
+
+    @strawberry.mutation(description="Meldung einer Kommune speichern. `version` ist die zuletzt "
+                                     "gelesene Version (0: noch keine Meldung); ist die Meldung "
+                                     "inzwischen geändert, wird nichts gespeichert (CONFLICT).")
+    def meldung_speichern(self, info: Info, kommune: str, version: int,
+                          eingabe: MeldungEingabe) -> Meldung:
+        """Merge the given fields into the current report and save it."""
+        ziel = _zu_aendernde_kommune(info, kommune)
+        ctx = kontext(info)
+        werte = ziel.meldung.werte() if ziel.meldung is not None else {}
+        for name, wert in vars(eingabe).items():
+            if wert is not strawberry.UNSET:
+                werte[name] = wert.value if isinstance(wert, Lage) else wert
+        try:
+            meldungen.speichern(ctx.session, kommune=ziel, werte=werte, version=version,
+                                benutzer=ctx.angemeldet)
+        except Validierungsfehler as fehler:
+            ctx.session.rollback()
+            raise UngueltigeEingabe(_fehlermeldung(fehler.fehler), fehler=fehler.fehler) from None
+        except meldungen.Konflikt as konflikt:
+            ctx.session.rollback()
+            raise Konflikt(str(konflikt), felder=sorted(konflikt.felder)) from None
+        return _ergebnis(info, ziel)
+
+    @strawberry.mutation(description="Bestätigen, dass die Angaben unverändert aktuell sind "
+                                     "(neuer Stand, ohne Änderung).")
+    def meldung_bestaetigen(self, info: Info, kommune: str, version: int | None = None
+                            ) -> Meldung:
+        """Record that the figures are still current."""
+        ziel = _zu_aendernde_kommune(info, kommune)
+        ctx = kontext(info)
+        try:
+            meldungen.bestaetigen(ctx.session, kommune=ziel, benutzer=ctx.angemeldet,
+                                  version=version)
+        except Validierungsfehler as fehler:
+            ctx.session.rollback()
+            raise UngueltigeEingabe(_fehlermeldung(fehler.fehler), fehler=fehler.fehler) from None
+        except meldungen.Konflikt as konflikt:
+            ctx.session.rollback()
+            raise Konflikt(str(konflikt), felder=sorted(konflikt.felder)) from None
+        return _ergebnis(info, ziel)

@@ -1,0 +1,50 @@
+"""The root schema: queries and mutations of every domain module, with the protections."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
+
+from graphql import GraphQLError
+from wrm.api.auswertung import AuswertungQuery
+from wrm.api.fehler import fehlermaskierung, unerwartet
+from wrm.api.kommunen import KommuneQuery
+from wrm.api.meldungen import MeldungMutation
+
+#: Limits against expensive queries; the deepest saved operation needs depth 5.
+MAX_TIEFE = 10
+MAX_ALIASE = 30
+MAX_TOKENS = 5000
+
+
+@strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf.")
+class Query(KommuneQuery, AuswertungQuery):
+    """All reading fields."""
+
+
+@strawberry.type(description="Schreiben: Meldungen speichern und bestätigen.")
+class Mutation(MeldungMutation):
+    """All writing fields."""
+
+
+class WrmSchema(strawberry.Schema):
+    """Logs only faults; FORBIDDEN, bad input and the like are answers, not incidents."""
+
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        """Hand unexpected errors to Strawberry's logger (with traceback), nothing else."""
+        super().process_errors([f for f in errors if unerwartet(f)], execution_context)
+
+
+schema = WrmSchema(
+    query=Query,
+    mutation=Mutation,
+    # Factories, so that every request gets fresh extension instances.
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_TIEFE),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASE),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        fehlermaskierung,
+    ],
+)

@@ -1,0 +1,72 @@
+"""`/graphql`: who is asking (session or bearer token), POST-only operations, GraphiQL gate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Request, Response, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
+from strawberry.flask.views import GraphQLView
+
+from wrm.api.context import Kontext
+from wrm.db import db
+from wrm.models import Benutzer
+from wrm.services.tokens import token_pruefen
+
+#: A larger request body is refused before parsing (HTTP 413).
+MAX_ANFRAGE_BYTES = 100_000
+
+
+def _fehlerantwort(status: int, code: str, text: str) -> Response:
+    antwort = jsonify({"data": None, "errors": [{"message": text, "extensions": {"code": code}}]})
+    antwort.status_code = status
+    return antwort
+
+
+def _anmeldung() -> tuple[Benutzer | None, Response | None]:
+    """The user of this request, or the response that refuses it."""
+    kopf = request.headers.get("Authorization", "")
+    if kopf:
+        art, _, token = kopf.partition(" ")
+        benutzer = token_pruefen(db.session, token.strip()) if art.lower() == "bearer" else None
+        if benutzer is None:
+            return None, _fehlerantwort(401, "UNAUTHENTICATED",
+                                        "Der Token ist ungültig, widerrufen oder gehört zu einem "
+                                        "deaktivierten Benutzer.")
+        db.session.commit()  # records when the token was last used
+        return benutzer, None
+    if current_user.is_authenticated:
+        return current_user._get_current_object(), None  # type: ignore[attr-defined]
+    return None, _fehlerantwort(401, "UNAUTHENTICATED",
+                                "Anmeldung erforderlich: angemeldete Sitzung oder "
+                                "„Authorization: Bearer <Token>“ (wrm token anlegen).")
+
+
+class WrmGraphQLView(GraphQLView):
+    """Strawberry's Flask view with WRM's authentication in front of every operation."""
+
+    def dispatch_request(self) -> Any:
+        """Refuse oversized, anonymous and badly authenticated requests before parsing."""
+        if request.method == "GET" and "query" not in request.args:
+            return super().dispatch_request()  # GraphiQL page (gated in render_graphql_ide)
+        if (request.content_length or 0) > MAX_ANFRAGE_BYTES:
+            return _fehlerantwort(413, "BAD_REQUEST",
+                                  f"Die Anfrage ist größer als {MAX_ANFRAGE_BYTES} Bytes.")
+        benutzer, ablehnung = _anmeldung()
+        if ablehnung is not None:
+            return ablehnung
+        request.environ["wrm.benutzer"] = benutzer
+        return super().dispatch_request()
+
+    def get_context(self, request: Request, response: Response) -> Kontext:  # type: ignore[override]
+        """The typed context with the authenticated user."""
+        return Kontext(request=request, response=response, session=db.session,
+                       benutzer=request.environ.get("wrm.benutzer"))
+
+    def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL only for logged-in users, and in production only when configured."""
+        if not current_app.config["GRAPHIQL"]:
+            return Response("Nicht gefunden.", status=404, mimetype="text/plain")
+        if not current_user.is_authenticated:
+            return redirect(url_for("anmeldung.login", next=request.path))  # type: ignore[return-value]
+        return super().render_graphql_ide(request)

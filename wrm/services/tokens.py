@@ -1,0 +1,65 @@
+"""API tokens: issue (shown once), check, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wrm.db import jetzt
+from wrm.models import Benutzer, Token
+from wrm.services.pruefung import Validierungsfehler
+
+PRAEFIX = "wrm_"
+
+
+def _hash(klartext: str) -> str:
+    return hashlib.sha256(klartext.encode()).hexdigest()
+
+
+def token_anlegen(session: Session, *, benutzer: Benutzer, name: str = "") -> tuple[Token, str]:
+    """Issue a token for the user; returns it and its clear text, which is never stored."""
+    if not benutzer.aktiv:
+        raise Validierungsfehler({"benutzer": f"Der Benutzer {benutzer.name} ist deaktiviert."})
+    klartext = PRAEFIX + secrets.token_urlsafe(32)
+    token = Token(benutzer=benutzer, name=name.strip() or "API", hash=_hash(klartext))
+    session.add(token)
+    session.flush()
+    return token, klartext
+
+
+def token_pruefen(session: Session, klartext: str, *, zeitpunkt: datetime | None = None
+                  ) -> Benutzer | None:
+    """The active user a valid token belongs to, else None; records when it was last used."""
+    if not klartext.startswith(PRAEFIX):
+        return None
+    token = session.scalar(select(Token).where(Token.hash == _hash(klartext)))
+    if token is None or not token.gueltig:
+        return None
+    token.zuletzt_benutzt = zeitpunkt or jetzt()
+    return token.benutzer
+
+
+def tokens_widerrufen(session: Session, *, benutzer: Benutzer, name: str | None = None,
+                      token_id: int | None = None) -> list[Token]:
+    """Revoke the user's valid tokens (all, or those with this name or id); returns them."""
+    abfrage = select(Token).where(Token.benutzer_id == benutzer.id, Token.widerrufen_am.is_(None))
+    if name is not None:
+        abfrage = abfrage.where(Token.name == name)
+    if token_id is not None:
+        abfrage = abfrage.where(Token.id == token_id)
+    widerrufen = list(session.scalars(abfrage.order_by(Token.id)))
+    zeitpunkt = jetzt()
+    for token in widerrufen:
+        token.widerrufen_am = zeitpunkt
+    session.flush()
+    return widerrufen
+
+
+def tokens_von(session: Session, *, benutzer: Benutzer) -> list[Token]:
+    """All tokens of the user, newest first (to list them; the clear text is unknown)."""
+    return list(session.scalars(
+        select(Token).where(Token.benutzer_id == benutzer.id).order_by(Token.id.desc())))
