@@ -1,0 +1,170 @@
+"""The saved operations in graphql/operations: each runs, and the press figures equal
+`wrm auswertung --format json` for the same data and Stichtag (seed data and random data)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from tests import factories
+from tests.conftest import graphql
+from wrm.db import db
+from wrm.models import Rolle
+from wrm.services.benutzer import benutzer_anlegen
+from wrm.services.tokens import token_anlegen
+from wrm.zeit import heute
+
+OPERATIONEN = Path(__file__).parent.parent / "graphql" / "operations"
+
+
+def operation(pfad: str) -> str:
+    """The text of a saved operation, e.g. "presse/kreis_heute"."""
+    return (OPERATIONEN / f"{pfad}.graphql").read_text(encoding="utf-8")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def _wie_cli(werte: dict) -> dict:
+    """A GraphQL object with the CLI's JSON keys and value forms."""
+    ergebnis = {}
+    for name, wert in werte.items():
+        if name == "kommune":
+            wert = wert["name"]
+        elif name == "lage" and wert is not None:
+            wert = wert.lower()
+        elif name == "stand" and wert is not None:
+            wert = datetime.fromisoformat(wert).replace(microsecond=0)
+        ergebnis[_snake(name)] = wert
+    ergebnis.pop("veraltet", None)
+    return ergebnis
+
+
+def _cli(runner: FlaskCliRunner, stichtag: date | None) -> dict:
+    argumente = ["auswertung", "--format", "json"]
+    if stichtag is not None:
+        argumente += ["--stichtag", stichtag.isoformat()]
+    ergebnis = runner.invoke(args=argumente)
+    assert ergebnis.exit_code == 0, ergebnis.output
+    daten = json.loads(ergebnis.output)
+    for zeile in daten["zeilen"]:
+        if zeile["stand"] is not None:
+            zeile["stand"] = datetime.fromisoformat(zeile["stand"]).replace(microsecond=0)
+    return daten
+
+
+def pressezahlen_wie_cli(client, token: str, runner: FlaskCliRunner,  # type: ignore[no-untyped-def]
+                         stichtag: date | None) -> None:
+    """Assert that the three press operations give exactly the CLI's figures."""
+    erwartet = _cli(runner, stichtag)
+    if stichtag is None:
+        summen = graphql(client, operation("presse/kreis_heute"), token=token).get_json()
+    else:
+        summen = graphql(client, operation("presse/kreis_stichtag"),
+                         {"stichtag": stichtag.isoformat()}, token=token).get_json()
+    assert "errors" not in summen, summen
+    auswertung = summen["data"]["auswertung"]
+    assert auswertung["stichtag"] == erwartet["stichtag"]
+    assert _wie_cli(auswertung["zusammenfassung"]) == erwartet["zusammenfassung"]
+    assert _wie_cli(auswertung["gesamt"]) == erwartet["gesamt"]
+    tabelle = graphql(client, operation("presse/kommunen_tabelle"),
+                      {"stichtag": stichtag and stichtag.isoformat()}, token=token).get_json()
+    assert "errors" not in tabelle, tabelle
+    assert [_wie_cli(z) for z in tabelle["data"]["auswertung"]["zeilen"]] == erwartet["zeilen"]
+
+
+def test_press_operations_on_the_seed_data_equal_the_cli(leere_app: Flask) -> None:
+    runner = leere_app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    ausgabe = runner.invoke(args=["token", "anlegen", "presse", "--name", "Pressestelle"])
+    assert ausgabe.exit_code == 0, ausgabe.output
+    token = ausgabe.output.strip().splitlines()[-1]  # the last line is the token alone
+    assert re.fullmatch(r"wrm_[A-Za-z0-9_-]{43}", token)
+    client = leere_app.test_client()
+    pressezahlen_wie_cli(client, token, runner, None)
+    summen = graphql(client, operation("presse/kreis_heute"), token=token).get_json()
+    assert summen["data"]["auswertung"]["zusammenfassung"] == {
+        "benoetigt": 716, "sofortVerfuegbar": 469, "inAussicht": 654, "gesamtVerfuegbar": 1123,
+        "fehlend": -407}  # the paper's summary block
+    pressezahlen_wie_cli(client, token, runner, heute())
+    pressezahlen_wie_cli(client, token, runner, heute() - timedelta(days=1))
+
+
+def _zufallsdaten(zufall: random.Random) -> None:
+    """Kommunen with quotas and reports changing over the last 60 days."""
+    zeitraum = factories.zeitraum(date(2020, 1, 1))
+    beginn = datetime.now(UTC) - timedelta(days=60)
+    for nummer in range(zufall.randint(3, 25)):
+        kommune = factories.kommune(f"Zufall {nummer:02d}")
+        zeitpunkte = sorted(beginn + timedelta(hours=zufall.randint(0, 60 * 24))
+                            for _ in range(zufall.randint(0, 4)))
+        if zufall.random() < 0.9:
+            factories.quote(kommune, zeitraum, zufall.randint(0, 400), um=beginn)
+        for zeitpunkt in zeitpunkte:
+            zahl = lambda: None if zufall.random() < 0.15 else zufall.randint(0, 300)  # noqa: E731
+            zuweisungen = zufall.randint(0, 400)
+            werte = {name: zahl() for name in factories.ZAHLEN if name != "lage"}
+            werte.update(zuweisungen=zuweisungen, ankuenfte=zufall.randint(0, zuweisungen),
+                         lage=zufall.choice(["ausreichend", "kritisch"]))
+            factories.meldung(kommune, um=zeitpunkt, **werte)
+            if zufall.random() < 0.3:
+                factories.quote(kommune, zeitraum, zufall.randint(0, 400),
+                                um=zeitpunkt + timedelta(hours=1))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("saat", [1, 2, 3, 4])
+def test_press_operations_on_random_data_equal_the_cli(app: Flask, saat: int) -> None:
+    zufall = random.Random(saat)
+    with app.app_context():
+        _zufallsdaten(zufall)
+        presse = benutzer_anlegen(db.session, name="presse", rolle=Rolle.PRESSE,
+                                  landkreis=factories.landkreis(), passwort="sehr-geheim-123")
+        token = token_anlegen(db.session, benutzer=presse)[1]
+        db.session.commit()
+    runner, client = app.test_cli_runner(), app.test_client()
+    for stichtag in (None, heute(), heute() - timedelta(days=zufall.randint(1, 70))):
+        pressezahlen_wie_cli(client, token, runner, stichtag)
+
+
+@pytest.mark.parametrize("pfad, variablen", [
+    ("landkreis/auswertung", {}),
+    ("landkreis/auswertung", {"stichtag": "2026-03-01"}),
+    ("landkreis/ueberfaellige_meldungen", {}),
+    ("landkreis/verlauf_kommune", {"name": "Kommune A"}),
+    ("landkreis/verlauf_kommune", {"name": "Kommune A", "von": "2020-01-01",
+                                   "bis": "2020-01-31"}),
+])
+def test_county_operations_run(leere_app: Flask, pfad: str, variablen: dict) -> None:
+    runner = leere_app.test_cli_runner()
+    runner.invoke(args=["demo"])
+    token = runner.invoke(args=["token", "anlegen", "landkreis"]).output.strip().splitlines()[-1]
+    inhalt = graphql(leere_app.test_client(), operation(pfad), variablen, token=token).get_json()
+    assert "errors" not in inhalt, inhalt
+    daten = inhalt["data"]
+    if pfad == "landkreis/auswertung" and not variablen:
+        assert len(daten["auswertung"]["zeilen"]) == 21
+        assert daten["auswertung"]["gesamt"]["bedarf"] == -407
+    if pfad == "landkreis/ueberfaellige_meldungen":
+        assert daten["kommunen"] == []  # the demo was reported today
+    if pfad == "landkreis/verlauf_kommune":
+        verlauf = daten["kommune"]["verlauf"]
+        assert (verlauf == []) == ("von" in variablen)  # nothing in January 2020
+        if verlauf:
+            assert {a["feld"] for a in verlauf} >= {"zuweisungen", "lage"}
+
+
+def test_every_saved_operation_is_tested() -> None:
+    gespeichert = {p.relative_to(OPERATIONEN).with_suffix("").as_posix()
+                   for p in OPERATIONEN.rglob("*.graphql")}
+    assert gespeichert == {"presse/kreis_heute", "presse/kreis_stichtag",
+                           "presse/kommunen_tabelle", "landkreis/auswertung",
+                           "landkreis/ueberfaellige_meldungen", "landkreis/verlauf_kommune"}
