@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 import strawberry
@@ -9,32 +10,15 @@ from strawberry.types import Info
 
 from wrm import kennzahlen
 from wrm.api.context import kontext
-from wrm.api.meldungen import Meldung, meldung_aus
+from wrm.api.meldungen import Meldung, Spalten, meldung_aus
 from wrm.db import jetzt
 from wrm.zeit import heute, tagesende
 
 
 @strawberry.type(description="Spaltensummen; `bedarf` ist wie im Konzeptpapier das Fehlende "
                              "des Landkreises (Σ zu erfüllen − Σ verfügbar).")
-class Summen:
+class Summen(Spalten):
     """The Gesamt row."""
-
-    aufnahmequote: int | None
-    zuweisungen: int | None
-    ankuenfte: int | None
-    keine_quotenanrechnung: int | None
-    moegliche_quotenanrechnung: int | None
-    zu_erfuellen: int | None
-    in_gemeinschaftsunterkuenften: int | None
-    dezentral_untergebracht: int | None
-    verfuegbar_gemeinschaftsunterkunft: int | None
-    verfuegbar_dezentral: int | None
-    in_aussicht_gemeinschaftsunterkunft: int | None
-    in_aussicht_dezentral: int | None
-    sofort_verfuegbar: int
-    in_aussicht: int
-    gesamt_verfuegbar: int
-    bedarf: int | None
 
 
 @strawberry.type(description="Der Zusammenfassungsblock unter der Tabelle.")
@@ -73,10 +57,8 @@ class AuswertungQuery:
         bezug = jetzt() if stichtag is None else tagesende(stichtag)
         zeilen = [meldung_aus(*herkunft[id(z)], z, bezug=bezug, frist_tage=ctx.meldefrist_tage)
                   for z in ergebnis.zeilen]
-        z = ergebnis.zusammenfassung
-        return Auswertung(
-            stichtag=stichtag or heute(), zeilen=zeilen, gesamt=Summen(**ergebnis.gesamt),
-            zusammenfassung=Zusammenfassung(
-                benoetigt=z.benoetigt, sofort_verfuegbar=z.sofort_verfuegbar,
-                in_aussicht=z.in_aussicht, gesamt_verfuegbar=z.gesamt_verfuegbar,
-                fehlend=z.fehlend))
+        zusammenfassung = asdict(ergebnis.zusammenfassung)
+        del zusammenfassung["summe_bedarf"]  # not part of the paper's summary block
+        return Auswertung(stichtag=stichtag or heute(), zeilen=zeilen,
+                          gesamt=Summen(**ergebnis.gesamt),
+                          zusammenfassung=Zusammenfassung(**zusammenfassung))

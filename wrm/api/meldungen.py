@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,10 +28,10 @@ if TYPE_CHECKING:
 LageEnum = strawberry.enum(Lage, name="Lage", description="(12) Einschätzung der Lage.")
 
 
-@strawberry.type(description="Die Zahlen einer Kommune, gemeldet und errechnet "
-                             "(Spalten des Konzeptpapiers).")
-class Meldung:
-    """One row: reported figures (nullable: not reported) and computed figures."""
+@strawberry.interface(description="Die Zahlenspalten des Konzeptpapiers, gemeldet und "
+                                  "errechnet; leer heißt „nicht gemeldet“.")
+class Spalten:
+    """The numeric columns shared by a Kommune's row and the Gesamt row."""
 
     aufnahmequote: int | None
     zuweisungen: int | None
@@ -47,6 +49,13 @@ class Meldung:
     in_aussicht: int
     gesamt_verfuegbar: int
     bedarf: int | None
+
+
+@strawberry.type(description="Die Zahlen einer Kommune, gemeldet und errechnet "
+                             "(Spalten des Konzeptpapiers).")
+class Meldung(Spalten):
+    """One row: reported figures (nullable: not reported) and computed figures."""
+
     lage: LageEnum | None  # type: ignore[valid-type]
     stand: datetime | None
     veraltet: bool
@@ -122,6 +131,20 @@ def _zu_aendernde_kommune(info: Info, name: str) -> KommuneModell:
     return kommune
 
 
+@contextmanager
+def _schreiben(info: Info) -> Iterator[None]:
+    """Translate the service's refusals into API errors; nothing written stays in the session."""
+    session = kontext(info).session
+    try:
+        yield
+    except Validierungsfehler as fehler:
+        session.rollback()
+        raise UngueltigeEingabe(_fehlermeldung(fehler.fehler), fehler=fehler.fehler) from None
+    except meldungen.Konflikt as konflikt:
+        session.rollback()
+        raise Konflikt(str(konflikt), felder=sorted(konflikt.felder)) from None
+
+
 def _ergebnis(info: Info, kommune: KommuneModell) -> Meldung:
     ctx = kontext(info)
     ctx.session.commit()
@@ -154,15 +177,9 @@ class MeldungMutation:
         for name, wert in vars(eingabe).items():
             if wert is not strawberry.UNSET:
                 werte[name] = wert.value if isinstance(wert, Lage) else wert
-        try:
+        with _schreiben(info):
             meldungen.speichern(ctx.session, kommune=ziel, werte=werte, version=version,
                                 benutzer=ctx.angemeldet)
-        except Validierungsfehler as fehler:
-            ctx.session.rollback()
-            raise UngueltigeEingabe(_fehlermeldung(fehler.fehler), fehler=fehler.fehler) from None
-        except meldungen.Konflikt as konflikt:
-            ctx.session.rollback()
-            raise Konflikt(str(konflikt), felder=sorted(konflikt.felder)) from None
         return _ergebnis(info, ziel)
 
     @strawberry.mutation(description="Bestätigen, dass die Angaben unverändert aktuell sind "
@@ -172,13 +189,7 @@ class MeldungMutation:
         """Record that the figures are still current."""
         ziel = _zu_aendernde_kommune(info, kommune)
         ctx = kontext(info)
-        try:
+        with _schreiben(info):
             meldungen.bestaetigen(ctx.session, kommune=ziel, benutzer=ctx.angemeldet,
                                   version=version)
-        except Validierungsfehler as fehler:
-            ctx.session.rollback()
-            raise UngueltigeEingabe(_fehlermeldung(fehler.fehler), fehler=fehler.fehler) from None
-        except meldungen.Konflikt as konflikt:
-            ctx.session.rollback()
-            raise Konflikt(str(konflikt), felder=sorted(konflikt.felder)) from None
         return _ergebnis(info, ziel)

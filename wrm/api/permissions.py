@@ -10,43 +10,48 @@ from strawberry.types import Info
 from wrm import berechtigungen
 from wrm.api.context import kontext
 from wrm.api.fehler import NichtErlaubt
+from wrm.models import Benutzer
 
 
-def _kommune_id(quelle: Any) -> int:
-    return quelle.kommune_id  # every type guarded here carries its Kommune's id
+class _Regel(BasePermission):
+    """Raises FORBIDDEN with `message` unless `erlaubt` says yes; never answers "no" silently."""
+
+    def erlaubt(self, benutzer: Benutzer, quelle: Any) -> bool:
+        """The rule, from `wrm.berechtigungen`."""
+        raise NotImplementedError
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        """Check the rule for the logged-in user and the object the field belongs to."""
+        if not self.erlaubt(kontext(info).angemeldet, source):
+            raise NichtErlaubt(self.message or "Nicht erlaubt.")
+        return True
 
 
-class BemerkungSichtbar(BasePermission):
+class BemerkungSichtbar(_Regel):
     """The internal note: the county, and the Kommune itself."""
 
     message = "Die interne Bemerkung sehen nur der Landkreis und die eigene Kommune."
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        """Raise FORBIDDEN unless `bemerkung_sichtbar`."""
-        if not berechtigungen.bemerkung_sichtbar(kontext(info).angemeldet, _kommune_id(source)):
-            raise NichtErlaubt(self.message)
-        return True
+    def erlaubt(self, benutzer: Benutzer, quelle: Any) -> bool:
+        """`bemerkung_sichtbar` for the report's Kommune."""
+        return berechtigungen.bemerkung_sichtbar(benutzer, quelle.kommune_id)
 
 
-class PersonenSichtbar(BasePermission):
+class PersonenSichtbar(_Regel):
     """Who reported or changed something, and report versions: not for the press office."""
 
     message = "Angaben zu Personen und Bearbeitungsständen sind für die Pressestelle gesperrt."
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        """Raise FORBIDDEN unless `personen_sichtbar`."""
-        if not berechtigungen.personen_sichtbar(kontext(info).angemeldet):
-            raise NichtErlaubt(self.message)
-        return True
+    def erlaubt(self, benutzer: Benutzer, quelle: Any) -> bool:
+        """`personen_sichtbar`."""
+        return berechtigungen.personen_sichtbar(benutzer)
 
 
-class VerlaufSichtbar(BasePermission):
+class VerlaufSichtbar(_Regel):
     """A Kommune's history: the county all, a Kommune its own, the press the figures."""
 
     message = "Den Verlauf anderer Kommunen sieht nur der Landkreis."
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        """Raise FORBIDDEN unless `verlauf_sichtbar`."""
-        if not berechtigungen.verlauf_sichtbar(kontext(info).angemeldet, _kommune_id(source)):
-            raise NichtErlaubt(self.message)
-        return True
+    def erlaubt(self, benutzer: Benutzer, quelle: Any) -> bool:
+        """`verlauf_sichtbar` for the Kommune."""
+        return berechtigungen.verlauf_sichtbar(benutzer, quelle.kommune_id)
