@@ -1,20 +1,63 @@
-"""Read-only pages for every role: the paper's "Übersicht" and "Kontinuierliche Auswertung"."""
+"""Read-only pages for every role: the paper's "Übersicht" and "Kontinuierliche Auswertung",
+with freshness, charts and downloads."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from flask import abort, request
+from flask import Response, abort, current_app, request, url_for
 from flask_admin import expose
 
+from admin import diagramme
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
-from wrm import berechtigungen
-from wrm.darstellung import AUSWERTUNGSSPALTEN
-from wrm.db import db
+from wrm import berechtigungen, exporte, kennzahlen
+from wrm.db import db, jetzt
 from wrm.meldefelder import ZAHLENFELDER, ZU_ERFUELLEN
-from wrm.models import Meldung
-from wrm.services.auswertung import aktueller_stand, auswertung
-from wrm.zeit import heute
+from wrm.models import Benutzer, Meldung
+from wrm.services.auswertung import stand_zum
+from wrm.services.frische import alter_tage, frische, meldefrist
+from wrm.services.zeitreihe import wochenreihe
+from wrm.zeit import heute, tagesende
+
+_MEDIENTYPEN = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _benutzer() -> Benutzer:
+    benutzer = angemeldeter_benutzer()
+    assert benutzer is not None  # is_accessible
+    return benutzer
+
+
+def _stichtag() -> date | None:
+    """The `?stichtag=` of the request; None for today. A malformed or future day is a 400."""
+    text = request.args.get("stichtag", "").strip()
+    if not text:
+        return None
+    try:
+        tag = date.fromisoformat(text)
+    except ValueError:
+        abort(400, "Der Stichtag muss ein Datum im Format JJJJ-MM-TT sein.")
+    if tag > heute():
+        abort(400, "Der Stichtag darf nicht in der Zukunft liegen.")
+    return None if tag == heute() else tag
+
+
+def _bezug(stichtag: date | None) -> datetime:
+    return jetzt() if stichtag is None else tagesende(stichtag)
+
+
+def _download(tabelle: exporte.Tabelle, name: str, format_: str) -> Response:
+    if format_ not in _MEDIENTYPEN:
+        abort(404)
+    inhalt = exporte.als_xlsx(tabelle) if format_ == "xlsx" else exporte.als_csv(tabelle)
+    dateiname = f"{name}_{tabelle.stichtag.isoformat()}.{format_}"
+    return Response(inhalt, mimetype=_MEDIENTYPEN[format_], headers={
+        "Content-Disposition": f'attachment; filename="{dateiname}"',
+        "Cache-Control": "no-store"})
 
 
 class UebersichtAnsicht(GeschuetzteAnsicht):
@@ -25,32 +68,85 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
     @expose("/")
     def index(self) -> str:
         """The table, one row per Kommune in the order of the Kommunen."""
-        benutzer = angemeldeter_benutzer()
-        assert benutzer is not None  # is_accessible
-        stand = aktueller_stand(db.session, landkreis=benutzer.landkreis)
+        benutzer, stichtag = _benutzer(), _stichtag()
+        stand = stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag)
         return self.render(
             "admin/uebersicht.html", stand=stand, felder=ZAHLENFELDER, zu_erfuellen=ZU_ERFUELLEN,
+            stichtag=stichtag or heute(), heute=heute(),
             bemerkung_sichtbar=lambda k: berechtigungen.bemerkung_sichtbar(benutzer, k.id),
             personen_sichtbar=berechtigungen.personen_sichtbar(benutzer),
+            exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
         )
+
+    @expose("/export.<format_>")
+    def export(self, format_: str) -> Response:
+        """The Übersicht as XLSX or CSV; internal notes and names only in the county's."""
+        benutzer, stichtag = _benutzer(), _stichtag()
+        if not berechtigungen.exporte_erlaubt(benutzer):
+            abort(403)
+        stand = stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag)
+        tabelle = exporte.uebersichtstabelle(
+            stand, stichtag=stichtag or heute(), landkreis=benutzer.landkreis.name,
+            intern=berechtigungen.intern_exportieren(benutzer))
+        return _download(tabelle, "uebersicht", format_)
 
 
 class AuswertungAnsicht(GeschuetzteAnsicht):
-    """The paper's "Kontinuierliche Auswertung", today or at a Stichtag."""
+    """The paper's "Kontinuierliche Auswertung", today or at a Stichtag, with freshness."""
 
     modell = Meldung
 
+    def _auswertung(self) -> tuple[Benutzer, date | None, list[Any], kennzahlen.Auswertung]:
+        benutzer, stichtag = _benutzer(), _stichtag()
+        stand = stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag)
+        return benutzer, stichtag, stand, kennzahlen.auswerten(z for _, _, z in stand)
+
     @expose("/")
     def index(self) -> str:
-        """The table sorted by Bedarf, the Gesamt row and the summary block."""
-        benutzer = angemeldeter_benutzer()
-        assert benutzer is not None  # is_accessible
-        text = request.args.get("stichtag", "").strip()
-        try:
-            stichtag = date.fromisoformat(text) if text else None
-        except ValueError:
-            abort(400, "Der Stichtag muss ein Datum im Format JJJJ-MM-TT sein.")
-        ergebnis = auswertung(db.session, landkreis=benutzer.landkreis, stichtag=stichtag)
-        return self.render("admin/auswertung.html", auswertung=ergebnis,
-                           stichtag=stichtag or heute(), heute=heute(),
-                           spalten=AUSWERTUNGSSPALTEN[1:-1])
+        """Table sorted by Bedarf, Gesamt row, summary, coverage, overdue list and charts."""
+        benutzer, stichtag, stand, ergebnis = self._auswertung()
+        bezug = _bezug(stichtag)
+        frist = meldefrist(benutzer.landkreis, current_app.config["MELDEFRIST_TAGE"])
+        reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute())
+        return self.render(
+            "admin/auswertung.html", auswertung=ergebnis, stichtag=stichtag or heute(),
+            heute=heute(), spalten=exporte.AUSWERTUNG[1:-2],
+            frische=frische(ergebnis.zeilen, bezug=bezug, frist_tage=frist),
+            alter=lambda z: alter_tage(z.stand, bezug),
+            veraltet=lambda z: kennzahlen.veraltet(z.stand, bezug, frist),
+            kommune_ids={k.name: k.id for k, _, _ in stand},
+            exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
+            bedarf_svg=diagramme.bedarf_je_kommune(ergebnis.zeilen),
+            verlauf_svg=diagramme.verlauf(reihe, "Landkreis je Woche (Personen)"),
+        )
+
+    @expose("/export.<format_>")
+    def export(self, format_: str) -> Response:
+        """The Auswertung as XLSX or CSV, in the paper's layout."""
+        benutzer, stichtag, _, ergebnis = self._auswertung()
+        if not berechtigungen.exporte_erlaubt(benutzer):
+            abort(403)
+        tabelle = exporte.auswertungstabelle(ergebnis, stichtag=stichtag or heute(),
+                                             landkreis=benutzer.landkreis.name)
+        return _download(tabelle, "auswertung", format_)
+
+    @expose("/kommune/<int:kommune_id>/")
+    def kommune(self, kommune_id: int) -> str:
+        """One Kommune's figures and its weekly chart."""
+        benutzer, stichtag, stand, _ = self._auswertung()
+        eintrag = next((e for e in stand if e[0].id == kommune_id), None)
+        if eintrag is None:
+            abort(404)
+        kommune, _, zeile = eintrag
+        reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute(),
+                            kommune_id=kommune_id)
+        bezug = _bezug(stichtag)
+        frist = meldefrist(benutzer.landkreis, current_app.config["MELDEFRIST_TAGE"])
+        return self.render(
+            "admin/auswertung_kommune.html", kommune=kommune, zeile=zeile,
+            stichtag=stichtag or heute(), felder=exporte.UEBERSICHT[1:-1],
+            alter=alter_tage(zeile.stand, bezug),
+            veraltet=kennzahlen.veraltet(zeile.stand, bezug, frist),
+            zurueck=url_for(".index", stichtag=stichtag.isoformat() if stichtag else None),
+            verlauf_svg=diagramme.verlauf(reihe, f"{kommune.name} je Woche (Personen)"),
+        )

@@ -119,6 +119,17 @@ def personen_sichtbar(benutzer: Benutzer | None) -> bool:
     return benutzer is not None and benutzer.aktiv and benutzer.rolle != Rolle.PRESSE
 
 
+def exporte_erlaubt(benutzer: Benutzer | None) -> bool:
+    """Downloads of Übersicht and Auswertung: for the county and the press office."""
+    return (benutzer is not None and benutzer.aktiv
+            and benutzer.rolle in (Rolle.LANDKREIS, Rolle.PRESSE))
+
+
+def intern_exportieren(benutzer: Benutzer | None) -> bool:
+    """Whether a download may carry internal notes and reporters' names: only the county's."""
+    return exporte_erlaubt(benutzer) and benutzer.rolle == Rolle.LANDKREIS  # type: ignore[union-attr]
+
+
 def filtern(benutzer: Benutzer | None, modell: type, aktion: Aktion, abfrage: Any) -> Any:
     """Add the user's `bereich` to a query (SQLAlchemy `Select` or legacy `Query`)."""
     bedingung = bereich(benutzer, modell, aktion)

@@ -22,7 +22,7 @@ _KOEPFE = {
     "in_aussicht_dezentral": "in Aussicht dez.", "gesamt_verfuegbar": "Summe",
     "bedarf": "Bedarf", "lage": "Einschätzung",
 }
-_ZUSAMMENFASSUNG = (
+ZUSAMMENFASSUNG = (
     ("benoetigt", "benötigter Wohnraum (Personen)"),
     ("sofort_verfuegbar", "davon sofort verfügbar (Personen)"),
     ("in_aussicht", "in Aussicht stehender Wohnraum (Personen)"),
@@ -93,7 +93,7 @@ def als_tabelle(auswertung: Auswertung, stichtag: date) -> str:
     zeilen = [f"Kontinuierliche Auswertung, Stand {stichtag:%d.%m.%Y}", "", linie(koepfe), trenner,
               *map(linie, koerper), trenner, linie(gesamt), ""]
     z = auswertung.zusammenfassung
-    breite = max(len(text) for _, text in _ZUSAMMENFASSUNG)
+    breite = max(len(text) for _, text in ZUSAMMENFASSUNG)
     zeilen += [f"{text.ljust(breite)}  {zahl_deutsch(getattr(z, k)):>7}"
-               for k, text in _ZUSAMMENFASSUNG]
+               for k, text in ZUSAMMENFASSUNG]
     return "\n".join(zeilen) + "\n"

@@ -70,6 +70,16 @@ def veraltet(stand: datetime | None, bezug: datetime, frist_tage: int) -> bool:
     return stand is None or bezug - stand > timedelta(days=frist_tage)
 
 
+def widerspruch(lage: str | None, bedarf: int | None) -> bool:
+    """Whether a Kommune's own assessment contradicts its computed Bedarf.
+
+    "ausreichend" with places still missing, or "kritisch" with a surplus of places.
+    """
+    if bedarf is None:
+        return False
+    return (lage == "ausreichend" and bedarf > 0) or (lage == "kritisch" and bedarf < 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Zeile:
     """One Kommune's reported figures and everything computed from them."""
@@ -119,6 +129,11 @@ class Zeile:
             self.verfuegbar_gemeinschaftsunterkunft, self.verfuegbar_dezentral,
             self.in_aussicht_gemeinschaftsunterkunft, self.in_aussicht_dezentral,
         )
+
+    @property
+    def widerspruch(self) -> bool:
+        """See `widerspruch`."""
+        return widerspruch(self.lage, self.bedarf)
 
     def als_dict(self) -> dict[str, object]:
         """The row with its computed figures, keys in `ZEILENSCHLUESSEL` order."""

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from wrm.api.fehler import NichtAngemeldet
 from wrm.models import Benutzer, Kommune, Meldung, Verlaufseintrag
 from wrm.services.auswertung import stand_zum
+from wrm.services.frische import meldefrist
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Kontext:
     @property
     def meldefrist_tage(self) -> int:
         """The reporting interval after which a report counts as overdue."""
-        return int(current_app.config["MELDEFRIST_TAGE"])
+        return meldefrist(self.angemeldet.landkreis, int(current_app.config["MELDEFRIST_TAGE"]))
 
     def stand(self, stichtag: date | None = None) -> list[tuple[Kommune, Any, Any]]:
         """Every active Kommune with its source record and row (one query, cached)."""

@@ -23,6 +23,8 @@ class Landkreis(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Days after which a report counts as overdue; empty: WRM_MELDEFRIST_TAGE.
+    meldefrist_tage: Mapped[int | None]
 
     kommunen: Mapped[list[Kommune]] = relationship(back_populates="landkreis")
     verteilzeitraeume: Mapped[list[Verteilzeitraum]] = relationship(back_populates="landkreis")

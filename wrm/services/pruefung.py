@@ -80,10 +80,14 @@ def hinweise(zeile: Zeile, alt: Mapping[str, object] | None) -> list[str]:
     """Plausibility warnings after a save: they do not block, they ask the user to check."""
     ergebnis = []
     bedarf = zeile.bedarf
-    if zeile.lage == Lage.AUSREICHEND and bedarf is not None and bedarf > 0:
+    if zeile.widerspruch and zeile.lage == Lage.AUSREICHEND:
         ergebnis.append(
             f"Die Lage ist als „ausreichend“ eingeschätzt, der errechnete Bedarf beträgt aber "
             f"{bedarf} Personen. Bitte erläutern Sie die Einschätzung in der Bemerkung.")
+    elif zeile.widerspruch:
+        ergebnis.append(
+            f"Die Lage ist als „kritisch“ eingeschätzt, rechnerisch sind aber {-bedarf} Plätze "  # type: ignore[operator]
+            "mehr vorhanden als benötigt. Bitte erläutern Sie die Einschätzung in der Bemerkung.")
     untergebracht = (zeile.in_gemeinschaftsunterkuenften, zeile.dezentral_untergebracht)
     if zeile.ankuenfte is not None and any(u is not None for u in untergebracht):
         summe = sum(u or 0 for u in untergebracht)

@@ -1,0 +1,187 @@
+"""Downloads of the Übersicht and the Auswertung: XLSX in the paper's layout, and CSV for Excel.
+
+Only presentation: the figures come from `wrm.kennzahlen` through `wrm.services.auswertung`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from wrm.darstellung import ZUSAMMENFASSUNG
+from wrm.kennzahlen import Auswertung, Zeile
+from wrm.meldefelder import AUFNAHMEQUOTE, LAGE, ZAHLENFELDER, ZU_ERFUELLEN
+from wrm.zeit import als_ortszeit
+
+
+@dataclass(frozen=True)
+class Spalte:
+    """A column: the key of the row dict (as in `wrm auswertung --format json`) and its title."""
+
+    schluessel: str
+    titel: str
+
+
+#: The paper's "Kontinuierliche Auswertung", plus the stand of each row.
+AUSWERTUNG: tuple[Spalte, ...] = (
+    Spalte("kommune", "Kommune"),
+    Spalte("zuweisungen", "bisherige Zuweisungen"),
+    Spalte("zu_erfuellen", "noch zu erfüllende Quote"),
+    Spalte("verfuegbar_gemeinschaftsunterkunft", "verfügbar GU"),
+    Spalte("verfuegbar_dezentral", "verfügbar dezentral"),
+    Spalte("in_aussicht_gemeinschaftsunterkunft", "in Aussicht GU"),
+    Spalte("in_aussicht_dezentral", "in Aussicht dezentral"),
+    Spalte("gesamt_verfuegbar", "Summe"),
+    Spalte("bedarf", "Bedarf (fehlender Wohnraum)"),
+    Spalte("lage", "Einschätzung der Kommune"),
+    Spalte("stand", "Stand"),
+)
+
+#: The paper's "Übersicht" with its numbered columns (1)–(12) and the computed figures.
+UEBERSICHT: tuple[Spalte, ...] = (
+    Spalte("kommune", "Kommune"),
+    Spalte(AUFNAHMEQUOTE.name, AUFNAHMEQUOTE.label),
+    *(Spalte(f.name, f.titel) for f in ZAHLENFELDER[:4]),
+    Spalte(ZU_ERFUELLEN.name, ZU_ERFUELLEN.titel),
+    *(Spalte(f.name, f.titel) for f in ZAHLENFELDER[4:]),
+    Spalte(LAGE.name, LAGE.titel),
+    Spalte("sofort_verfuegbar", "sofort verfügbar (8)+(9)"),
+    Spalte("in_aussicht", "in Aussicht (10)+(11)"),
+    Spalte("gesamt_verfuegbar", "Summe verfügbar"),
+    Spalte("bedarf", "Bedarf"),
+    Spalte("stand", "Stand"),
+)
+#: Only in the county's Übersicht export: never for the press office.
+INTERN: tuple[Spalte, ...] = (Spalte("gemeldet_von", "gemeldet von"),
+                              Spalte("bemerkung", "Bemerkung (intern)"))
+
+
+@dataclass
+class Tabelle:
+    """What a download holds: a title, the day, columns, rows, and optionally totals."""
+
+    titel: str
+    stichtag: date
+    spalten: tuple[Spalte, ...]
+    zeilen: list[dict[str, Any]]
+    gesamt: dict[str, Any] | None = None
+    zusammenfassung: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _zeilenwerte(zeile: Zeile) -> dict[str, Any]:
+    werte = zeile.als_dict()
+    if werte["stand"] is not None:
+        # Spreadsheets have no time zones: local wall-clock time, to the second.
+        werte["stand"] = als_ortszeit(werte["stand"]).replace(tzinfo=None, microsecond=0)
+    return werte
+
+
+def auswertungstabelle(ergebnis: Auswertung, *, stichtag: date, landkreis: str) -> Tabelle:
+    """The Auswertung as a download: rows by Bedarf, the Gesamt row and the summary block."""
+    z = ergebnis.zusammenfassung
+    return Tabelle(
+        titel=f"Kontinuierliche Auswertung – {landkreis}", stichtag=stichtag, spalten=AUSWERTUNG,
+        zeilen=[_zeilenwerte(zeile) for zeile in ergebnis.zeilen],
+        gesamt={**ergebnis.gesamt, "kommune": "Gesamt"},
+        zusammenfassung=[(titel, getattr(z, name)) for name, titel in ZUSAMMENFASSUNG])
+
+
+def uebersichtstabelle(stand: Iterable[tuple[Any, Any, Zeile]], *, stichtag: date,
+                       landkreis: str, intern: bool) -> Tabelle:
+    """The Übersicht as a download, in the order of the Kommunen; `intern` adds who and notes."""
+    zeilen = []
+    for _, quelle, zeile in stand:
+        werte = _zeilenwerte(zeile)
+        if intern:
+            werte["gemeldet_von"] = (getattr(quelle, "gemeldet_von_name", None)
+                                     or getattr(quelle, "benutzer_name", None))
+            werte["bemerkung"] = getattr(quelle, "bemerkung", None)
+        zeilen.append(werte)
+    return Tabelle(titel=f"Übersicht – {landkreis}", stichtag=stichtag,
+                   spalten=UEBERSICHT + (INTERN if intern else ()), zeilen=zeilen)
+
+
+_FORMELZEICHEN = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _zelle_csv(wert: Any) -> str:
+    if wert is None:
+        return ""
+    if isinstance(wert, datetime):
+        return wert.strftime("%d.%m.%Y %H:%M:%S")
+    text = str(wert)
+    if isinstance(wert, str) and text.startswith(_FORMELZEICHEN):
+        return "'" + text  # a spreadsheet must not run a name like "=HYPERLINK(…)" as a formula
+    return text
+
+
+def als_csv(tabelle: Tabelle) -> bytes:
+    """`;`-separated, UTF-8 with BOM (Excel in Germany); numbers as plain digits."""
+    puffer = io.StringIO()
+    schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
+    schreiber.writerow([s.titel for s in tabelle.spalten])
+    zeilen = [*tabelle.zeilen, *([tabelle.gesamt] if tabelle.gesamt else [])]
+    for werte in zeilen:
+        schreiber.writerow([_zelle_csv(werte.get(s.schluessel)) for s in tabelle.spalten])
+    if tabelle.zusammenfassung:
+        schreiber.writerow([])
+        for titel, wert in tabelle.zusammenfassung:
+            schreiber.writerow([titel, wert])
+    return ("\ufeff" + puffer.getvalue()).encode("utf-8")
+
+
+#: Where the header row of an XLSX export is; the rows follow directly below.
+XLSX_KOPFZEILE = 4
+_FETT = Font(bold=True)
+_KOPF_FUELLUNG = PatternFill("solid", fgColor="DDE4EE")
+
+
+def _zelle_xlsx(wert: Any) -> Any:
+    if isinstance(wert, str) and wert.startswith(_FORMELZEICHEN):
+        return "'" + wert
+    return wert
+
+
+def als_xlsx(tabelle: Tabelle) -> bytes:
+    """The table as an Excel workbook: title, "Stand", numbered headers, numbers as numbers."""
+    mappe = Workbook()
+    blatt = mappe.active
+    blatt.title = tabelle.titel.split(" – ")[0][:31]
+    blatt["A1"] = tabelle.titel
+    blatt["A1"].font = Font(bold=True, size=14)
+    blatt["A2"] = f"Stand: {tabelle.stichtag.strftime('%d.%m.%Y')} (Ende des Tages)"
+    for nummer, spalte in enumerate(tabelle.spalten, start=1):
+        zelle = blatt.cell(XLSX_KOPFZEILE, nummer, spalte.titel)
+        zelle.font, zelle.fill = _FETT, _KOPF_FUELLUNG
+        zelle.alignment = Alignment(wrap_text=True, vertical="top")
+        blatt.column_dimensions[get_column_letter(nummer)].width = (
+            28 if spalte.schluessel in ("kommune", "bemerkung") else 14)
+    zeile_nr = XLSX_KOPFZEILE
+    for werte in [*tabelle.zeilen, *([tabelle.gesamt] if tabelle.gesamt else [])]:
+        zeile_nr += 1
+        for nummer, spalte in enumerate(tabelle.spalten, start=1):
+            zelle = blatt.cell(zeile_nr, nummer, _zelle_xlsx(werte.get(spalte.schluessel)))
+            if isinstance(zelle.value, int):
+                zelle.number_format = "#,##0"
+            elif isinstance(zelle.value, datetime):
+                zelle.number_format = "DD.MM.YYYY HH:MM"
+            if werte is tabelle.gesamt:
+                zelle.font = _FETT
+    if tabelle.zusammenfassung:
+        zeile_nr += 1
+        for titel, wert in tabelle.zusammenfassung:
+            zeile_nr += 1
+            blatt.cell(zeile_nr, 1, titel).font = _FETT
+            blatt.cell(zeile_nr, 2, wert).number_format = "#,##0"
+    blatt.freeze_panes = blatt.cell(XLSX_KOPFZEILE + 1, 2)
+    puffer = io.BytesIO()
+    mappe.save(puffer)
+    return puffer.getvalue()

@@ -1,0 +1,48 @@
+"""Freshness of the reports: who reported within the reporting interval, who is overdue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from wrm.kennzahlen import Zeile, veraltet
+from wrm.models import Landkreis
+
+
+def meldefrist(landkreis: Landkreis, standard: int) -> int:
+    """The Landkreis' reporting interval in days; `standard` (WRM_MELDEFRIST_TAGE) if unset."""
+    return landkreis.meldefrist_tage if landkreis.meldefrist_tage is not None else standard
+
+
+def alter_tage(stand: datetime | None, bezug: datetime) -> int | None:
+    """Whole days between a report and `bezug`; None when never reported."""
+    return None if stand is None else max((bezug - stand).days, 0)
+
+
+@dataclass(frozen=True)
+class Frische:
+    """How current the Landkreis' picture is at `bezug`."""
+
+    frist_tage: int
+    gesamt: int
+    ueberfaellig: tuple[Zeile, ...]
+
+    @property
+    def gemeldet(self) -> int:
+        """Kommunen that reported within the interval."""
+        return self.gesamt - len(self.ueberfaellig)
+
+    @property
+    def text(self) -> str:
+        """The coverage line, e.g. "18 von 21 Kommunen haben in den letzten 7 Tagen gemeldet"."""
+        return (f"{self.gemeldet} von {self.gesamt} Kommunen haben in den letzten "
+                f"{self.frist_tage} Tagen gemeldet")
+
+
+def frische(zeilen: Iterable[Zeile], *, bezug: datetime, frist_tage: int) -> Frische:
+    """Coverage and the overdue rows (oldest first, never reported before all)."""
+    alle = list(zeilen)
+    ueberfaellig = sorted((z for z in alle if veraltet(z.stand, bezug, frist_tage)),
+                          key=lambda z: (z.stand is not None, z.stand or bezug, z.reihenfolge))
+    return Frische(frist_tage=frist_tage, gesamt=len(alle), ueberfaellig=tuple(ueberfaellig))
