@@ -123,11 +123,23 @@ def _tokens() -> dict[str, str]:
     return {"admin": SecureForm().csrf_token.current_token, "wtf": generate_csrf()}
 
 
-@pytest.fixture
-def web(app: Flask) -> Flask:
-    """The app with a test-only route that hands out CSRF tokens for the client's session."""
+def testweg(app: Flask) -> Flask:
+    """Add the test-only route that hands out CSRF tokens for the client's session."""
     app.add_url_rule("/_test/tokens", "test_tokens", _tokens)
     return app
+
+
+@pytest.fixture
+def web(app: Flask) -> Flask:
+    """The app with the CSRF token route, for tests that log in through the real forms."""
+    return testweg(app)
+
+
+@pytest.fixture
+def demo_web(leere_app: Flask) -> Flask:
+    """A migrated database with the demo (the paper's figures, today), with the token route."""
+    assert leere_app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    return testweg(leere_app)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from wrm.db import db
@@ -49,3 +50,25 @@ def meldung(k: Kommune, *, um: datetime | None = None, **werte: Any) -> None:
     version = k.meldung.version if k.meldung is not None else 0
     meldungen.speichern(db.session, kommune=k, werte={**ZAHLEN, **werte}, version=version,
                         benutzer_name="Test", zeitpunkt=um)
+
+
+def zufallsdaten(zufall: random.Random) -> None:
+    """Kommunen with quotas and reports changing over the last 60 days."""
+    zeitraum_ = zeitraum(date(2020, 1, 1))
+    beginn = datetime.now(UTC) - timedelta(days=60)
+    for nummer in range(zufall.randint(3, 25)):
+        k = kommune(f"Zufall {nummer:02d}")
+        zeitpunkte = sorted(beginn + timedelta(hours=zufall.randint(0, 60 * 24))
+                            for _ in range(zufall.randint(0, 4)))
+        if zufall.random() < 0.9:
+            quote(k, zeitraum_, zufall.randint(0, 400), um=beginn)
+        for zeitpunkt in zeitpunkte:
+            zahl = lambda: None if zufall.random() < 0.15 else zufall.randint(0, 300)  # noqa: E731
+            zuweisungen = zufall.randint(0, 400)
+            werte = {name: zahl() for name in ZAHLEN if name != "lage"}
+            werte.update(zuweisungen=zuweisungen, ankuenfte=zufall.randint(0, zuweisungen),
+                         lage=zufall.choice(["ausreichend", "kritisch"]))
+            meldung(k, um=zeitpunkt, **werte)
+            if zufall.random() < 0.3:
+                quote(k, zeitraum_, zufall.randint(0, 400), um=zeitpunkt + timedelta(hours=1))
+    db.session.commit()

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import json
 import random
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tests import factories
+from tests.cli_json import cli_auswertung
 from tests.conftest import graphql
 from wrm.db import db
 from wrm.models import Rolle
@@ -48,23 +48,10 @@ def _wie_cli(werte: dict) -> dict:
     return ergebnis
 
 
-def _cli(runner: FlaskCliRunner, stichtag: date | None) -> dict:
-    argumente = ["auswertung", "--format", "json"]
-    if stichtag is not None:
-        argumente += ["--stichtag", stichtag.isoformat()]
-    ergebnis = runner.invoke(args=argumente)
-    assert ergebnis.exit_code == 0, ergebnis.output
-    daten = json.loads(ergebnis.output)
-    for zeile in daten["zeilen"]:
-        if zeile["stand"] is not None:
-            zeile["stand"] = datetime.fromisoformat(zeile["stand"]).replace(microsecond=0)
-    return daten
-
-
 def pressezahlen_wie_cli(client, token: str, runner: FlaskCliRunner,  # type: ignore[no-untyped-def]
                          stichtag: date | None) -> None:
     """Assert that the three press operations give exactly the CLI's figures."""
-    erwartet = _cli(runner, stichtag)
+    erwartet = cli_auswertung(runner, stichtag)
     if stichtag is None:
         summen = graphql(client, operation("presse/kreis_heute"), token=token).get_json()
     else:
@@ -98,34 +85,11 @@ def test_press_operations_on_the_seed_data_equal_the_cli(leere_app: Flask) -> No
     pressezahlen_wie_cli(client, token, runner, heute() - timedelta(days=1))
 
 
-def _zufallsdaten(zufall: random.Random) -> None:
-    """Kommunen with quotas and reports changing over the last 60 days."""
-    zeitraum = factories.zeitraum(date(2020, 1, 1))
-    beginn = datetime.now(UTC) - timedelta(days=60)
-    for nummer in range(zufall.randint(3, 25)):
-        kommune = factories.kommune(f"Zufall {nummer:02d}")
-        zeitpunkte = sorted(beginn + timedelta(hours=zufall.randint(0, 60 * 24))
-                            for _ in range(zufall.randint(0, 4)))
-        if zufall.random() < 0.9:
-            factories.quote(kommune, zeitraum, zufall.randint(0, 400), um=beginn)
-        for zeitpunkt in zeitpunkte:
-            zahl = lambda: None if zufall.random() < 0.15 else zufall.randint(0, 300)  # noqa: E731
-            zuweisungen = zufall.randint(0, 400)
-            werte = {name: zahl() for name in factories.ZAHLEN if name != "lage"}
-            werte.update(zuweisungen=zuweisungen, ankuenfte=zufall.randint(0, zuweisungen),
-                         lage=zufall.choice(["ausreichend", "kritisch"]))
-            factories.meldung(kommune, um=zeitpunkt, **werte)
-            if zufall.random() < 0.3:
-                factories.quote(kommune, zeitraum, zufall.randint(0, 400),
-                                um=zeitpunkt + timedelta(hours=1))
-    db.session.commit()
-
-
 @pytest.mark.parametrize("saat", [1, 2, 3, 4])
 def test_press_operations_on_random_data_equal_the_cli(app: Flask, saat: int) -> None:
     zufall = random.Random(saat)
     with app.app_context():
-        _zufallsdaten(zufall)
+        factories.zufallsdaten(zufall)
         presse = benutzer_anlegen(db.session, name="presse", rolle=Rolle.PRESSE,
                                   landkreis=factories.landkreis(), passwort="sehr-geheim-123")
         token = token_anlegen(db.session, benutzer=presse)[1]
