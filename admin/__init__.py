@@ -12,10 +12,18 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from admin.base import StartAnsicht
 from admin.benutzer import BenutzerView
 from admin.meldungen import MeineMeldungAnsicht, MeldungView
-from admin.stammdaten import AufnahmequoteView, KommuneView, VerteilzeitraumView
+from admin.stammdaten import AufnahmequoteView, KommuneView, LandkreisView, VerteilzeitraumView
 from admin.uebersicht import AuswertungAnsicht, UebersichtAnsicht
 from admin.verlauf import VerlaufView
-from wrm.models import Aufnahmequote, Benutzer, Kommune, Meldung, Verlaufseintrag, Verteilzeitraum
+from wrm.models import (
+    Aufnahmequote,
+    Benutzer,
+    Kommune,
+    Landkreis,
+    Meldung,
+    Verlaufseintrag,
+    Verteilzeitraum,
+)
 
 VORLAGEN = Path(__file__).parent / "templates"
 UEBERSETZUNGEN = Path(__file__).parent / "translations"
@@ -45,6 +53,8 @@ def init_admin(app: Flask) -> Admin:
                                             endpoint="verteilzeitraum", category=stammdaten))
     verwaltung.add_view(AufnahmequoteView(Aufnahmequote, name="Aufnahmequoten",
                                           endpoint="aufnahmequote", category=stammdaten))
+    verwaltung.add_view(LandkreisView(Landkreis, name="Meldefrist", endpoint="landkreis",
+                                      category=stammdaten))
     verwaltung.add_view(BenutzerView(Benutzer, name="Benutzer", endpoint="benutzer",
                                      category=stammdaten))
     return verwaltung

@@ -8,7 +8,7 @@ from flask import flash
 from flask_admin.form import SecureForm
 from sqlalchemy import select
 from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from admin.base import GeschuetzteModelView, angemeldeter_benutzer
 from admin.formulare import AuswahlFeld
@@ -26,6 +26,18 @@ def _im_bereich(modell: type) -> Any:
             select(modell).where(berechtigungen.bereich(angemeldeter_benutzer(), modell))
             .order_by(modell.name)).all()
     return abfrage
+
+
+class LandkreisView(GeschuetzteModelView):
+    """The county's own settings: the reporting interval after which a report is overdue."""
+
+    column_list = ("name", "meldefrist_tage")
+    form_columns = ("meldefrist_tage",)
+    column_labels = {"name": "Landkreis", "meldefrist_tage": "Meldefrist (Tage)"}
+    column_descriptions = {"meldefrist_tage": "Nach so vielen Tagen gilt eine Meldung als "
+                                              "überfällig; leer: WRM_MELDEFRIST_TAGE."}
+    form_args = {"meldefrist_tage": {"label": "Meldefrist (Tage)", "validators": [
+        Optional(), NumberRange(1, 365, "Die Meldefrist muss zwischen 1 und 365 Tagen liegen.")]}}
 
 
 class KommuneView(GeschuetzteModelView):

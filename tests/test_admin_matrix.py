@@ -262,3 +262,29 @@ def test_service_refuses_binding_a_user_to_a_kommune_of_another_landkreis(
             benutzer_aendern(db.session, benutzer=eigen, rolle=Rolle.KOMMUNE, kommune=fremd,
                              email=None, aktiv=True)
         assert "gehört nicht zum Landkreis Osnabrück" in fehler.value.fehler["kommune"]
+
+
+def test_county_sets_its_reporting_interval_others_cannot(web: Flask, welt: Welt) -> None:
+    from wrm.models import Landkreis
+
+    with web.app_context():
+        kreis_id = db.session.scalar(select(Landkreis.id).where(
+            Landkreis.name == "Landkreis Osnabrück"))
+        fremd_id = db.session.scalar(select(Landkreis.id).where(
+            Landkreis.name == "Landkreis Anderswo"))
+    for rolle in ("eigen", "presse"):
+        client = web.test_client()
+        anmelden(client, rolle, PASSWORT)
+        assert client.get(f"/admin/landkreis/edit/?id={kreis_id}").status_code == 403
+    client = web.test_client()
+    anmelden(client, "kreis", PASSWORT)
+    assert client.get(f"/admin/landkreis/edit/?id={fremd_id}").status_code == 404
+    falsch = client.post(f"/admin/landkreis/edit/?id={kreis_id}", data={
+        "meldefrist_tage": "0", "csrf_token": admin_token(client)})
+    assert "zwischen 1 und 365" in falsch.get_data(as_text=True)
+    client.post(f"/admin/landkreis/edit/?id={kreis_id}", data={
+        "meldefrist_tage": "3", "csrf_token": admin_token(client)})
+    with web.app_context():
+        assert db.session.get(Landkreis, kreis_id).meldefrist_tage == 3
+    seite = client.get("/admin/auswertung/").get_data(as_text=True)
+    assert "in den letzten 3 Tagen gemeldet" in seite

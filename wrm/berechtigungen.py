@@ -17,6 +17,7 @@ from wrm.models import (
     Aufnahmequote,
     Benutzer,
     Kommune,
+    Landkreis,
     Meldung,
     Quotenaenderung,
     Rolle,
@@ -49,6 +50,8 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
     Verlaufseintrag: {Rolle.LANDKREIS: _LESEN, Rolle.KOMMUNE: _LESEN, Rolle.PRESSE: _LESEN},
     Quotenaenderung: {Rolle.LANDKREIS: _LESEN},
     Benutzer: {Rolle.LANDKREIS: _PFLEGEN},
+    # The county's own settings (the reporting interval); never created or deleted here.
+    Landkreis: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.AENDERN})},
 }
 
 #: Records that belong to one Kommune: a kommune user may change only its own, and reads only
@@ -66,6 +69,8 @@ def darf(benutzer: Benutzer | None, aktion: Aktion, modell: type) -> bool:
 
 def _im_landkreis(benutzer: Benutzer, modell: type) -> ColumnElement[bool]:
     landkreis_id = benutzer.landkreis_id
+    if modell is Landkreis:
+        return Landkreis.id == landkreis_id
     if modell in (Kommune, Verteilzeitraum, Benutzer):
         return modell.landkreis_id == landkreis_id  # type: ignore[attr-defined,no-any-return]
     kommunen = select(Kommune.id).where(Kommune.landkreis_id == landkreis_id)

@@ -28,15 +28,16 @@ from wrm.services.kommunen import (
     paketdatei,
 )
 from wrm.services.pruefung import Validierungsfehler
-from wrm.services.tokens import token_anlegen, tokens_von, tokens_widerrufen
-from wrm.zeit import heute, ortszeit_text
+from wrm.zeit import heute
 
 
-def _landkreis() -> Landkreis:
+def eigener_landkreis() -> Landkreis:
+    """The Landkreis the CLI works on (WRM_LANDKREIS), created when missing."""
     return landkreis_holen(db.session, name=current_app.config["LANDKREIS"])
 
 
-def _abbrechen(kopf: str, fehler: list[str]) -> None:
+def abbrechen(kopf: str, fehler: list[str]) -> None:
+    """Roll back, print the German errors to stderr and exit with status 1."""
     db.session.rollback()
     click.echo(kopf, err=True)
     for zeile in fehler:
@@ -46,7 +47,7 @@ def _abbrechen(kopf: str, fehler: list[str]) -> None:
 
 def _datenbank_einrichten() -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
-    _landkreis()
+    eigener_landkreis()
     db.session.commit()
 
 
@@ -63,7 +64,7 @@ def init_befehl() -> None:
 def demo_befehl() -> None:
     """Datenbank einrichten, Demo-Zahlen des Konzeptpapiers und Demo-Benutzer laden."""
     _datenbank_einrichten()
-    landkreis = _landkreis()
+    landkreis = eigener_landkreis()
     anzahl = db.session.scalar(select(func.count(Kommune.id)).where(
         Kommune.landkreis_id == landkreis.id))
     if anzahl:
@@ -92,9 +93,9 @@ def kommunen_import_befehl(datei: IO[bytes] | None) -> None:
     Osnabrück."""
     inhalt = datei.read() if datei else paketdatei("kommunen_landkreis_osnabrueck.csv")
     try:
-        ergebnis = kommunen_importieren(db.session, inhalt=inhalt, landkreis=_landkreis())
+        ergebnis = kommunen_importieren(db.session, inhalt=inhalt, landkreis=eigener_landkreis())
     except Importfehler as fehler:
-        _abbrechen("Import abgebrochen, nichts wurde gespeichert:", fehler.fehler)
+        abbrechen("Import abgebrochen, nichts wurde gespeichert:", fehler.fehler)
     db.session.commit()
     click.echo(f"{len(ergebnis.angelegt)} Kommunen angelegt, {len(ergebnis.geaendert)} geändert, "
                f"{len(ergebnis.unveraendert)} unverändert.")
@@ -112,13 +113,14 @@ def import_befehl(anlegen: bool, benutzername: str | None, datei: IO[bytes]) -> 
     if benutzername:
         benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == benutzername))
         if benutzer is None:
-            _abbrechen("Import abgebrochen, nichts wurde gespeichert:",
+            abbrechen("Import abgebrochen, nichts wurde gespeichert:",
                        [f"Benutzer „{benutzername}“ gibt es nicht."])
     try:
-        ergebnis = meldungen_importieren(db.session, inhalt=datei.read(), landkreis=_landkreis(),
-                                         anlegen=anlegen, benutzer=benutzer)
+        ergebnis = meldungen_importieren(db.session, inhalt=datei.read(),
+                                         landkreis=eigener_landkreis(), anlegen=anlegen,
+                                         benutzer=benutzer)
     except Importfehler as fehler:
-        _abbrechen(f"Import abgebrochen, nichts wurde gespeichert ({len(fehler.fehler)} Fehler):",
+        abbrechen(f"Import abgebrochen, nichts wurde gespeichert ({len(fehler.fehler)} Fehler):",
                    fehler.fehler)
     db.session.commit()
     if ergebnis.zeitraum_eroeffnet is not None:
@@ -148,7 +150,7 @@ def _stichtag_lesen(ctx: click.Context, param: click.Parameter, wert: str | None
               help="Stand am Ende dieses Tages statt jetzt.")
 def auswertung_befehl(format_: str, stichtag: date | None) -> None:
     """Die Kontinuierliche Auswertung ausgeben, jetzt oder zu einem Stichtag."""
-    ergebnis = auswertung_berechnen(db.session, landkreis=_landkreis(), stichtag=stichtag)
+    ergebnis = auswertung_berechnen(db.session, landkreis=eigener_landkreis(), stichtag=stichtag)
     tag = stichtag or heute()
     if format_ == "json":
         click.echo(json.dumps(als_json(ergebnis, tag), ensure_ascii=False, indent=2))
@@ -176,76 +178,28 @@ def _passwort_lesen() -> str:
 def benutzer_anlegen_befehl(name: str, rolle: str, kommunenname: str | None,
                             email: str | None) -> None:
     """Benutzer anlegen; das Passwort wird abgefragt oder von der Standardeingabe gelesen."""
-    landkreis = _landkreis()
+    landkreis = eigener_landkreis()
     kommune = None
     if kommunenname:
         kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
         if kommune is None:
-            _abbrechen("Benutzer nicht angelegt:", [f"Kommune „{kommunenname}“ gibt es nicht."])
+            abbrechen("Benutzer nicht angelegt:", [f"Kommune „{kommunenname}“ gibt es nicht."])
     try:
         benutzer_anlegen(db.session, name=name, rolle=Rolle(rolle), kommune=kommune,
                          landkreis=landkreis, email=email, passwort=_passwort_lesen())
     except Validierungsfehler as fehler:
-        _abbrechen("Benutzer nicht angelegt:", list(fehler.fehler.values()))
+        abbrechen("Benutzer nicht angelegt:", list(fehler.fehler.values()))
     db.session.commit()
     click.echo(f"Benutzer „{name}“ ({rolle}) angelegt.")
 
 
-token_gruppe = AppGroup("token", help="API-Tokens für Skripte (GraphQL).")
-
-
-def _benutzer_holen(name: str) -> Benutzer:
-    benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == name))
-    if benutzer is None:
-        _abbrechen("Abgebrochen:", [f"Benutzer „{name}“ gibt es nicht."])
-    return benutzer  # type: ignore[return-value]
-
-
-@token_gruppe.command("anlegen")
-@click.argument("benutzername", metavar="BENUTZER")
-@click.option("--name", default="", help="Wofür der Token dient, z. B. „Pressestelle Skript“.")
-def token_anlegen_befehl(benutzername: str, name: str) -> None:
-    """Neuen Token ausgeben; er wird nur dieses eine Mal angezeigt (letzte Zeile)."""
-    try:
-        token, klartext = token_anlegen(db.session, benutzer=_benutzer_holen(benutzername),
-                                        name=name)
-    except Validierungsfehler as fehler:
-        _abbrechen("Kein Token angelegt:", list(fehler.fehler.values()))
-    db.session.commit()
-    click.echo(f"Token {token.id} „{token.name}“ für {benutzername} angelegt. Er wird nur jetzt "
-               "angezeigt; gespeichert ist nur sein Hash:", err=True)
-    click.echo(klartext)
-
-
-@token_gruppe.command("widerrufen")
-@click.argument("benutzername", metavar="BENUTZER")
-@click.option("--name", default=None, help="Nur Tokens mit diesem Namen.")
-@click.option("--id", "token_id", type=int, default=None, help="Nur den Token mit dieser Nummer.")
-def token_widerrufen_befehl(benutzername: str, name: str | None, token_id: int | None) -> None:
-    """Tokens eines Benutzers widerrufen (alle, oder nach Name bzw. Nummer)."""
-    widerrufen = tokens_widerrufen(db.session, benutzer=_benutzer_holen(benutzername), name=name,
-                                   token_id=token_id)
-    db.session.commit()
-    if not widerrufen:
-        _abbrechen("Nichts widerrufen:", ["Kein gültiger Token passt zu diesen Angaben."])
-    click.echo(f"{len(widerrufen)} Token(s) widerrufen: "
-               + ", ".join(f"{t.id} „{t.name}“" for t in widerrufen))
-
-
-@token_gruppe.command("liste")
-@click.argument("benutzername", metavar="BENUTZER")
-def token_liste_befehl(benutzername: str) -> None:
-    """Tokens eines Benutzers mit Nummer, Name, Status und letzter Nutzung."""
-    for token in tokens_von(db.session, benutzer=_benutzer_holen(benutzername)):
-        status = "widerrufen" if token.widerrufen_am else "gültig"
-        zuletzt = ortszeit_text(token.zuletzt_benutzt) if token.zuletzt_benutzt else "nie"
-        click.echo(f"{token.id}\t{token.name}\t{status}\tzuletzt benutzt: {zuletzt}")
-
-
 def register(app: Flask) -> None:
     """Add the WRM commands to the app's CLI."""
+    from wrm.cli_erinnern import erinnern_befehl
+    from wrm.cli_tokens import token_gruppe
+
     for befehl in (init_befehl, demo_befehl, kommunen_gruppe, import_befehl, auswertung_befehl,
-                   benutzer_gruppe, token_gruppe):
+                   benutzer_gruppe, token_gruppe, erinnern_befehl):
         app.cli.add_command(befehl)
 
 

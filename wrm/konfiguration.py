@@ -22,6 +22,14 @@ DEFAULTS: dict[str, Any] = {
     # Shared across gunicorn workers in production, e.g. redis://127.0.0.1:6379
     "RATELIMIT_STORAGE_URI": "memory://",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Reminder e-mails (`wrm erinnern`) and the address the links in them point to.
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_BENUTZER": None,
+    "MAIL_PASSWORT": None,
+    "MAIL_STARTTLS": False,
+    "MAIL_ABSENDER": "wrm@localhost",
+    "BASIS_URL": "http://127.0.0.1:5000",
     # GraphiQL at /graphql for logged-in users; default: on except in production.
     "GRAPHIQL": None,
 }

@@ -1,0 +1,53 @@
+"""`wrm erinnern`: reminder e-mails for overdue reports, meant for cron."""
+
+from __future__ import annotations
+
+import smtplib
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from wrm.cli import abbrechen, eigener_landkreis
+from wrm.db import db, jetzt
+from wrm.services.erinnerungen import Postausgang, faellige_erinnerungen, nachricht, versenden
+from wrm.services.frische import meldefrist
+from wrm.zeit import ortszeit_text
+
+
+@click.command("erinnern")
+@with_appcontext
+@click.option("--dry-run", "probelauf", is_flag=True,
+              help="Nur anzeigen, wer erinnert würde; nichts versenden.")
+def erinnern_befehl(probelauf: bool) -> None:
+    """Kommune-Benutzer mit überfälliger Meldung per E-Mail erinnern (für cron)."""
+    config = current_app.config
+    landkreis = eigener_landkreis()
+    frist = meldefrist(landkreis, int(config["MELDEFRIST_TAGE"]))
+    faellig = faellige_erinnerungen(db.session, landkreis=landkreis, bezug=jetzt(),
+                                    frist_tage=frist)
+    link = config["BASIS_URL"].rstrip("/") + "/admin/meine-meldung/"
+    nachrichten = []
+    for erinnerung in faellig:
+        zuletzt = ortszeit_text(erinnerung.stand) if erinnerung.stand else "nie"
+        zeile = (f"{erinnerung.benutzer.name} ({erinnerung.kommune.name}, "
+                 f"zuletzt gemeldet: {zuletzt})")
+        if not erinnerung.benutzer.email:
+            click.echo(f"Keine E-Mail-Adresse: {zeile}", err=True)
+            continue
+        nachrichten.append(nachricht(erinnerung, absender=config["MAIL_ABSENDER"], link=link,
+                                     frist_tage=frist))
+        click.echo(f"{'Würde erinnern' if probelauf else 'Erinnere'}: {zeile} "
+                   f"<{erinnerung.benutzer.email}>")
+    if nachrichten and not probelauf:
+        postausgang = Postausgang(
+            server=config["MAIL_SERVER"], port=int(config["MAIL_PORT"]),
+            absender=config["MAIL_ABSENDER"], benutzer=config["MAIL_BENUTZER"],
+            passwort=config["MAIL_PASSWORT"], starttls=bool(config["MAIL_STARTTLS"]))
+        try:
+            versenden(nachrichten, postausgang)
+        except (OSError, smtplib.SMTPException) as fehler:
+            abbrechen("Versand fehlgeschlagen:", [f"{config['MAIL_SERVER']}:"
+                                                   f"{config['MAIL_PORT']}: {fehler}"])
+    verb = "würden versandt" if probelauf else "versandt"
+    click.echo(f"{len(nachrichten)} Erinnerung(en) {verb}; Meldefrist {frist} Tage.")
