@@ -9,10 +9,12 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.welt import PASSWORT, Welt
@@ -29,16 +31,24 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 
-@pytest.fixture
-def server(web: Flask, welt: Welt) -> Iterator[str]:
-    """The app served by Werkzeug in a thread on a free port; yields its base URL."""
-    web.config["WTF_CSRF_SSL_STRICT"] = False
-    http = make_server("127.0.0.1", 0, web, threaded=True)
+@contextmanager
+def bedienen(app: Flask) -> Iterator[str]:
+    """Serve the app with Werkzeug in a thread on a free port; yields its base URL."""
+    http = make_server("127.0.0.1", 0, app, threaded=True)
     faden = threading.Thread(target=http.serve_forever, daemon=True)
     faden.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    faden.join(5)
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
+        faden.join(5)
+
+
+@pytest.fixture
+def server(web: Flask, welt: Welt) -> Iterator[str]:
+    """The permission world, served."""
+    with bedienen(web) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -54,21 +64,30 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture
-def neue_seite(browser, server: str):  # type: ignore[no-untyped-def]
-    """Factory for pages in separate browser contexts (separate sessions)."""
+@contextmanager
+def seiten(browser, url: str):  # type: ignore[no-untyped-def]
+    """Factory for pages in separate browser contexts (separate sessions) on `url`."""
     kontexte = []
 
     def oeffnen():  # type: ignore[no-untyped-def]
-        kontext = browser.new_context(base_url=server, locale="de-DE",
+        kontext = browser.new_context(base_url=url, locale="de-DE",
                                       viewport={"width": 1400, "height": 900})
         kontext.set_default_timeout(10_000)
         kontexte.append(kontext)
         return kontext.new_page()
 
-    yield oeffnen
-    for kontext in kontexte:
-        kontext.close()
+    try:
+        yield oeffnen
+    finally:
+        for kontext in kontexte:
+            kontext.close()
+
+
+@pytest.fixture
+def neue_seite(browser, server: str):  # type: ignore[no-untyped-def]
+    """Pages on the permission world."""
+    with seiten(browser, server) as oeffnen:
+        yield oeffnen
 
 
 def bild(seite, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -183,3 +202,74 @@ def test_county_screens_render(neue_seite) -> None:
         antwort = seite.goto(pfad)
         assert antwort is not None and antwort.status == 200, pfad
         bild(seite, f"{nummer}_kreis_{pfad.strip('/').split('/')[-1]}")
+
+
+def _demo_zurueckdatieren(app: Flask, tage: int) -> None:
+    """Move the demo's history `tage` days into the past, then change one report today."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from tests import factories
+    from wrm.db import db
+    from wrm.models import Kommune
+
+    verschiebung = timedelta(days=tage)
+    with app.app_context():
+        for tabelle, spalte in (("verlaufseintraege", "zeitpunkt"), ("meldungen", "stand"),
+                                ("quotenaenderungen", "zeitpunkt"), ("kommunen", "angelegt_am")):
+            for zeilen_id, wert in db.session.execute(text(f"SELECT id, {spalte} FROM {tabelle}")):
+                db.session.execute(text(f"UPDATE {tabelle} SET {spalte} = :w WHERE id = :i"),
+                                   {"w": _als_datum(wert) - verschiebung, "i": zeilen_id})
+        db.session.commit()
+        kommune = db.session.scalar(select(Kommune).where(Kommune.name == "Kommune R"))
+        factories.meldung(kommune, **{**kommune.meldung.werte(), "verfuegbar_dezentral": 114})
+        db.session.commit()
+
+
+def _als_datum(wert):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    return datetime.fromisoformat(wert) if isinstance(wert, str) else wert
+
+
+def test_dashboard_shows_the_papers_figures_today_and_at_a_stichtag(demo_web: Flask,
+                                                                    browser) -> None:
+    from datetime import timedelta
+
+    from wrm.zeit import heute
+
+    reihenfolge = [z.split(";")[0] for z in (Path(__file__).parent / "data" /
+                                             "auswertung_erwartet.csv").read_text(
+        encoding="utf-8").splitlines()[1:] if z and not z.startswith("Gesamt")]
+    _demo_zurueckdatieren(demo_web, 10)
+    with bedienen(demo_web) as url, seiten(browser, url) as oeffnen:
+        seite = oeffnen()
+        anmelden(seite, "landkreis", "demo-wrm-2026")
+        menue(seite, "Auswertung").click()
+        zusammenfassung = seite.locator("#zusammenfassung")
+        # today: Kommune R reported 100 more decentral places, so 100 fewer are missing
+        expect(zusammenfassung).to_contain_text("1.223")
+        expect(zusammenfassung).to_contain_text("−507")
+        expect(seite.locator("#abdeckung")).to_contain_text("1 von 21 Kommunen")
+        bild(seite, "20_auswertung_heute")
+        seite.locator("#diagramm-bedarf").screenshot(path=str(ARTEFAKTE / "21_diagramm_bedarf.png"))
+        seite.locator("#diagramm-verlauf").screenshot(
+            path=str(ARTEFAKTE / "22_diagramm_verlauf.png"))
+
+        vorher = heute() - timedelta(days=5)
+        seite.locator("#stichtag").fill(vorher.isoformat())
+        seite.get_by_role("button", name="Anzeigen").click()
+        expect(seite.locator("p.text-muted").first).to_contain_text(vorher.strftime("%d.%m.%Y"))
+        for wert in ("716", "469", "654", "1.123", "−407"):
+            expect(zusammenfassung).to_contain_text(wert)
+        namen = seite.locator("#auswertung tbody th").all_inner_texts()
+        assert [n.strip() for n in namen] == reihenfolge and len(namen) == 21
+        expect(seite.locator("#gesamt")).to_contain_text("−407")
+        expect(seite.locator("#abdeckung")).to_contain_text("21 von 21 Kommunen")
+        bild(seite, "23_auswertung_stichtag")
+
+        seite.locator("#auswertung tbody th a", has_text="Kommune R").click()
+        expect(seite.locator("#kommune-zahlen")).to_contain_text("Bedarf")
+        expect(seite.locator("#diagramm-kommune svg")).to_be_visible()
+        bild(seite, "24_kommune_seite")
