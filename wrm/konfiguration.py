@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_STARTTLS": False,
     "MAIL_ABSENDER": "wrm@localhost",
     "BASIS_URL": "http://127.0.0.1:5000",
+    # Cached GraphQL read responses per worker (0: off); see wrm/api/cache.py.
+    "ANTWORTCACHE": 512,
     # GraphiQL at /graphql for logged-in users; default: on except in production.
     "GRAPHIQL": None,
 }

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+)
 from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError
@@ -45,6 +50,7 @@ schema = WrmSchema(
         lambda: QueryDepthLimiter(max_depth=MAX_TIEFE),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASE),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=256),
         fehlermaskierung,
     ],
 )

@@ -8,9 +8,11 @@ from flask import Request, Response, current_app, jsonify, redirect, request, ur
 from flask_login import current_user
 from strawberry.flask.views import GraphQLView
 
+from wrm.api.cache import Antwortcache, schluessel
 from wrm.api.context import Kontext
 from wrm.db import db
 from wrm.models import Benutzer
+from wrm.models.datenstand import datenstand
 from wrm.services.tokens import token_pruefen
 
 #: A larger request body is refused before parsing (HTTP 413).
@@ -33,7 +35,8 @@ def _anmeldung() -> tuple[Benutzer | None, Response | None]:
             return None, _fehlerantwort(401, "UNAUTHENTICATED",
                                         "Der Token ist ungültig, widerrufen oder gehört zu einem "
                                         "deaktivierten Benutzer.")
-        db.session.commit()  # records when the token was last used
+        if db.session.dirty:
+            db.session.commit()  # records when the token was last used
         return benutzer, None
     if current_user.is_authenticated:
         return current_user._get_current_object(), None  # type: ignore[attr-defined]
@@ -44,6 +47,12 @@ def _anmeldung() -> tuple[Benutzer | None, Response | None]:
 
 class WrmGraphQLView(GraphQLView):
     """Strawberry's Flask view with WRM's authentication in front of every operation."""
+
+    init_every_request = False  # one view object serves all requests (it holds the cache)
+
+    def __init__(self, *args: Any, cache: Antwortcache, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache = cache
 
     def dispatch_request(self) -> Any:
         """Refuse oversized, anonymous and badly authenticated requests before parsing."""
@@ -56,7 +65,20 @@ class WrmGraphQLView(GraphQLView):
         if ablehnung is not None:
             return ablehnung
         request.environ["wrm.benutzer"] = benutzer
-        return super().dispatch_request()
+        key = self._cacheschluessel(benutzer)
+        if key is not None and (treffer := self.cache.holen(key)) is not None:
+            return Response(treffer, mimetype="application/json")
+        antwort = super().dispatch_request()
+        if key is not None and getattr(antwort, "status_code", None) == 200:
+            inhalt = antwort.get_data()
+            if b'"errors"' not in inhalt:  # answers with errors are not worth keeping
+                self.cache.ablegen(key, inhalt)
+        return antwort
+
+    def _cacheschluessel(self, benutzer: Benutzer) -> tuple[Any, ...] | None:
+        if not current_app.config["ANTWORTCACHE"] or request.method != "POST":
+            return None
+        return schluessel(request.get_json(silent=True), benutzer, datenstand(db.session))
 
     def get_context(self, request: Request, response: Response) -> Kontext:  # type: ignore[override]
         """The typed context with the authenticated user."""

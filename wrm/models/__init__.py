@@ -1,6 +1,7 @@
 """The WRM domain model; importing this package registers every table on `Base.metadata`."""
 
 from wrm.models.benutzer import Benutzer, Rolle
+from wrm.models.datenstand import Datenstand
 from wrm.models.kommune import Art, Kommune
 from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
@@ -12,6 +13,7 @@ __all__ = [
     "Art",
     "Aufnahmequote",
     "Benutzer",
+    "Datenstand",
     "Kommune",
     "Landkreis",
     "Meldung",

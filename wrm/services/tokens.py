@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from wrm.models import Benutzer, Token
 from wrm.services.pruefung import Validierungsfehler
 
 PRAEFIX = "wrm_"
+STEMPEL_ABSTAND = timedelta(hours=1)
 
 
 def _hash(klartext: str) -> str:
@@ -39,7 +40,10 @@ def token_pruefen(session: Session, klartext: str, *, zeitpunkt: datetime | None
     token = session.scalar(select(Token).where(Token.hash == _hash(klartext)))
     if token is None or not token.gueltig:
         return None
-    token.zuletzt_benutzt = zeitpunkt or jetzt()
+    zeitpunkt = zeitpunkt or jetzt()
+    # Stamped at most hourly: a write on every read would cost more than the read itself.
+    if token.zuletzt_benutzt is None or zeitpunkt - token.zuletzt_benutzt > STEMPEL_ABSTAND:
+        token.zuletzt_benutzt = zeitpunkt
     return token.benutzer
 
 

@@ -1,0 +1,120 @@
+"""The GraphQL response cache: a write through one worker is seen at once by a read through
+another; callers of different roles never share an entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, select
+
+from tests.conftest import graphql
+from tests.welt import Welt
+from wrm import create_app
+from wrm.db import db
+from wrm.models import Benutzer
+from wrm.services.tokens import token_anlegen
+
+LESEN = '{ kommune(name: "Kommune Eigen") { meldung { zuweisungen bedarf } } }'
+SCHREIBEN = ('mutation($v: Int!, $z: Int!) { meldungSpeichern(kommune: "Kommune Eigen", '
+             'version: $v, eingabe: {zuweisungen: $z}) { version } }')
+
+
+@pytest.fixture
+def zweiter_worker(web: Flask, database_url: str) -> Iterator[Flask]:
+    """A second app instance on the same database, like a second gunicorn worker."""
+    zweiter = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
+    yield zweiter
+    with zweiter.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _token(app: Flask, name: str) -> str:
+    with app.app_context():
+        benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == name))
+        klartext = token_anlegen(db.session, benutzer=benutzer)[1]
+        db.session.commit()
+    return klartext
+
+
+def _abfragen(app: Flask, token: str) -> tuple[dict, int]:
+    with app.app_context():
+        motor = db.engine
+    gezaehlt: list[str] = []
+
+    def zaehlen(*args):  # type: ignore[no-untyped-def]
+        gezaehlt.append(args[2])
+
+    event.listen(motor, "before_cursor_execute", zaehlen)
+    try:
+        inhalt = graphql(app.test_client(), LESEN, token=token).get_json()
+    finally:
+        event.remove(motor, "before_cursor_execute", zaehlen)
+    return inhalt, len(gezaehlt)
+
+
+def test_write_in_one_worker_is_read_at_once_in_the_other(
+        web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
+    token = _token(web, "kreis")
+    erste, _ = _abfragen(web, token)
+    zweite, anzahl = _abfragen(web, token)
+    assert erste == zweite and erste["data"]["kommune"]["meldung"]["zuweisungen"] == 10
+    assert anzahl <= 3  # served from the cache: the user, the token and the data version
+    antwort = graphql(zweiter_worker.test_client(), SCHREIBEN, {"v": 1, "z": 17}, token=token)
+    assert antwort.get_json()["data"]["meldungSpeichern"]["version"] == 2
+    nachher, _ = _abfragen(web, token)
+    assert nachher["data"]["kommune"]["meldung"] == {"zuweisungen": 17, "bedarf": 16}
+
+
+def test_a_save_through_the_admin_screen_also_invalidates(
+        web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
+    from tests import factories
+    from tests.conftest import admin_token, anmelden, testweg
+
+    token = _token(web, "kreis")
+    _abfragen(web, token)
+    testweg(zweiter_worker)
+    client = zweiter_worker.test_client()
+    anmelden(client, "eigen")
+    daten = {k: "" if v is None else v for k, v in factories.ZAHLEN.items()}
+    client.post(f"/admin/meldung/edit/?id={welt.eigene_meldung}", data={
+        **daten, "zuweisungen": 21, "version": 1, "csrf_token": admin_token(client)})
+    nachher, _ = _abfragen(web, token)
+    assert nachher["data"]["kommune"]["meldung"]["zuweisungen"] == 21
+
+
+def test_roles_never_share_an_entry(web: Flask, welt: Welt) -> None:
+    abfrage = '{ kommune(name: "Kommune Fremd") { meldung { bemerkung } } }'
+    kreis, presse = _token(web, "kreis"), _token(web, "presse")
+    for _ in range(2):
+        assert graphql(web.test_client(), abfrage, token=kreis).get_json()["data"]["kommune"][
+            "meldung"]["bemerkung"] == "intern: Turnhalle"
+        antwort = graphql(web.test_client(), abfrage, token=presse).get_json()
+        assert antwort["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    eigen, fremd = _token(web, "eigen"), _token(web, "fremd")
+    assert "errors" in graphql(web.test_client(), abfrage, token=eigen).get_json()
+    assert "errors" not in graphql(web.test_client(), abfrage, token=fremd).get_json()
+
+
+def test_entries_expire_with_the_clock(web: Flask, welt: Welt, monkeypatch) -> None:
+    import time
+
+    from wrm.api import cache
+
+    token = _token(web, "kreis")
+    _abfragen(web, token)
+    _, treffer = _abfragen(web, token)
+    jetzt = time.time()
+    monkeypatch.setattr(cache.time, "time", lambda: jetzt + cache.LEBENSDAUER_S + 1)
+    _, nach_ablauf = _abfragen(web, token)
+    assert nach_ablauf > treffer
+
+
+def test_mutations_are_never_served_from_the_cache(web: Flask, welt: Welt) -> None:
+    token = _token(web, "kreis")
+    bestaetigen = 'mutation { meldungBestaetigen(kommune: "Kommune Eigen") { version } }'
+    versionen = [graphql(web.test_client(), bestaetigen, token=token).get_json()["data"][
+        "meldungBestaetigen"]["version"] for _ in range(3)]
+    assert versionen == [2, 3, 4]
