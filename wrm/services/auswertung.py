@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
@@ -17,7 +18,7 @@ from wrm.models import (
     Quotenaenderung,
     Verlaufseintrag,
 )
-from wrm.services.verteilzeitraeume import zeitraum_am
+from wrm.services.verteilzeitraeume import zeitraeume_am, zeitraum_am
 from wrm.zeit import heute, tagesende
 
 _ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
@@ -63,8 +64,18 @@ def stand_am(
 
     One query: the latest entry and quota change before midnight are correlated subqueries.
     """
+    stand = _stand_am(session, stichtag=stichtag, landkreis_ids=[landkreis.id])
+    return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
+
+
+def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
+                  ) -> tuple[Any, Any]:
+    """Correlated subqueries: the Kommune's latest history entry id and quota at `stichtag`."""
     grenze = tagesende(stichtag)
-    zeitraum = zeitraum_am(session, landkreis=landkreis, tag=stichtag)
+    # A Kommune has quotas only in its own Landkreis' periods, so "any of the chosen periods"
+    # picks exactly its Landkreis' period of that day.
+    zeitraum_ids = [z.id for z in zeitraeume_am(session, tag=stichtag,
+                                                landkreis_ids=landkreis_ids).values()]
     letzter_eintrag = (
         select(Verlaufseintrag.id)
         .where(Verlaufseintrag.kommune_id == Kommune.id, Verlaufseintrag.zeitpunkt < grenze)
@@ -76,21 +87,54 @@ def stand_am(
     letzte_quote = (
         select(Quotenaenderung.wert)
         .where(Quotenaenderung.kommune_id == Kommune.id,
-               Quotenaenderung.verteilzeitraum_id == (zeitraum.id if zeitraum else None),
+               Quotenaenderung.verteilzeitraum_id.in_(zeitraum_ids),
                Quotenaenderung.zeitpunkt < grenze)
         .order_by(Quotenaenderung.zeitpunkt.desc(), Quotenaenderung.id.desc())
         .limit(1)
         .correlate(Kommune)
         .scalar_subquery()
     )
+    return letzter_eintrag, letzte_quote
+
+
+def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
+              ) -> list[tuple[Kommune, Verlaufseintrag | None, kennzahlen.Zeile]]:
+    grenze = tagesende(stichtag)
+    letzter_eintrag, letzte_quote = _teilabfragen(session, stichtag=stichtag,
+                                                  landkreis_ids=landkreis_ids)
     eintrag = aliased(Verlaufseintrag)
     abfrage = (
         select(Kommune, eintrag, letzte_quote)
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
-        .where(Kommune.landkreis_id == landkreis.id, Kommune.aktiv, Kommune.angelegt_am < grenze)
+        .where(Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
-    stand = [(k, e, _zeile(k, e, q)) for k, e, q in session.execute(abfrage)]
-    return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
+    if landkreis_ids is not None:
+        abfrage = abfrage.where(Kommune.landkreis_id.in_(landkreis_ids))
+    return [(k, e, _zeile(k, e, q)) for k, e, q in session.execute(abfrage)]
+
+
+def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Zusammenfassung]:
+    """Every Landkreis' summary block at the end of `stichtag`, by Landkreis id.
+
+    One query of plain columns (no ORM objects): at national scale that is 11,000 rows.
+    """
+    grenze = tagesende(stichtag)
+    letzter_eintrag, letzte_quote = _teilabfragen(session, stichtag=stichtag, landkreis_ids=None)
+    eintrag = aliased(Verlaufseintrag)
+    spalten = [getattr(eintrag, name) for name in _ZAHLEN_UND_LAGE]
+    abfrage = (
+        select(Kommune.landkreis_id, Kommune.id, letzte_quote, *spalten)
+        .outerjoin(eintrag, eintrag.id == letzter_eintrag)
+        .where(Kommune.aktiv, Kommune.angelegt_am < grenze)
+    )
+    je_kreis: dict[int, list[kennzahlen.Zeile]] = {}
+    for kreis, kommune_id, quote, *werte in session.execute(abfrage):
+        felder = dict(zip(_ZAHLEN_UND_LAGE, werte, strict=True))
+        felder["lage"] = None if felder["lage"] is None else str(felder["lage"])
+        je_kreis.setdefault(kreis, []).append(
+            kennzahlen.Zeile(kommune=str(kommune_id), aufnahmequote=quote, **felder))
+    return {kreis: kennzahlen.auswerten(zeilen).zusammenfassung
+            for kreis, zeilen in je_kreis.items()}
 
 
 def stand_zum(

@@ -12,13 +12,8 @@ from wrm.models import Aufnahmequote, Benutzer, Kommune, Landkreis, Quotenaender
 from wrm.services.pruefung import Validierungsfehler, zahl_pruefen
 
 
-def zeitraum_am(session: Session, *, landkreis: Landkreis, tag: date) -> Verteilzeitraum | None:
-    """The period containing the day; else the latest begun by then; else the latest at all."""
-    zeitraeume = session.scalars(
-        select(Verteilzeitraum)
-        .where(Verteilzeitraum.landkreis_id == landkreis.id)
-        .order_by(Verteilzeitraum.beginn.desc(), Verteilzeitraum.id.desc())
-    ).all()
+def _waehlen(zeitraeume: list[Verteilzeitraum], tag: date) -> Verteilzeitraum | None:
+    # `zeitraeume` newest first: the one containing the day, else the latest begun, else latest.
     for zeitraum in zeitraeume:
         if zeitraum.enthaelt(tag):
             return zeitraum
@@ -26,6 +21,25 @@ def zeitraum_am(session: Session, *, landkreis: Landkreis, tag: date) -> Verteil
     if begonnen:
         return begonnen[0]
     return zeitraeume[0] if zeitraeume else None
+
+
+def zeitraum_am(session: Session, *, landkreis: Landkreis, tag: date) -> Verteilzeitraum | None:
+    """The period containing the day; else the latest begun by then; else the latest at all."""
+    return zeitraeume_am(session, tag=tag, landkreis_ids=[landkreis.id]).get(landkreis.id)
+
+
+def zeitraeume_am(session: Session, *, tag: date, landkreis_ids: list[int] | None = None
+                  ) -> dict[int, Verteilzeitraum]:
+    """`zeitraum_am` for many Landkreise (all when None) in one query, by Landkreis id."""
+    abfrage = select(Verteilzeitraum).order_by(Verteilzeitraum.beginn.desc(),
+                                               Verteilzeitraum.id.desc())
+    if landkreis_ids is not None:
+        abfrage = abfrage.where(Verteilzeitraum.landkreis_id.in_(landkreis_ids))
+    je_kreis: dict[int, list[Verteilzeitraum]] = {}
+    for zeitraum in session.scalars(abfrage):
+        je_kreis.setdefault(zeitraum.landkreis_id, []).append(zeitraum)
+    gewaehlt = {kreis: _waehlen(liste, tag) for kreis, liste in je_kreis.items()}
+    return {kreis: z for kreis, z in gewaehlt.items() if z is not None}
 
 
 def zeitraum_eroeffnen(
