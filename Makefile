@@ -30,6 +30,11 @@ test: $(STAMP)
 	bash scripts/chromium.sh || [ "$$CI" != "true" ]
 	bash scripts/test.sh
 
+## make bench [QUICK=1]: WRM against the raw floor; ends with one JSON line (see README)
+bench: $(STAMP)
+	bash scripts/wrk.sh
+	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick)
+
 ## make schema: regenerate the committed GraphQL SDL (a test fails when it drifts)
 schema: $(STAMP)
 	$(BIN)/strawberry export-schema wrm.api.schema:schema --output graphql/schema.graphql

@@ -118,3 +118,32 @@ def test_mutations_are_never_served_from_the_cache(web: Flask, welt: Welt) -> No
     versionen = [graphql(web.test_client(), bestaetigen, token=token).get_json()["data"][
         "meldungBestaetigen"]["version"] for _ in range(3)]
     assert versionen == [2, 3, 4]
+
+
+def test_revoked_token_and_deactivated_user_are_refused_at_once(
+        web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
+    token = _token(web, "presse")
+    for _ in range(2):
+        assert graphql(web.test_client(), LESEN, token=token).status_code == 200
+    widerruf = zweiter_worker.test_cli_runner().invoke(args=["token", "widerrufen", "presse"])
+    assert widerruf.exit_code == 0
+    assert graphql(web.test_client(), LESEN, token=token).status_code == 401
+
+    kreis = _token(web, "kreis")
+    assert graphql(web.test_client(), LESEN, token=kreis).status_code == 200
+    with zweiter_worker.app_context():
+        db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis")).aktiv = False
+        db.session.commit()
+    assert graphql(web.test_client(), LESEN, token=kreis).status_code == 401
+
+
+def test_reading_does_not_bump_the_data_version(web: Flask, welt: Welt) -> None:
+    from wrm.models.datenstand import datenstand
+
+    token = _token(web, "kreis")
+    with web.app_context():
+        vorher = datenstand(db.session)
+    for _ in range(3):
+        graphql(web.test_client(), LESEN, token=token)
+    with web.app_context():
+        assert datenstand(db.session) == vorher

@@ -70,7 +70,10 @@ def vervollstaendigen(config: Config, instanz: Path) -> None:
     url = config.get("DATABASE_URL") or f"sqlite:///{instanz / 'wrm.sqlite'}"
     config["DATABASE_URL"] = datenbank_url(url)
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A server may drop idle connections, so PostgreSQL checks them on checkout; a SQLite file
+    # cannot go away, and the extra "SELECT 1" per request would only cost time.
+    sqlite = config["DATABASE_URL"].startswith("sqlite")
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {} if sqlite else {"pool_pre_ping": True})
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["ENV"] == "production"

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -37,7 +38,22 @@ def _nur_lesend(abfrage: str, operation: str | None) -> bool:
     return len(operationen) == 1 and operationen[0].operation == OperationType.QUERY
 
 
-def schluessel(anfrage: Any, benutzer: Benutzer, version: int) -> tuple[Any, ...] | None:
+@dataclass(frozen=True)
+class Ausweis:
+    """What a cached answer may depend on about the caller, and when its login was checked."""
+
+    rolle: str
+    kommune_id: int | None
+    landkreis_id: int
+    geprueft: float
+
+    @classmethod
+    def von(cls, benutzer: Benutzer) -> Ausweis:
+        """The caller's relevant facts, now."""
+        return cls(benutzer.rolle.value, benutzer.kommune_id, benutzer.landkreis_id, time.time())
+
+
+def schluessel(anfrage: Any, ausweis: Ausweis, version: int) -> tuple[Any, ...] | None:
     """The cache key of a JSON request body, or None when it must not be cached."""
     if not isinstance(anfrage, dict) or not isinstance(anfrage.get("query"), str):
         return None
@@ -47,28 +63,28 @@ def schluessel(anfrage: Any, benutzer: Benutzer, version: int) -> tuple[Any, ...
     variablen = json.dumps(anfrage.get("variables") or {}, sort_keys=True)
     # Some answers depend on the clock too ("veraltet", today's Stichtag): entries also expire.
     minute = int(time.time() // LEBENSDAUER_S)
-    return (anfrage["query"], variablen, operation, benutzer.rolle.value, benutzer.kommune_id,
-            benutzer.landkreis_id, version, minute)
+    return (anfrage["query"], variablen, operation, ausweis.rolle, ausweis.kommune_id,
+            ausweis.landkreis_id, version, minute)
 
 
 class Antwortcache:
-    """A thread-safe LRU of response bodies."""
+    """A thread-safe LRU (response bodies; logins by token hash and data version)."""
 
     def __init__(self, groesse: int) -> None:
         self.groesse = groesse
-        self._eintraege: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._eintraege: OrderedDict[Any, Any] = OrderedDict()
         self._sperre = threading.Lock()
 
-    def holen(self, key: tuple[Any, ...]) -> bytes | None:
-        """The cached body, or None."""
+    def holen(self, key: Any) -> Any:
+        """The cached value, or None."""
         with self._sperre:
             treffer = self._eintraege.get(key)
             if treffer is not None:
                 self._eintraege.move_to_end(key)
             return treffer
 
-    def ablegen(self, key: tuple[Any, ...], inhalt: bytes) -> None:
-        """Keep a body; the least recently used entry goes when full."""
+    def ablegen(self, key: Any, inhalt: Any) -> None:
+        """Keep a value; the least recently used entry goes when full."""
         if self.groesse <= 0:
             return
         with self._sperre:

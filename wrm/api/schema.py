@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
+    ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliasregel
+from strawberry.extensions.query_depth_limiter import create_validator as tiefenregel
 from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError
@@ -21,6 +23,9 @@ from wrm.api.meldungen import MeldungMutation
 MAX_TIEFE = 10
 MAX_ALIASE = 30
 MAX_TOKENS = 5000
+# The depth and alias rules (what QueryDepthLimiter and MaxAliasesLimiter add) built once: the
+# validation cache keys on the rule classes, and fresh classes per request would never hit.
+_REGELN = [tiefenregel(MAX_TIEFE, None, None), aliasregel(MAX_ALIASE)]
 
 
 @strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf.")
@@ -47,10 +52,10 @@ schema = WrmSchema(
     mutation=Mutation,
     # Factories, so that every request gets fresh extension instances.
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_TIEFE),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASE),
+        lambda: AddValidationRules(_REGELN),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
         fehlermaskierung,
     ],
 )

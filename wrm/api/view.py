@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Request, Response, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 from strawberry.flask.views import GraphQLView
 
-from wrm.api.cache import Antwortcache, schluessel
+from wrm.api.cache import Antwortcache, Ausweis, schluessel
 from wrm.api.context import Kontext
 from wrm.db import db
 from wrm.models import Benutzer
 from wrm.models.datenstand import datenstand
-from wrm.services.tokens import token_pruefen
+from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen
 
 #: A larger request body is refused before parsing (HTTP 413).
 MAX_ANFRAGE_BYTES = 100_000
@@ -25,12 +26,19 @@ def _fehlerantwort(status: int, code: str, text: str) -> Response:
     return antwort
 
 
-def _anmeldung() -> tuple[Benutzer | None, Response | None]:
-    """The user of this request, or the response that refuses it."""
+def _bearer() -> str | None:
+    """The token of an "Authorization: Bearer …" header; "" for any other scheme; None if none."""
     kopf = request.headers.get("Authorization", "")
-    if kopf:
-        art, _, token = kopf.partition(" ")
-        benutzer = token_pruefen(db.session, token.strip()) if art.lower() == "bearer" else None
+    if not kopf:
+        return None
+    art, _, token = kopf.partition(" ")
+    return token.strip() if art.lower() == "bearer" else ""
+
+
+def _anmeldung(token: str | None) -> tuple[Benutzer | None, Response | None]:
+    """The user of this request, or the response that refuses it."""
+    if token is not None:
+        benutzer = token_pruefen(db.session, token) if token else None
         if benutzer is None:
             return None, _fehlerantwort(401, "UNAUTHENTICATED",
                                         "Der Token ist ungültig, widerrufen oder gehört zu einem "
@@ -53,6 +61,9 @@ class WrmGraphQLView(GraphQLView):
     def __init__(self, *args: Any, cache: Antwortcache, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cache = cache
+        # Checked tokens by (hash, data version): revoking a token or deactivating its user
+        # bumps the version, so an entry never outlives the facts it was checked against.
+        self.ausweise = Antwortcache(cache.groesse)
 
     def dispatch_request(self) -> Any:
         """Refuse oversized, anonymous and badly authenticated requests before parsing."""
@@ -61,11 +72,24 @@ class WrmGraphQLView(GraphQLView):
         if (request.content_length or 0) > MAX_ANFRAGE_BYTES:
             return _fehlerantwort(413, "BAD_REQUEST",
                                   f"Die Anfrage ist größer als {MAX_ANFRAGE_BYTES} Bytes.")
-        benutzer, ablehnung = _anmeldung()
+        token = _bearer()
+        anfrage = request.get_json(silent=True) if request.method == "POST" else None
+        cache_an = bool(current_app.config["ANTWORTCACHE"]) and anfrage is not None
+        version = datenstand(db.session) if cache_an else 0
+        ausweis = self._bekannt(token, version) if cache_an else None
+        if ausweis is not None:  # the fast path: a known token and a cached answer
+            key = schluessel(anfrage, ausweis, version)
+            if key is not None and (treffer := self.cache.holen(key)) is not None:
+                return Response(treffer, mimetype="application/json")
+        benutzer, ablehnung = _anmeldung(token)
         if ablehnung is not None:
             return ablehnung
+        assert benutzer is not None
+        ausweis = Ausweis.von(benutzer)
+        if cache_an and token:
+            self.ausweise.ablegen((token_hash(token), version), ausweis)
         request.environ["wrm.benutzer"] = benutzer
-        key = self._cacheschluessel(benutzer)
+        key = schluessel(anfrage, ausweis, version) if cache_an else None
         if key is not None and (treffer := self.cache.holen(key)) is not None:
             return Response(treffer, mimetype="application/json")
         antwort = super().dispatch_request()
@@ -75,10 +99,14 @@ class WrmGraphQLView(GraphQLView):
                 self.cache.ablegen(key, inhalt)
         return antwort
 
-    def _cacheschluessel(self, benutzer: Benutzer) -> tuple[Any, ...] | None:
-        if not current_app.config["ANTWORTCACHE"] or request.method != "POST":
+    def _bekannt(self, token: str | None, version: int) -> Ausweis | None:
+        """A login checked at this data version within the last hour (then stamped again)."""
+        if not token:
             return None
-        return schluessel(request.get_json(silent=True), benutzer, datenstand(db.session))
+        ausweis = self.ausweise.holen((token_hash(token), version))
+        if ausweis is None or time.time() - ausweis.geprueft > STEMPEL_ABSTAND.total_seconds():
+            return None
+        return ausweis  # type: ignore[no-any-return]
 
     def get_context(self, request: Request, response: Response) -> Kontext:  # type: ignore[override]
         """The typed context with the authenticated user."""

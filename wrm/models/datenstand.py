@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from wrm.db import Base
@@ -26,9 +26,12 @@ class Datenstand(Base):
     version: Mapped[int] = mapped_column(default=0)
 
 
+_VERSION = select(Datenstand.__table__.c.version).where(Datenstand.__table__.c.id == 1)
+
+
 def datenstand(session: Session) -> int:
-    """The current data version (0 before the first write)."""
-    return session.scalar(select(Datenstand.version).where(Datenstand.id == 1)) or 0
+    """The current data version (0 before the first write); a plain Core query, read per request."""
+    return session.connection().execute(_VERSION).scalar() or 0
 
 
 def datenstand_erhoehen(session: Session) -> None:
@@ -43,10 +46,17 @@ def datenstand_erhoehen(session: Session) -> None:
 
 
 def _zaehlt(objekt: Any) -> bool:
-    # Last-use stamps of API tokens are bookkeeping, not data anybody reads.
+    # Last-use stamps of API tokens are bookkeeping, not data anybody reads; issuing or revoking
+    # a token counts, because cached logins are keyed by the version too.
     from wrm.models.token import Token
 
-    return not isinstance(objekt, Token | Datenstand)
+    if isinstance(objekt, Datenstand):
+        return False
+    if isinstance(objekt, Token) and objekt.id is not None:
+        zustand = inspect(objekt)
+        return any(zustand.attrs[spalte.key].history.has_changes()
+                   for spalte in zustand.mapper.column_attrs if spalte.key != "zuletzt_benutzt")
+    return True
 
 
 @event.listens_for(Session, "before_flush")

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from wrm.db import jetzt
 from wrm.models import Benutzer, Token
@@ -17,7 +17,8 @@ PRAEFIX = "wrm_"
 STEMPEL_ABSTAND = timedelta(hours=1)
 
 
-def _hash(klartext: str) -> str:
+def token_hash(klartext: str) -> str:
+    """What is stored of a token: its SHA-256, hex."""
     return hashlib.sha256(klartext.encode()).hexdigest()
 
 
@@ -26,7 +27,7 @@ def token_anlegen(session: Session, *, benutzer: Benutzer, name: str = "") -> tu
     if not benutzer.aktiv:
         raise Validierungsfehler({"benutzer": f"Der Benutzer {benutzer.name} ist deaktiviert."})
     klartext = PRAEFIX + secrets.token_urlsafe(32)
-    token = Token(benutzer=benutzer, name=name.strip() or "API", hash=_hash(klartext))
+    token = Token(benutzer=benutzer, name=name.strip() or "API", hash=token_hash(klartext))
     session.add(token)
     session.flush()
     return token, klartext
@@ -37,7 +38,8 @@ def token_pruefen(session: Session, klartext: str, *, zeitpunkt: datetime | None
     """The active user a valid token belongs to, else None; records when it was last used."""
     if not klartext.startswith(PRAEFIX):
         return None
-    token = session.scalar(select(Token).where(Token.hash == _hash(klartext)))
+    token = session.scalar(select(Token).where(Token.hash == token_hash(klartext))
+                           .options(joinedload(Token.benutzer)))
     if token is None or not token.gueltig:
         return None
     zeitpunkt = zeitpunkt or jetzt()

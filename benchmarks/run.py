@@ -1,0 +1,283 @@
+"""`make bench`: WRM against the raw floor, side by side in one run; ends with one JSON line.
+
+    .venv/bin/python benchmarks/run.py [--quick] [--postgres URL]
+
+Figures are ratios measured in the same run on the same machine (never timed tests). With
+--quick every size is small and the whole run takes under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+WURZEL = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(WURZEL))
+
+from sqlalchemy import create_engine, select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from benchmarks import boden, daten  # noqa: E402
+from wrm import create_app  # noqa: E402
+from wrm.db import db  # noqa: E402
+from wrm.meldefelder import ZAHLENNAMEN  # noqa: E402
+from wrm.models import Benutzer, Landkreis, Verteilzeitraum  # noqa: E402
+from wrm.services.auswertung import auswertung, bundesweit_am  # noqa: E402
+from wrm.services.importe import meldungen_importieren  # noqa: E402
+from wrm.services.tokens import token_anlegen  # noqa: E402
+
+PRESSE = (WURZEL / "graphql" / "operations" / "presse" / "kommunen_tabelle.graphql").read_text(
+    encoding="utf-8")
+BIN = Path(sys.executable).parent
+
+
+def melden(text: str) -> None:
+    """A human-readable line (stderr, so stdout ends with the JSON line alone)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def _median_us(aufruf: Callable[[], object], wiederholungen: int, runden: int = 5) -> float:
+    zeiten = []
+    for _ in range(runden):
+        beginn = time.perf_counter()
+        for _ in range(wiederholungen):
+            aufruf()
+        zeiten.append((time.perf_counter() - beginn) / wiederholungen * 1e6)
+    return statistics.median(zeiten)
+
+
+def demo_app(ordner: Path, url: str | None) -> tuple[object, str, int, int]:
+    """An app on the demo data; returns it, a press token, the Landkreis and the period id."""
+    os.environ["WRM_INSTANCE_PATH"] = str(ordner)
+    app = create_app({"DATABASE_URL": url or f"sqlite:///{ordner / 'wrm.sqlite'}",
+                      "SECRET_KEY": "bench"})
+    ausgabe = app.test_cli_runner().invoke(args=["demo"])
+    assert ausgabe.exit_code == 0, ausgabe.output
+    with app.app_context():
+        presse = db.session.scalar(select(Benutzer).where(Benutzer.name == "presse"))
+        token = token_anlegen(db.session, benutzer=presse)[1]
+        db.session.commit()
+        landkreis = presse.landkreis_id
+        zeitraum = db.session.scalar(select(Verteilzeitraum.id).where(
+            Verteilzeitraum.landkreis_id == landkreis))
+    return app, token, landkreis, zeitraum
+
+
+def im_prozess(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> dict:  # type: ignore[no-untyped-def]
+    """The press query through the real app (WSGI call in process) against the raw floor."""
+    koerper = json.dumps({"query": PRESSE}).encode()
+
+    def umgebung() -> dict:
+        return {"REQUEST_METHOD": "POST", "PATH_INFO": "/graphql", "SERVER_NAME": "bench",
+                "SERVER_PORT": "80", "wsgi.url_scheme": "http", "CONTENT_TYPE": "application/json",
+                "CONTENT_LENGTH": str(len(koerper)), "wsgi.input": io.BytesIO(koerper),
+                "HTTP_AUTHORIZATION": f"Bearer {token}", "wsgi.errors": sys.stderr}
+
+    def graphql() -> None:
+        status = []
+        teile = app.wsgi_app(umgebung(), lambda s, h: status.append(s))
+        inhalt = b"".join(teile)
+        assert status[0].startswith("200") and b'"errors"' not in inhalt, inhalt[:300]
+
+    with app.app_context():
+        motor = db.engine
+
+    def floor() -> None:
+        with motor.connect() as verbindung:
+            boden.berechnen(verbindung, landkreis, zeitraum)
+
+    n = 200 if quick else 2000
+    graphql()
+    floor()
+    app_us, boden_us = _median_us(graphql, n), _median_us(floor, n)
+    app.config["ANTWORTCACHE"] = 0
+    ohne_cache_us = _median_us(graphql, n // 4)
+    app.config["ANTWORTCACHE"] = 512
+    melden(f"im Prozess: GraphQL {app_us:.0f} µs (ohne Antwortcache {ohne_cache_us:.0f} µs), "
+           f"Boden {boden_us:.0f} µs → Verhältnis {app_us / boden_us:.2f} "
+           f"(ohne Cache {ohne_cache_us / boden_us:.2f})")
+    return {"graphql_inprocess_ratio": round(app_us / boden_us, 3),
+            "graphql_inprocess_us": round(app_us), "floor_inprocess_us": round(boden_us),
+            "graphql_uncached_ratio": round(ohne_cache_us / boden_us, 3)}
+
+
+def _freier_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(ziel: str, umgebung: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid."""
+    port = _freier_port()
+    prozess = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", ziel], cwd=WURZEL, env={**os.environ, **umgebung})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield url, prozess.pid
+    finally:
+        prozess.send_signal(signal.SIGTERM)
+        prozess.wait(10)
+
+
+def wrk(url: str, koerper: str, token: str, sekunden: int) -> tuple[float, float, int]:
+    """req/s, p99 in ms and the number of non-2xx answers from wrk (16 connections)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as skript:
+        skript.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(koerper)}\n'
+                     'wrk.headers["Content-Type"] = "application/json"\n'
+                     f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+    ausgabe = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{sekunden}s", "--latency", "-s", skript.name,
+         f"{url}/graphql"], capture_output=True, text=True, check=True).stdout
+    os.unlink(skript.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", ausgabe).group(1))  # type: ignore[union-attr]
+    wert, einheit = re.search(r"99%\s+([\d.]+)(us|ms|s)", ausgabe).groups()  # type: ignore[union-attr]
+    p99 = float(wert) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[einheit]
+    fehler = re.search(r"Non-2xx or 3xx responses: (\d+)", ausgabe)
+    return rps, p99, int(fehler.group(1)) if fehler else 0
+
+
+def _rss_mb(master: int) -> float:
+    kinder = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    werte = []
+    for pid in kinder:
+        status = Path(f"/proc/{pid}/status").read_text()
+        werte.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
+    return max(werte)
+
+
+def ueber_http(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> dict:  # type: ignore[no-untyped-def]
+    """Press query via gunicorn (2 workers) under wrk, against the floor app served alike."""
+    url = app.config["DATABASE_URL"]
+    umgebung = {"WRM_DATABASE_URL": url, "WRM_SECRET_KEY": "bench",
+                "BODEN_LANDKREIS": str(landkreis), "BODEN_ZEITRAUM": str(zeitraum)}
+    sekunden = 3 if quick else 15
+    koerper = json.dumps({"query": PRESSE})
+    with gunicorn("benchmarks.boden:anwendung", umgebung) as (boden_url, _):
+        boden_rps, boden_p99, boden_fehler = wrk(boden_url, koerper, token, sekunden)
+    with gunicorn("wsgi:app", umgebung) as (wrm_url, master):
+        wrm_rps, wrm_p99, wrm_fehler = wrk(wrm_url, koerper, token, sekunden)
+        rss = _rss_mb(master)
+    assert boden_fehler == 0 and wrm_fehler == 0, (boden_fehler, wrm_fehler)
+    melden(f"HTTP (gunicorn 2 Worker, wrk 16 Verbindungen, {sekunden} s): WRM {wrm_rps:.0f} req/s "
+           f"(p99 {wrm_p99:.1f} ms), Boden {boden_rps:.0f} req/s (p99 {boden_p99:.1f} ms) → "
+           f"Verhältnis {wrm_rps / boden_rps:.2f}; Worker-RSS {rss:.0f} MB")
+    return {"http_ratio": round(wrm_rps / boden_rps, 3), "http_rps": round(wrm_rps),
+            "http_floor_rps": round(boden_rps), "http_p99_ms": round(wrm_p99, 2),
+            "worker_rss_mb": round(rss, 1)}
+
+
+def landesweit(url: str, quick: bool, name: str) -> dict:
+    """One county's Auswertung at past Stichtage, and the national summary, at scale."""
+    motor = create_engine(url)
+    umfang = daten.KLEIN if quick else daten.BUND
+    beginn = time.perf_counter()
+    eintraege = daten.erzeugen(motor, umfang, bis=date.today())
+    melden(f"{name}: {umfang.landkreise} Landkreise × {umfang.kommunen_je_kreis} Kommunen, "
+           f"{eintraege} Verlaufseinträge erzeugt in {time.perf_counter() - beginn:.0f} s")
+    zufall = random.Random(3)
+    with Session(motor) as session:
+        # the generated ones ("Landkreis 001" …), not the default county of `wrm init`
+        kreise = session.scalars(select(Landkreis).where(Landkreis.name.like("Landkreis ___"))
+                                 ).all()
+        tage = [date.today() - timedelta(days=zufall.randint(1, umfang.tage - 1))
+                for _ in range(60)]
+        zeiten = []
+        for tag in tage:
+            kreis = zufall.choice(kreise)
+            beginn = time.perf_counter()
+            auswertung(session, landkreis=kreis, stichtag=tag)
+            zeiten.append((time.perf_counter() - beginn) * 1000)
+        bund = []
+        for tag in tage[:5]:
+            beginn = time.perf_counter()
+            bundesweit_am(session, stichtag=tag)
+            bund.append((time.perf_counter() - beginn) * 1000)
+    motor.dispose()
+    p50, summe = statistics.median(zeiten), statistics.median(bund)
+    melden(f"{name}: Auswertung eines Landkreises am Stichtag p50 {p50:.1f} ms; "
+           f"bundesweite Zusammenfassung {summe:.0f} ms")
+    return {"stichtag_county_p50_ms": round(p50, 2), "national_summary_ms": round(summe, 1)}
+
+
+def einlesen(ordner: Path, quick: bool) -> dict:
+    """Import rows per second: one file of new Kommunen with their reports (all or nothing)."""
+    anzahl = 2000 if quick else 11_000
+    kopf = ["kommune", "aufnahmequote", *ZAHLENNAMEN, "lage"]
+    zeilen = [";".join(kopf)]
+    zeilen += [";".join([f"Import {i:05d}", str(100 + i % 50), str(40 + i % 50), str(i % 40),
+                         *(str((i + n) % 9) for n in range(len(ZAHLENNAMEN) - 2)), "ausreichend"])
+               for i in range(anzahl)]
+    inhalt = "\n".join(zeilen).encode()
+    motor = create_engine(f"sqlite:///{ordner / 'import.sqlite'}")
+    from wrm.db import Base
+
+    Base.metadata.create_all(motor)
+    with Session(motor) as session:
+        kreis = Landkreis(name="Importkreis")
+        session.add(kreis)
+        session.commit()
+        beginn = time.perf_counter()
+        meldungen_importieren(session, inhalt=inhalt, landkreis=kreis, anlegen=True)
+        session.commit()
+        dauer = time.perf_counter() - beginn
+    melden(f"Import: {anzahl} Zeilen in {dauer:.2f} s → {anzahl / dauer:.0f} Zeilen/s")
+    return {"import_rows_per_s": round(anzahl / dauer)}
+
+
+def main() -> None:
+    """Run every benchmark and print the JSON line."""
+    argumente = argparse.ArgumentParser(description=__doc__)
+    argumente.add_argument("--quick", action="store_true", help="kleine Größen, unter 1 Minute")
+    argumente.add_argument("--postgres", metavar="URL", help="zusätzlich auf PostgreSQL")
+    optionen = argumente.parse_args()
+    ergebnis: dict[str, object] = {"quick": optionen.quick, "machine": {
+        "cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    with tempfile.TemporaryDirectory() as verzeichnis:
+        ordner = Path(verzeichnis)
+        app, token, landkreis, zeitraum = demo_app(ordner / "demo", None)
+        ergebnis.update(im_prozess(app, token, landkreis, zeitraum, optionen.quick))
+        ergebnis.update(ueber_http(app, token, landkreis, zeitraum, optionen.quick))
+        with app.app_context():
+            db.engine.dispose()
+        national = ordner / "national"
+        national.mkdir()
+        os.environ["WRM_INSTANCE_PATH"] = str(national)
+        subprocess.run([str(BIN / "wrm"), "init"], check=True, capture_output=True,
+                       env={**os.environ, "WRM_DATABASE_URL": f"sqlite:///{national}/n.sqlite"})
+        ergebnis.update(landesweit(f"sqlite:///{national}/n.sqlite", optionen.quick, "SQLite"))
+        if optionen.postgres:
+            subprocess.run([str(BIN / "wrm"), "init"], check=True, capture_output=True,
+                           env={**os.environ, "WRM_DATABASE_URL": optionen.postgres})
+            pg = landesweit(optionen.postgres.replace("postgresql://", "postgresql+psycopg://"),
+                            optionen.quick, "PostgreSQL")
+            ergebnis.update({f"pg_{k}": v for k, v in pg.items()})
+        ergebnis.update(einlesen(ordner, optionen.quick))
+    print(json.dumps(ergebnis), flush=True)
+
+
+if __name__ == "__main__":
+    main()
