@@ -7,6 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from wrm.db import jetzt
 from wrm.meldefelder import ZAHLENNAMEN
@@ -15,7 +17,12 @@ from wrm.models.verlauf import VORGANG_IMPORT
 from wrm.services import meldungen
 from wrm.services.csvdatei import Importfehler, lesen
 from wrm.services.pruefung import lage_lesen, pruefen, zahl_lesen, zahl_pruefen
-from wrm.services.verteilzeitraeume import quote_setzen, zeitraum_am, zeitraum_eroeffnen
+from wrm.services.verteilzeitraeume import (
+    quote_setzen,
+    quoten_von,
+    zeitraum_am,
+    zeitraum_eroeffnen,
+)
 from wrm.zeit import als_ortszeit
 
 PFLICHTSPALTEN = ("kommune", "aufnahmequote", *ZAHLENNAMEN, "lage")
@@ -110,31 +117,46 @@ def meldungen_importieren(
         zeitraum = zeitraum_eroeffnen(session, landkreis=landkreis,
                                       beginn=als_ortszeit(zeitpunkt).date())
         ergebnis.zeitraum_eroeffnet = zeitraum
-    for zeile in zeilen:
-        kommune = kommunen.get(zeile.name.casefold())
-        if kommune is None:
-            kommune = Kommune(landkreis=landkreis, name=zeile.name, art=Art.GEMEINDE,
-                              angelegt_am=zeitpunkt)
-            session.add(kommune)
-            session.flush()
-            ergebnis.angelegt.append(kommune.name)
-        if zeile.aufnahmequote is not None and zeitraum is not None:
-            ergebnis.quoten_geaendert += quote_setzen(
-                session, kommune=kommune, zeitraum=zeitraum, wert=zeile.aufnahmequote,
-                benutzer=benutzer, benutzer_name="Import", zeitpunkt=zeitpunkt,
+    neu = [Kommune(landkreis=landkreis, name=z.name, art=Art.GEMEINDE, angelegt_am=zeitpunkt)
+           for z in zeilen if z.name.casefold() not in kommunen]
+    session.add_all(neu)
+    session.flush()  # one flush for all new Kommunen: their ids are needed below
+    for kommune in neu:  # known to have no report: no lazy load per row
+        set_committed_value(kommune, "meldung", None)
+    kommunen.update({k.name.casefold(): k for k in neu})
+    ergebnis.angelegt = [k.name for k in neu]
+    quoten = quoten_von(session, zeitraum=zeitraum) if zeitraum is not None else {}
+    # Rows are written without a flush each; the one flush at the end (below) is where a
+    # concurrent change of a report is detected, and then nothing of the import is kept.
+    with session.no_autoflush:
+        for zeile in zeilen:
+            kommune = kommunen[zeile.name.casefold()]
+            if zeile.aufnahmequote is not None and zeitraum is not None:
+                ergebnis.quoten_geaendert += quote_setzen(
+                    session, kommune=kommune, zeitraum=zeitraum, wert=zeile.aufnahmequote,
+                    benutzer=benutzer, benutzer_name="Import", zeitpunkt=zeitpunkt,
+                    bestehende=quoten,
+                )
+            alt = kommune.meldung.werte() if kommune.meldung is not None else {}
+            if "bemerkung" not in zeile.werte:  # a file without the column keeps the notes
+                zeile.werte["bemerkung"] = alt.get("bemerkung")
+            if kommune.meldung is not None and not meldungen.aenderungen(
+                alt, meldungen.normalisieren(zeile.werte)
+            ):
+                ergebnis.unveraendert.append(kommune.name)
+                continue
+            meldungen.speichern(
+                session, kommune=kommune, werte=zeile.werte,
+                version=kommune.meldung.version if kommune.meldung is not None else 0,
+                benutzer=benutzer, benutzer_name="Import", vorgang=VORGANG_IMPORT,
+                zeitpunkt=zeitpunkt, sofort=False,
             )
-        alt = kommune.meldung.werte() if kommune.meldung is not None else {}
-        if "bemerkung" not in zeile.werte:  # a file without the column keeps the notes
-            zeile.werte["bemerkung"] = alt.get("bemerkung")
-        if kommune.meldung is not None and not meldungen.aenderungen(
-            alt, meldungen.normalisieren(zeile.werte)
-        ):
-            ergebnis.unveraendert.append(kommune.name)
-            continue
-        meldungen.speichern(
-            session, kommune=kommune, werte=zeile.werte,
-            version=kommune.meldung.version if kommune.meldung is not None else 0,
-            benutzer=benutzer, benutzer_name="Import", vorgang=VORGANG_IMPORT, zeitpunkt=zeitpunkt,
-        )
-        ergebnis.geaendert.append(kommune.name)
+            ergebnis.geaendert.append(kommune.name)
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise Importfehler(["Eine Meldung wurde während des Imports von jemand anderem "
+                            "geändert; nichts wurde gespeichert. Bitte erneut importieren."]
+                           ) from None
     return ergebnis

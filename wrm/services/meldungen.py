@@ -77,10 +77,12 @@ def _konflikt(session: Session, meldung: Meldung, version: int) -> Konflikt:
 
 def _verlauf_schreiben(
     session: Session, *, meldung: Meldung, benutzer: Benutzer | None, benutzer_name: str | None,
-    vorgang: str, geaendert: dict[str, list[object]], zeitpunkt: datetime,
+    vorgang: str, geaendert: dict[str, list[object]], zeitpunkt: datetime, version_danach: int,
+    sofort: bool = True,
 ) -> Verlaufseintrag:
     try:
-        session.flush()  # bumps meldung.version; fails if someone else bumped it first
+        if sofort:
+            session.flush()  # bumps meldung.version; fails if someone else bumped it first
     except StaleDataError:
         session.rollback()
         raise Konflikt(
@@ -88,8 +90,8 @@ def _verlauf_schreiben(
             "Ihre Eingaben wurden nicht gespeichert. Bitte laden Sie die Meldung neu."
         ) from None
     eintrag = Verlaufseintrag(
-        kommune_id=meldung.kommune_id, zeitpunkt=zeitpunkt, benutzer=benutzer,
-        benutzer_name=benutzer_name, vorgang=vorgang, version=meldung.version,
+        kommune_id=meldung.kommune.id, zeitpunkt=zeitpunkt, benutzer=benutzer,
+        benutzer_name=benutzer_name, vorgang=vorgang, version=version_danach,
         aenderungen=geaendert,
         **{name: getattr(meldung, name) for name in MELDUNGSFELDER},
     )
@@ -107,11 +109,14 @@ def speichern(
     benutzer_name: str | None = None,
     vorgang: str = VORGANG_GEAENDERT,
     zeitpunkt: datetime | None = None,
+    sofort: bool = True,
 ) -> Verlaufseintrag:
     """Validate and save a Kommune's report read at `version` (0: none yet); caller commits.
 
     Raises `Validierungsfehler` for invalid figures and `Konflikt` when the report changed since
     `version` was read; in both cases nothing is written. Saving unchanged figures confirms them.
+    With `sofort=False` nothing is flushed yet (bulk imports flush once; the version check then
+    happens at that flush, as `StaleDataError`).
     """
     neu = normalisieren(werte)
     fehler = pruefen(neu)
@@ -139,7 +144,7 @@ def speichern(
     return _verlauf_schreiben(
         session, meldung=meldung, benutzer=benutzer, benutzer_name=name,
         vorgang=vorgang if geaendert else VORGANG_BESTAETIGT, geaendert=geaendert,
-        zeitpunkt=zeitpunkt,
+        zeitpunkt=zeitpunkt, version_danach=version + 1, sofort=sofort,
     )
 
 
@@ -167,4 +172,5 @@ def bestaetigen(
     return _verlauf_schreiben(
         session, meldung=meldung, benutzer=benutzer, benutzer_name=name,
         vorgang=VORGANG_BESTAETIGT, geaendert={}, zeitpunkt=zeitpunkt,
+        version_danach=meldung.version + 1,
     )

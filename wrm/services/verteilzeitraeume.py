@@ -65,27 +65,30 @@ def quote_setzen(
     benutzer: Benutzer | None = None,
     benutzer_name: str | None = None,
     zeitpunkt: datetime | None = None,
+    bestehende: dict[int, Aufnahmequote] | None = None,
 ) -> bool:
     """Set (or with None remove) a Kommune's quota in a period; True when it changed.
 
     Every change is kept as a `Quotenaenderung`, so a past day's zu_erfuellen can be reproduced.
+    `bestehende` (the period's quotas by Kommune id, see `quoten_von`) spares a query per call
+    in bulk imports.
     """
     fehler = zahl_pruefen(wert)
     if fehler:
         raise Validierungsfehler({"aufnahmequote": fehler})
-    quote = session.scalar(
-        select(Aufnahmequote).where(
-            Aufnahmequote.kommune_id == kommune.id,
-            Aufnahmequote.verteilzeitraum_id == zeitraum.id,
-        )
-    )
+    if bestehende is None:
+        bestehende = quoten_von(session, zeitraum=zeitraum, kommune_ids=[kommune.id])
+    quote = bestehende.get(kommune.id)
     alt = quote.wert if quote is not None else None
     if alt == wert:
         return False
     if wert is None:
         session.delete(quote)
+        del bestehende[kommune.id]
     elif quote is None:
-        session.add(Aufnahmequote(kommune=kommune, verteilzeitraum=zeitraum, wert=wert))
+        bestehende[kommune.id] = Aufnahmequote(kommune=kommune, verteilzeitraum=zeitraum,
+                                               wert=wert)
+        session.add(bestehende[kommune.id])
     else:
         quote.wert = wert
     session.add(Quotenaenderung(
@@ -94,3 +97,12 @@ def quote_setzen(
         benutzer_name=benutzer.name if benutzer is not None else benutzer_name,
     ))
     return True
+
+
+def quoten_von(session: Session, *, zeitraum: Verteilzeitraum,
+               kommune_ids: list[int] | None = None) -> dict[int, Aufnahmequote]:
+    """The period's quotas by Kommune id (of the given Kommunen, or all)."""
+    abfrage = select(Aufnahmequote).where(Aufnahmequote.verteilzeitraum_id == zeitraum.id)
+    if kommune_ids is not None:
+        abfrage = abfrage.where(Aufnahmequote.kommune_id.in_(kommune_ids))
+    return {q.kommune_id: q for q in session.scalars(abfrage)}
