@@ -14,15 +14,12 @@ import json
 import os
 import random
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,6 +30,8 @@ from sqlalchemy import create_engine, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks import boden, daten  # noqa: E402
+from benchmarks.dienste import gunicorn  # noqa: E402
+from benchmarks.lastlauf import lasttest  # noqa: E402
 from wrm import create_app  # noqa: E402
 from wrm.db import db  # noqa: E402
 from wrm.meldefelder import ZAHLENNAMEN  # noqa: E402
@@ -114,33 +113,6 @@ def im_prozess(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> d
     return {"graphql_inprocess_ratio": round(app_us / boden_us, 3),
             "graphql_inprocess_us": round(app_us), "floor_inprocess_us": round(boden_us),
             "graphql_uncached_ratio": round(ohne_cache_us / boden_us, 3)}
-
-
-def _freier_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(ziel: str, umgebung: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid."""
-    port = _freier_port()
-    prozess = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", ziel], cwd=WURZEL, env={**os.environ, **umgebung})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield url, prozess.pid
-    finally:
-        prozess.send_signal(signal.SIGTERM)
-        prozess.wait(10)
 
 
 def wrk(url: str, koerper: str, token: str, sekunden: int) -> tuple[float, float, int]:
@@ -248,6 +220,22 @@ def einlesen(ordner: Path, quick: bool) -> dict:
     return {"import_rows_per_s": round(anzahl / dauer)}
 
 
+def last(ordner: Path, quick: bool) -> dict:
+    """Load without loss: 16 clients reading and writing, then every acknowledged write checked."""
+    sekunden = 10 if quick else 60
+    (ordner / "last").mkdir()
+    werte = lasttest(ordner / "last", sekunden=sekunden, nutzer=16)
+    melden(f"Last ({sekunden} s, 16 Nutzer, gunicorn 2 Worker): {werte['anfragen']} Anfragen, "
+           f"{werte['rps']} req/s, p99 {werte['p99_ms']} ms, {werte['fehlgeschlagen']} Fehler, "
+           f"{werte['quittiert']} quittierte Schreibvorgänge, {werte['konflikte']} Konflikte, "
+           f"{len(werte['probleme'])} Verluste")
+    for problem in werte["probleme"][:10]:
+        melden(f"  VERLUST: {problem}")
+    return {"load_rps": werte["rps"], "load_p99_ms": werte["p99_ms"],
+            "load_failures": werte["fehlgeschlagen"], "load_acked_writes": werte["quittiert"],
+            "load_conflicts": werte["konflikte"], "load_lost_writes": len(werte["probleme"])}
+
+
 def main() -> None:
     """Run every benchmark and print the JSON line."""
     argumente = argparse.ArgumentParser(description=__doc__)
@@ -276,6 +264,7 @@ def main() -> None:
                             optionen.quick, "PostgreSQL")
             ergebnis.update({f"pg_{k}": v for k, v in pg.items()})
         ergebnis.update(einlesen(ordner, optionen.quick))
+        ergebnis.update(last(ordner, optionen.quick))
     print(json.dumps(ergebnis), flush=True)
 
 

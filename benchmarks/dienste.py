@@ -1,0 +1,44 @@
+"""Servers for the benchmarks and the load test: gunicorn on a free port of 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+WURZEL = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def freier_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(ziel: str, umgebung: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid."""
+    port = freier_port()
+    prozess = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", ziel], cwd=WURZEL, env={**os.environ, **umgebung})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield url, prozess.pid
+    finally:
+        prozess.send_signal(signal.SIGTERM)
+        prozess.wait(10)
