@@ -33,7 +33,7 @@ test: $(STAMP)
 ## make bench [QUICK=1]: WRM against the raw floor; ends with one JSON line (see README)
 bench: $(STAMP)
 	bash scripts/wrk.sh
-	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick)
+	bash scripts/bench.sh $(if $(QUICK),--quick)
 
 ## make schema: regenerate the committed GraphQL SDL (a test fails when it drifts)
 schema: $(STAMP)

@@ -182,21 +182,26 @@ def sortiert(zeilen: Iterable[Zeile]) -> list[Zeile]:
     return sorted(zeilen, key=schluessel)
 
 
+def zusammenfassen(zeilen: Iterable[Zeile]) -> Zusammenfassung:
+    """The summary block alone: what a whole country's figures need, without the table."""
+    benoetigt = sofort = aussicht = summe_bedarf = 0
+    for zeile in zeilen:
+        benoetigt += _null(zeile.zu_erfuellen)
+        sofort += zeile.sofort_verfuegbar
+        aussicht += zeile.in_aussicht
+        summe_bedarf += _null(zeile.bedarf)
+    verfuegbar = sofort + aussicht
+    return Zusammenfassung(benoetigt=benoetigt, sofort_verfuegbar=sofort, in_aussicht=aussicht,
+                           gesamt_verfuegbar=verfuegbar, fehlend=fehlend(benoetigt, verfuegbar),
+                           summe_bedarf=summe_bedarf)
+
+
 def auswerten(zeilen: Iterable[Zeile]) -> Auswertung:
     """Build the Auswertung from the Kommunen's rows (in any order)."""
     geordnet = tuple(sortiert(zeilen))
     dicts = [z.als_dict() for z in geordnet]
     gesamt = {k: _spaltensumme(dicts, k) for k in SUMMENSCHLUESSEL}
-    benoetigt = _null(gesamt["zu_erfuellen"])
-    verfuegbar = _null(gesamt["gesamt_verfuegbar"])
-    zusammenfassung = Zusammenfassung(
-        benoetigt=benoetigt,
-        sofort_verfuegbar=_null(gesamt["sofort_verfuegbar"]),
-        in_aussicht=_null(gesamt["in_aussicht"]),
-        gesamt_verfuegbar=verfuegbar,
-        fehlend=fehlend(benoetigt, verfuegbar),
-        summe_bedarf=_null(gesamt["bedarf"]),
-    )
+    zusammenfassung = zusammenfassen(geordnet)
     # The paper's Gesamt row shows the county's fehlend in the Bedarf column (−407), not the
     # sum of the rows' bedarf (−395): the county may move places between Kommunen.
     gesamt["bedarf"] = zusammenfassung.fehlend

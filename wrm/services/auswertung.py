@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Integer, and_, column, select, values
 from sqlalchemy.orm import Session, aliased
 
 from wrm import kennzahlen
@@ -69,13 +69,16 @@ def stand_am(
 
 
 def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
-                  ) -> tuple[Any, Any]:
-    """Correlated subqueries: the Kommune's latest history entry id and quota at `stichtag`."""
+                  ) -> tuple[Any, Any, Any]:
+    """Correlated subqueries of the Kommune's latest history entry id and quota at `stichtag`,
+    and the table of each Landkreis' period that day, which the outer query must join."""
     grenze = tagesende(stichtag)
-    # A Kommune has quotas only in its own Landkreis' periods, so "any of the chosen periods"
-    # picks exactly its Landkreis' period of that day.
-    zeitraum_ids = [z.id for z in zeitraeume_am(session, tag=stichtag,
-                                                landkreis_ids=landkreis_ids).values()]
+    gewaehlt = zeitraeume_am(session, tag=stichtag, landkreis_ids=landkreis_ids)
+    # (Landkreis, period) as an inline table, so each Kommune's quota is one index seek on its
+    # own period, whatever the number of Landkreise (an IN list would probe every period).
+    perioden = values(column("landkreis_id", Integer), column("zeitraum_id", Integer),
+                      name="perioden").data(
+        [(kreis, z.id) for kreis, z in gewaehlt.items()] or [(-1, -1)]).cte("perioden")
     letzter_eintrag = (
         select(Verlaufseintrag.id)
         .where(Verlaufseintrag.kommune_id == Kommune.id, Verlaufseintrag.zeitpunkt < grenze)
@@ -87,24 +90,25 @@ def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] 
     letzte_quote = (
         select(Quotenaenderung.wert)
         .where(Quotenaenderung.kommune_id == Kommune.id,
-               Quotenaenderung.verteilzeitraum_id.in_(zeitraum_ids),
+               Quotenaenderung.verteilzeitraum_id == perioden.c.zeitraum_id,
                Quotenaenderung.zeitpunkt < grenze)
         .order_by(Quotenaenderung.zeitpunkt.desc(), Quotenaenderung.id.desc())
         .limit(1)
-        .correlate(Kommune)
+        .correlate(Kommune, perioden)
         .scalar_subquery()
     )
-    return letzter_eintrag, letzte_quote
+    return letzter_eintrag, letzte_quote, perioden
 
 
 def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
               ) -> list[tuple[Kommune, Verlaufseintrag | None, kennzahlen.Zeile]]:
     grenze = tagesende(stichtag)
-    letzter_eintrag, letzte_quote = _teilabfragen(session, stichtag=stichtag,
-                                                  landkreis_ids=landkreis_ids)
+    letzter_eintrag, letzte_quote, perioden = _teilabfragen(session, stichtag=stichtag,
+                                                            landkreis_ids=landkreis_ids)
     eintrag = aliased(Verlaufseintrag)
     abfrage = (
         select(Kommune, eintrag, letzte_quote)
+        .outerjoin(perioden, perioden.c.landkreis_id == Kommune.landkreis_id)
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
         .where(Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
@@ -119,11 +123,14 @@ def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Z
     One query of plain columns (no ORM objects): at national scale that is 11,000 rows.
     """
     grenze = tagesende(stichtag)
-    letzter_eintrag, letzte_quote = _teilabfragen(session, stichtag=stichtag, landkreis_ids=None)
+    letzter_eintrag, letzte_quote, perioden = _teilabfragen(session, stichtag=stichtag,
+                                                            landkreis_ids=None)
     eintrag = aliased(Verlaufseintrag)
     spalten = [getattr(eintrag, name) for name in _ZAHLEN_UND_LAGE]
     abfrage = (
         select(Kommune.landkreis_id, Kommune.id, letzte_quote, *spalten)
+        .select_from(Kommune)
+        .outerjoin(perioden, perioden.c.landkreis_id == Kommune.landkreis_id)
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
         .where(Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
@@ -133,8 +140,7 @@ def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Z
         felder["lage"] = None if felder["lage"] is None else str(felder["lage"])
         je_kreis.setdefault(kreis, []).append(
             kennzahlen.Zeile(kommune=str(kommune_id), aufnahmequote=quote, **felder))
-    return {kreis: kennzahlen.auswerten(zeilen).zusammenfassung
-            for kreis, zeilen in je_kreis.items()}
+    return {kreis: kennzahlen.zusammenfassen(zeilen) for kreis, zeilen in je_kreis.items()}
 
 
 def stand_zum(
