@@ -103,4 +103,7 @@ def erzeugen(motor: Engine, umfang: Umfang, *, bis: date, saat: int = 1) -> int:
                                 (Verlaufseintrag.__table__, eintraege),
                                 (Meldung.__table__, meldungen)):
             _schreiben(verbindung, tabelle, zeilen)
+    with motor.begin() as verbindung:
+        # Planner statistics, as autovacuum (PostgreSQL) or a maintenance job would keep them.
+        verbindung.exec_driver_sql("ANALYZE")
     return len(eintraege)
