@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from tests.conftest import DATEN
 from tests.datenbestand import abzug
 from wrm.db import db
-from wrm.models import Benutzer, Meldung, Verlaufseintrag, Verteilzeitraum
+from wrm.models import Benutzer, Meldung, Quotenaenderung, Verlaufseintrag, Verteilzeitraum
+from wrm.models.datenstand import datenstand
 
 SEED = (DATEN / "uebersicht.csv").read_text(encoding="utf-8")
 KOPF = SEED.splitlines()[0]
@@ -174,6 +175,10 @@ def test_history_entry_per_changed_report_only(
     importieren(runner, tmp_path, SEED, "--anlegen")
     with app.app_context():
         assert db.session.scalar(select(func.count(Verlaufseintrag.id))) == 21
+        assert db.session.scalar(select(func.count(Quotenaenderung.id))) == 21
+        erster = db.session.scalars(select(Verlaufseintrag).order_by(Verlaufseintrag.id)).first()
+        assert erster.version == 1 and erster.aenderungen["zuweisungen"][0] is None
+        assert datenstand(db.session) > 0  # the bulk INSERTs count as writes for caches
     geaendert = SEED.replace("Kommune B;96;69;0", "Kommune B;96;70;0")
     ergebnis = importieren(runner, tmp_path, geaendert)
     assert "1 Meldungen gespeichert, 20 unverändert" in ergebnis.output

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +19,7 @@ from wrm.services import meldungen
 from wrm.services.csvdatei import Importfehler, lesen
 from wrm.services.pruefung import lage_lesen, pruefen, zahl_lesen, zahl_pruefen
 from wrm.services.verteilzeitraeume import (
+    erste_quoten,
     quote_setzen,
     quoten_von,
     zeitraum_am,
@@ -126,37 +128,53 @@ def meldungen_importieren(
     kommunen.update({k.name.casefold(): k for k in neu})
     ergebnis.angelegt = [k.name for k in neu]
     quoten = quoten_von(session, zeitraum=zeitraum) if zeitraum is not None else {}
+    neue_quoten: dict[int, int] = {}
+    erste: list[tuple[int, dict[str, object]]] = []
     # Rows are written without a flush each; the one flush at the end (below) is where a
     # concurrent change of a report is detected, and then nothing of the import is kept.
+    # Kommunen without a quota or a report yet get theirs in bulk INSERTs.
     with session.no_autoflush:
         for zeile in zeilen:
             kommune = kommunen[zeile.name.casefold()]
             if zeile.aufnahmequote is not None and zeitraum is not None:
-                ergebnis.quoten_geaendert += quote_setzen(
-                    session, kommune=kommune, zeitraum=zeitraum, wert=zeile.aufnahmequote,
-                    benutzer=benutzer, benutzer_name="Import", zeitpunkt=zeitpunkt,
-                    bestehende=quoten,
-                )
-            alt = kommune.meldung.werte() if kommune.meldung is not None else {}
+                if kommune.id in quoten:
+                    ergebnis.quoten_geaendert += quote_setzen(
+                        session, kommune=kommune, zeitraum=zeitraum, wert=zeile.aufnahmequote,
+                        benutzer=benutzer, benutzer_name="Import", zeitpunkt=zeitpunkt,
+                        bestehende=quoten)
+                else:
+                    neue_quoten[kommune.id] = zeile.aufnahmequote
+            if kommune.meldung is None:
+                zeile.werte.setdefault("bemerkung", None)
+                erste.append((kommune.id, zeile.werte))
+                ergebnis.geaendert.append(kommune.name)
+                continue
+            alt = kommune.meldung.werte()
             if "bemerkung" not in zeile.werte:  # a file without the column keeps the notes
                 zeile.werte["bemerkung"] = alt.get("bemerkung")
-            if kommune.meldung is not None and not meldungen.aenderungen(
-                alt, meldungen.normalisieren(zeile.werte)
-            ):
+            if not meldungen.aenderungen(alt, meldungen.normalisieren(zeile.werte)):
                 ergebnis.unveraendert.append(kommune.name)
                 continue
             meldungen.speichern(
-                session, kommune=kommune, werte=zeile.werte,
-                version=kommune.meldung.version if kommune.meldung is not None else 0,
+                session, kommune=kommune, werte=zeile.werte, version=kommune.meldung.version,
                 benutzer=benutzer, benutzer_name="Import", vorgang=VORGANG_IMPORT,
                 zeitpunkt=zeitpunkt, sofort=False,
             )
             ergebnis.geaendert.append(kommune.name)
     try:
+        if zeitraum is not None:
+            ergebnis.quoten_geaendert += erste_quoten(
+                session, zeitraum=zeitraum, quoten=neue_quoten, benutzer=benutzer,
+                benutzer_name="Import", zeitpunkt=zeitpunkt)
+        meldungen.erste_meldungen(session, meldungen=erste, benutzer=benutzer,
+                                  benutzer_name="Import", vorgang=VORGANG_IMPORT,
+                                  zeitpunkt=zeitpunkt)
         session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         session.rollback()
         raise Importfehler(["Eine Meldung wurde während des Imports von jemand anderem "
                             "geändert; nichts wurde gespeichert. Bitte erneut importieren."]
                            ) from None
+    for kommune_id, _ in erste:  # their reports were written around the ORM: reload on access
+        session.expire(session.get(Kommune, kommune_id), ["meldung"])
     return ergebnis

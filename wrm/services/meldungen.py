@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -174,3 +174,36 @@ def bestaetigen(
         vorgang=VORGANG_BESTAETIGT, geaendert={}, zeitpunkt=zeitpunkt,
         version_danach=meldung.version + 1,
     )
+
+
+def erste_meldungen(
+    session: Session,
+    *,
+    meldungen: list[tuple[int, Mapping[str, object]]],
+    benutzer: Benutzer | None,
+    benutzer_name: str | None,
+    vorgang: str,
+    zeitpunkt: datetime,
+) -> None:
+    """First reports of Kommunen that have none yet, as two bulk INSERTs (report and history).
+
+    `meldungen` pairs a Kommune id with its figures. The rules are those of `speichern`; a bulk
+    import of thousands of new Kommunen would otherwise spend most of its time in the unit of
+    work. A Kommune that has a report already violates the unique key: nothing is written.
+    """
+    name = benutzer.name if benutzer is not None else benutzer_name
+    berichte, verlauf = [], []
+    for kommune_id, werte in meldungen:
+        neu = normalisieren(werte)
+        if fehler := pruefen(neu):
+            raise Validierungsfehler(fehler)
+        berichte.append({"kommune_id": kommune_id, "stand": zeitpunkt, "version": 1,
+                         "gemeldet_von_id": benutzer.id if benutzer is not None else None,
+                         "gemeldet_von_name": name, **neu})
+        verlauf.append({"kommune_id": kommune_id, "zeitpunkt": zeitpunkt, "version": 1,
+                        "benutzer_id": benutzer.id if benutzer is not None else None,
+                        "benutzer_name": name, "vorgang": vorgang,
+                        "aenderungen": aenderungen({}, neu), **neu})
+    if berichte:
+        session.execute(insert(Meldung), berichte)
+        session.execute(insert(Verlaufseintrag), verlauf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from wrm.db import jetzt
@@ -106,3 +106,26 @@ def quoten_von(session: Session, *, zeitraum: Verteilzeitraum,
     if kommune_ids is not None:
         abfrage = abfrage.where(Aufnahmequote.kommune_id.in_(kommune_ids))
     return {q.kommune_id: q for q in session.scalars(abfrage)}
+
+
+def erste_quoten(session: Session, *, zeitraum: Verteilzeitraum, quoten: dict[int, int],
+                 benutzer: Benutzer | None, benutzer_name: str | None, zeitpunkt: datetime
+                 ) -> int:
+    """Quotas of Kommunen that have none in the period yet, as bulk INSERTs (with history).
+
+    `quoten` maps Kommune ids to values. For imports of thousands of new Kommunen; the rules are
+    those of `quote_setzen`. Returns how many were set.
+    """
+    for wert in quoten.values():
+        if fehler := zahl_pruefen(wert):
+            raise Validierungsfehler({"aufnahmequote": fehler})
+    if not quoten:
+        return 0
+    name = benutzer.name if benutzer is not None else benutzer_name
+    session.execute(insert(Aufnahmequote), [
+        {"kommune_id": k, "verteilzeitraum_id": zeitraum.id, "wert": w} for k, w in quoten.items()])
+    session.execute(insert(Quotenaenderung), [
+        {"kommune_id": k, "verteilzeitraum_id": zeitraum.id, "zeitpunkt": zeitpunkt, "alt": None,
+         "wert": w, "benutzer_id": benutzer.id if benutzer is not None else None,
+         "benutzer_name": name} for k, w in quoten.items()])
+    return len(quoten)
