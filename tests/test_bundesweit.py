@@ -23,7 +23,12 @@ def test_national_summary_equals_every_county(ctx: None) -> None:
         kommune = factories.kommune(f"Zwei {nummer}", kreis=anderer)
         factories.quote(kommune, zeitraum, 100 + nummer)
         factories.meldung(kommune, zuweisungen=20 + nummer)
+    ohne = Landkreis(name="Landkreis ohne Verteilzeitraum")
+    db.session.add(ohne)
+    db.session.flush()
+    factories.meldung(factories.kommune("Drei 1", kreis=ohne), zuweisungen=9)
     db.session.commit()
+    assert bundesweit_am(db.session, stichtag=heute())[ohne.id].gesamt_verfuegbar == 7
     for stichtag in (heute(), heute() - timedelta(days=30), heute() - timedelta(days=90)):
         bund = bundesweit_am(db.session, stichtag=stichtag)
         for kreis in db.session.query(Landkreis):

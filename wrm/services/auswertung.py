@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Integer, and_, column, select, values
+from sqlalchemy import and_, null, select
 from sqlalchemy.orm import Session, aliased
 
 from wrm import kennzahlen
@@ -17,11 +18,15 @@ from wrm.models import (
     Meldung,
     Quotenaenderung,
     Verlaufseintrag,
+    Verteilzeitraum,
 )
 from wrm.services.verteilzeitraeume import zeitraeume_am, zeitraum_am
 from wrm.zeit import heute, tagesende
 
 _ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
+# What the summary block is computed from: (1) and the places (8)–(11).
+_FUER_DIE_SUMME = ("zuweisungen", "verfuegbar_gemeinschaftsunterkunft", "verfuegbar_dezentral",
+                   "in_aussicht_gemeinschaftsunterkunft", "in_aussicht_dezentral")
 
 
 def _zeile(kommune: Kommune, quelle: object | None, quote: int | None) -> kennzahlen.Zeile:
@@ -68,17 +73,18 @@ def stand_am(
     return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
 
 
-def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
-                  ) -> tuple[Any, Any, Any]:
+def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] | None,
+                  perioden_ids: list[int]) -> tuple[Any, Any, Any]:
     """Correlated subqueries of the Kommune's latest history entry id and quota at `stichtag`,
-    and the table of each Landkreis' period that day, which the outer query must join."""
+    and the join (target, condition) of its Landkreis' period that day, which the outer query
+    must make. The chosen periods' ids are appended to `perioden_ids`."""
     grenze = tagesende(stichtag)
-    gewaehlt = zeitraeume_am(session, tag=stichtag, landkreis_ids=landkreis_ids)
-    # (Landkreis, period) as an inline table, so each Kommune's quota is one index seek on its
-    # own period, whatever the number of Landkreise (an IN list would probe every period).
-    perioden = values(column("landkreis_id", Integer), column("zeitraum_id", Integer),
-                      name="perioden").data(
-        [(kreis, z.id) for kreis, z in gewaehlt.items()] or [(-1, -1)]).cte("perioden")
+    gewaehlt = [z.id for z in zeitraeume_am(session, tag=stichtag,
+                                            landkreis_ids=landkreis_ids).values()]
+    perioden_ids.extend(gewaehlt)
+    # The outer query joins each Kommune to its Landkreis' period of that day (an index seek on
+    # the Landkreis), so its quota is one index seek too, whatever the number of Landkreise.
+    perioden = aliased(Verteilzeitraum, name="perioden")
     letzter_eintrag = (
         select(Verlaufseintrag.id)
         .where(Verlaufseintrag.kommune_id == Kommune.id, Verlaufseintrag.zeitpunkt < grenze)
@@ -90,25 +96,26 @@ def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] 
     letzte_quote = (
         select(Quotenaenderung.wert)
         .where(Quotenaenderung.kommune_id == Kommune.id,
-               Quotenaenderung.verteilzeitraum_id == perioden.c.zeitraum_id,
+               Quotenaenderung.verteilzeitraum_id == perioden.id,
                Quotenaenderung.zeitpunkt < grenze)
         .order_by(Quotenaenderung.zeitpunkt.desc(), Quotenaenderung.id.desc())
         .limit(1)
         .correlate(Kommune, perioden)
         .scalar_subquery()
     )
-    return letzter_eintrag, letzte_quote, perioden
+    verbindung = and_(perioden.landkreis_id == Kommune.landkreis_id, perioden.id.in_(gewaehlt))
+    return letzter_eintrag, letzte_quote, (perioden, verbindung)
 
 
 def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
               ) -> list[tuple[Kommune, Verlaufseintrag | None, kennzahlen.Zeile]]:
     grenze = tagesende(stichtag)
-    letzter_eintrag, letzte_quote, perioden = _teilabfragen(session, stichtag=stichtag,
-                                                            landkreis_ids=landkreis_ids)
+    letzter_eintrag, letzte_quote, perioden = _teilabfragen(
+        session, stichtag=stichtag, landkreis_ids=landkreis_ids, perioden_ids=[])
     eintrag = aliased(Verlaufseintrag)
     abfrage = (
         select(Kommune, eintrag, letzte_quote)
-        .outerjoin(perioden, perioden.c.landkreis_id == Kommune.landkreis_id)
+        .outerjoin(*perioden)
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
         .where(Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
@@ -120,26 +127,36 @@ def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | No
 def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Zusammenfassung]:
     """Every Landkreis' summary block at the end of `stichtag`, by Landkreis id.
 
-    One query of plain columns (no ORM objects): at national scale that is 11,000 rows.
+    Plain columns (no ORM objects): at national scale that is 11,000 rows. The Kommunen are
+    reached from the chosen periods (the id list filters the outer table once; inside a join
+    condition SQLite would rebuild it for every row), and those of Landkreise without a period
+    in a second query, without quota.
     """
     grenze = tagesende(stichtag)
-    letzter_eintrag, letzte_quote, perioden = _teilabfragen(session, stichtag=stichtag,
-                                                            landkreis_ids=None)
+    gewaehlt: list[int] = []
+    letzter_eintrag, letzte_quote, (perioden, _) = _teilabfragen(
+        session, stichtag=stichtag, landkreis_ids=None, perioden_ids=gewaehlt)
     eintrag = aliased(Verlaufseintrag)
-    spalten = [getattr(eintrag, name) for name in _ZAHLEN_UND_LAGE]
-    abfrage = (
-        select(Kommune.landkreis_id, Kommune.id, letzte_quote, *spalten)
-        .select_from(Kommune)
-        .outerjoin(perioden, perioden.c.landkreis_id == Kommune.landkreis_id)
+    spalten = [getattr(eintrag, name) for name in _FUER_DIE_SUMME]
+    mit_periode = (
+        select(Kommune.landkreis_id, letzte_quote, *spalten)
+        .select_from(perioden)
+        .join(Kommune, Kommune.landkreis_id == perioden.landkreis_id)
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
-        .where(Kommune.aktiv, Kommune.angelegt_am < grenze)
+        .where(perioden.id.in_(gewaehlt), Kommune.aktiv, Kommune.angelegt_am < grenze)
+    )
+    ohne_periode = (
+        select(Kommune.landkreis_id, null(), *spalten)
+        .outerjoin(eintrag, eintrag.id == letzter_eintrag)
+        .where(~Kommune.landkreis_id.in_(select(perioden.landkreis_id)
+                                         .where(perioden.id.in_(gewaehlt))),
+               Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
     je_kreis: dict[int, list[kennzahlen.Zeile]] = {}
-    for kreis, kommune_id, quote, *werte in session.execute(abfrage):
-        felder = dict(zip(_ZAHLEN_UND_LAGE, werte, strict=True))
-        felder["lage"] = None if felder["lage"] is None else str(felder["lage"])
-        je_kreis.setdefault(kreis, []).append(
-            kennzahlen.Zeile(kommune=str(kommune_id), aufnahmequote=quote, **felder))
+    zeilen = chain(session.execute(mit_periode), session.execute(ohne_periode))
+    for kreis, quote, *werte in zeilen:
+        je_kreis.setdefault(kreis, []).append(kennzahlen.Zeile(
+            kommune="", aufnahmequote=quote, **dict(zip(_FUER_DIE_SUMME, werte, strict=True))))
     return {kreis: kennzahlen.zusammenfassen(zeilen) for kreis, zeilen in je_kreis.items()}
 
 
