@@ -145,15 +145,16 @@ def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Z
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
         .where(perioden.id.in_(gewaehlt), Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
-    ohne_periode = (
-        select(Kommune.landkreis_id, null(), *spalten)
-        .outerjoin(eintrag, eintrag.id == letzter_eintrag)
-        .where(~Kommune.landkreis_id.in_(select(perioden.landkreis_id)
-                                         .where(perioden.id.in_(gewaehlt))),
-               Kommune.aktiv, Kommune.angelegt_am < grenze)
-    )
+    abfragen = [mit_periode]
+    mit = set(session.scalars(select(perioden.landkreis_id).where(perioden.id.in_(gewaehlt))))
+    ohne = [k for k in session.scalars(select(Landkreis.id)) if k not in mit]
+    if ohne:
+        abfragen.append(
+            select(Kommune.landkreis_id, null(), *spalten)
+            .outerjoin(eintrag, eintrag.id == letzter_eintrag)
+            .where(Kommune.landkreis_id.in_(ohne), Kommune.aktiv, Kommune.angelegt_am < grenze))
     je_kreis: dict[int, list[kennzahlen.Zeile]] = {}
-    zeilen = chain(session.execute(mit_periode), session.execute(ohne_periode))
+    zeilen = chain.from_iterable(session.execute(abfrage) for abfrage in abfragen)
     for kreis, quote, *werte in zeilen:
         je_kreis.setdefault(kreis, []).append(kennzahlen.Zeile(
             kommune="", aufnahmequote=quote, **dict(zip(_FUER_DIE_SUMME, werte, strict=True))))
