@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, null, select
 from sqlalchemy.orm import Session, aliased
@@ -73,15 +73,23 @@ def stand_am(
     return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
 
 
-def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] | None,
-                  perioden_ids: list[int]) -> tuple[Any, Any, Any]:
+class _Teile(NamedTuple):
+    """The parts of a query "as it stood at the end of the Stichtag" (see `_teilabfragen`)."""
+
+    letzter_eintrag: Any  # correlated: id of the Kommune's latest history entry
+    letzte_quote: Any  # correlated: the Kommune's quota in its period
+    perioden: Any  # alias of Verteilzeitraum the outer query joins …
+    verbindung: Any  # … on this condition
+    gewaehlt: list[int]  # the chosen periods' ids
+
+
+def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
+                  ) -> _Teile:
     """Correlated subqueries of the Kommune's latest history entry id and quota at `stichtag`,
-    and the join (target, condition) of its Landkreis' period that day, which the outer query
-    must make. The chosen periods' ids are appended to `perioden_ids`."""
+    and the join of its Landkreis' period that day, which the outer query must make."""
     grenze = tagesende(stichtag)
     gewaehlt = [z.id for z in zeitraeume_am(session, tag=stichtag,
                                             landkreis_ids=landkreis_ids).values()]
-    perioden_ids.extend(gewaehlt)
     # The outer query joins each Kommune to its Landkreis' period of that day (an index seek on
     # the Landkreis), so its quota is one index seek too, whatever the number of Landkreise.
     perioden = aliased(Verteilzeitraum, name="perioden")
@@ -104,19 +112,18 @@ def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] 
         .scalar_subquery()
     )
     verbindung = and_(perioden.landkreis_id == Kommune.landkreis_id, perioden.id.in_(gewaehlt))
-    return letzter_eintrag, letzte_quote, (perioden, verbindung)
+    return _Teile(letzter_eintrag, letzte_quote, perioden, verbindung, gewaehlt)
 
 
 def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
               ) -> list[tuple[Kommune, Verlaufseintrag | None, kennzahlen.Zeile]]:
     grenze = tagesende(stichtag)
-    letzter_eintrag, letzte_quote, perioden = _teilabfragen(
-        session, stichtag=stichtag, landkreis_ids=landkreis_ids, perioden_ids=[])
+    teile = _teilabfragen(session, stichtag=stichtag, landkreis_ids=landkreis_ids)
     eintrag = aliased(Verlaufseintrag)
     abfrage = (
-        select(Kommune, eintrag, letzte_quote)
-        .outerjoin(*perioden)
-        .outerjoin(eintrag, eintrag.id == letzter_eintrag)
+        select(Kommune, eintrag, teile.letzte_quote)
+        .outerjoin(teile.perioden, teile.verbindung)
+        .outerjoin(eintrag, eintrag.id == teile.letzter_eintrag)
         .where(Kommune.aktiv, Kommune.angelegt_am < grenze)
     )
     if landkreis_ids is not None:
@@ -133,9 +140,8 @@ def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Z
     in a second query, without quota.
     """
     grenze = tagesende(stichtag)
-    gewaehlt: list[int] = []
-    letzter_eintrag, letzte_quote, (perioden, _) = _teilabfragen(
-        session, stichtag=stichtag, landkreis_ids=None, perioden_ids=gewaehlt)
+    letzter_eintrag, letzte_quote, perioden, _, gewaehlt = _teilabfragen(
+        session, stichtag=stichtag, landkreis_ids=None)
     eintrag = aliased(Verlaufseintrag)
     spalten = [getattr(eintrag, name) for name in _FUER_DIE_SUMME]
     mit_periode = (
