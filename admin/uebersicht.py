@@ -12,9 +12,10 @@ from flask_admin import expose
 from admin import diagramme
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
 from wrm import berechtigungen, exporte, kennzahlen
+from wrm.berechtigungen import Aktion
 from wrm.db import db, jetzt
 from wrm.meldefelder import ZAHLENFELDER, ZU_ERFUELLEN
-from wrm.models import Benutzer, Meldung
+from wrm.models import Benutzer, Kommune, Meldung
 from wrm.services.auswertung import stand_zum
 from wrm.services.frische import alter_tage, frische, meldefrist
 from wrm.services.zeitreihe import wochenreihe
@@ -46,6 +47,17 @@ def _stichtag() -> date | None:
     return None if tag == heute() else tag
 
 
+def _stand(benutzer: Benutzer, stichtag: date | None) -> list[Any]:
+    """Kommune, source and row of the Kommunen in the user's row scope, now or at `stichtag`."""
+    return stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag,
+                     sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
+
+
+def _frist(benutzer: Benutzer) -> int:
+    """The user's Landkreis' reporting interval in days."""
+    return meldefrist(benutzer.landkreis, int(current_app.config["MELDEFRIST_TAGE"]))
+
+
 def _bezug(stichtag: date | None) -> datetime:
     return jetzt() if stichtag is None else tagesende(stichtag)
 
@@ -69,7 +81,7 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
     def index(self) -> str:
         """The table, one row per Kommune in the order of the Kommunen."""
         benutzer, stichtag = _benutzer(), _stichtag()
-        stand = stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag)
+        stand = _stand(benutzer, stichtag)
         return self.render(
             "admin/uebersicht.html", stand=stand, felder=ZAHLENFELDER, zu_erfuellen=ZU_ERFUELLEN,
             stichtag=stichtag or heute(), heute=heute(),
@@ -84,7 +96,7 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
         benutzer, stichtag = _benutzer(), _stichtag()
         if not berechtigungen.exporte_erlaubt(benutzer):
             abort(403)
-        stand = stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag)
+        stand = _stand(benutzer, stichtag)
         tabelle = exporte.uebersichtstabelle(
             stand, stichtag=stichtag or heute(), landkreis=benutzer.landkreis.name,
             intern=berechtigungen.intern_exportieren(benutzer))
@@ -98,7 +110,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
 
     def _auswertung(self) -> tuple[Benutzer, date | None, list[Any], kennzahlen.Auswertung]:
         benutzer, stichtag = _benutzer(), _stichtag()
-        stand = stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag)
+        stand = _stand(benutzer, stichtag)
         return benutzer, stichtag, stand, kennzahlen.auswerten(z for _, _, z in stand)
 
     @expose("/")
@@ -106,7 +118,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
         """Table sorted by Bedarf, Gesamt row, summary, coverage, overdue list and charts."""
         benutzer, stichtag, stand, ergebnis = self._auswertung()
         bezug = _bezug(stichtag)
-        frist = meldefrist(benutzer.landkreis, current_app.config["MELDEFRIST_TAGE"])
+        frist = _frist(benutzer)
         reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute())
         return self.render(
             "admin/auswertung.html", auswertung=ergebnis, stichtag=stichtag or heute(),
@@ -141,7 +153,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
         reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute(),
                             kommune_id=kommune_id)
         bezug = _bezug(stichtag)
-        frist = meldefrist(benutzer.landkreis, current_app.config["MELDEFRIST_TAGE"])
+        frist = _frist(benutzer)
         return self.render(
             "admin/auswertung_kommune.html", kommune=kommune, zeile=zeile,
             stichtag=stichtag or heute(), felder=exporte.UEBERSICHT[1:-1],

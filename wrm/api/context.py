@@ -10,7 +10,9 @@ from flask import Request, Response, current_app
 from sqlalchemy.orm import Session
 from strawberry.types import Info
 
+from wrm import berechtigungen
 from wrm.api.fehler import NichtAngemeldet
+from wrm.berechtigungen import Aktion
 from wrm.models import Benutzer, Kommune, Meldung, Verlaufseintrag
 from wrm.services.auswertung import stand_zum
 from wrm.services.frische import meldefrist
@@ -26,6 +28,7 @@ class Kontext:
     benutzer: Benutzer | None
     # What was loaded once per request, so that nested fields cost no extra queries.
     _stand: dict[date | None, list[tuple[Kommune, Any, Any]]] = field(default_factory=dict)
+    _aktuell_nach_id: dict[int, tuple[Kommune, Any, Any]] = field(default_factory=dict)
     _verlauf: dict[tuple[date | None, date | None], dict[int, list[Verlaufseintrag]]] = field(
         default_factory=dict)
 
@@ -37,19 +40,28 @@ class Kontext:
     def stand(self, stichtag: date | None = None) -> list[tuple[Kommune, Any, Any]]:
         """Every active Kommune with its source record and row (one query, cached)."""
         if stichtag not in self._stand:
-            self._stand[stichtag] = stand_zum(self.session, landkreis=self.angemeldet.landkreis,
-                                              stichtag=stichtag)
+            benutzer = self.angemeldet
+            self._stand[stichtag] = stand_zum(
+                self.session, landkreis=benutzer.landkreis, stichtag=stichtag,
+                sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
         return self._stand[stichtag]
+
+    def kommune_ids(self) -> list[int]:
+        """The ids of the Kommunen the request shows (for loading their history at once)."""
+        return [kommune.id for kommune, _, _ in self.stand()]
 
     def neu_laden(self) -> None:
         """Forget what was loaded, after a write in this request."""
         self.session.expire_all()
         self._stand.clear()
+        self._aktuell_nach_id.clear()
         self._verlauf.clear()
 
     def aktuelle_meldung(self, kommune_id: int) -> tuple[Kommune, Meldung | None, Any] | None:
         """The current (Kommune, Meldung, Zeile) of one Kommune, from the cached stand."""
-        return next((e for e in self.stand() if e[0].id == kommune_id), None)
+        if not self._aktuell_nach_id:
+            self._aktuell_nach_id = {eintrag[0].id: eintrag for eintrag in self.stand()}
+        return self._aktuell_nach_id.get(kommune_id)
 
     def verlauf_cache(self, von: date | None, bis: date | None
                       ) -> dict[int, list[Verlaufseintrag]] | None:

@@ -49,8 +49,7 @@ class Kommune:
                 ) -> list[Aenderung] | None:
         """The history, loaded for every Kommune of the request in one query."""
         ctx = kontext(info)
-        alle = [k.id for k, _, _ in ctx.stand()]
-        return verlauf_von(ctx, alle, self.kommune_id, von, bis)
+        return verlauf_von(ctx, ctx.kommune_ids(), self.kommune_id, von, bis)
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wrm import berechtigungen
 from wrm.api.context import Kontext
 from wrm.api.permissions import PersonenSichtbar
+from wrm.berechtigungen import Aktion
 from wrm.meldefelder import FELDER_NACH_NAME
 from wrm.models import Verlaufseintrag
 from wrm.zeit import tagesbeginn, tagesende
@@ -58,9 +59,10 @@ def verlauf_von(ctx: Kontext, kommune_ids: list[int], kommune_id: int, von: date
     """Kommune `kommune_id`'s changes, oldest first; loads all `kommune_ids` in one query."""
     geladen = ctx.verlauf_cache(von, bis)
     if geladen is None:
-        benutzer = ctx.angemeldet
-        sichtbar = [k for k in kommune_ids if berechtigungen.verlauf_sichtbar(benutzer, k)]
-        abfrage = select(Verlaufseintrag).where(Verlaufseintrag.kommune_id.in_(sichtbar))
+        # The row scope of `wrm.berechtigungen` (a kommune user: its own history only).
+        abfrage = berechtigungen.filtern(
+            ctx.angemeldet, Verlaufseintrag, Aktion.LESEN,
+            select(Verlaufseintrag).where(Verlaufseintrag.kommune_id.in_(kommune_ids)))
         if von is not None:
             abfrage = abfrage.where(Verlaufseintrag.zeitpunkt >= tagesbeginn(von))
         if bis is not None:

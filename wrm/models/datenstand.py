@@ -70,8 +70,10 @@ def _bei_massenschreiben(zustand: Any) -> None:
     # Bulk INSERT/UPDATE/DELETE statements (imports) bypass the flush; they count as well.
     if not (zustand.is_insert or zustand.is_update or zustand.is_delete):
         return
+    from wrm.models.token import Token
+
     ziel = zustand.bind_mapper.class_ if zustand.bind_mapper is not None else None
-    if ziel is not None and ziel not in (Datenstand,) and ziel.__name__ != "Token":
+    if ziel is not None and ziel not in (Datenstand, Token):
         datenstand_erhoehen(zustand.session)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from itertools import chain
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, null, select
+from sqlalchemy import ColumnElement, and_, null, select
 from sqlalchemy.orm import Session, aliased
 
 from wrm import kennzahlen
@@ -41,11 +41,13 @@ def _zeile(kommune: Kommune, quelle: object | None, quote: int | None) -> kennza
 
 
 def aktueller_stand(
-    session: Session, *, landkreis: Landkreis, kommune_id: int | None = None
+    session: Session, *, landkreis: Landkreis, kommune_id: int | None = None,
+    sichtbar: ColumnElement[bool] | None = None,
 ) -> list[tuple[Kommune, Meldung | None, kennzahlen.Zeile]]:
     """Each active Kommune with its report and computed row, in the order of the Kommunen.
 
     One query: Kommunen, their reports and the quotas of the current period, joined.
+    `sichtbar` is the caller's row scope on Kommune (`wrm.berechtigungen.bereich`).
     """
     zeitraum = zeitraum_am(session, landkreis=landkreis, tag=heute())
     zeitraum_id = zeitraum.id if zeitraum is not None else None
@@ -58,18 +60,23 @@ def aktueller_stand(
     )
     if kommune_id is not None:
         abfrage = abfrage.where(Kommune.id == kommune_id)
+    if sichtbar is not None:
+        abfrage = abfrage.where(sichtbar)
     stand = [(k, m, _zeile(k, m, q)) for k, m, q in session.execute(abfrage)]
     return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
 
 
 def stand_am(
-    session: Session, *, landkreis: Landkreis, stichtag: date
+    session: Session, *, landkreis: Landkreis, stichtag: date,
+    sichtbar: ColumnElement[bool] | None = None,
 ) -> list[tuple[Kommune, Verlaufseintrag | None, kennzahlen.Zeile]]:
     """Each Kommune with its latest history entry and row as they stood at the end of `stichtag`.
 
     One query: the latest entry and quota change before midnight are correlated subqueries.
+    `sichtbar` is the caller's row scope on Kommune (`wrm.berechtigungen.bereich`).
     """
-    stand = _stand_am(session, stichtag=stichtag, landkreis_ids=[landkreis.id])
+    stand = _stand_am(session, stichtag=stichtag, landkreis_ids=[landkreis.id],
+                      sichtbar=sichtbar)
     return sorted(stand, key=lambda eintrag: eintrag[0].sortierschluessel)
 
 
@@ -115,7 +122,8 @@ def _teilabfragen(session: Session, *, stichtag: date, landkreis_ids: list[int] 
     return _Teile(letzter_eintrag, letzte_quote, perioden, verbindung, gewaehlt)
 
 
-def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | None
+def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | None,
+              sichtbar: ColumnElement[bool] | None = None,
               ) -> list[tuple[Kommune, Verlaufseintrag | None, kennzahlen.Zeile]]:
     grenze = tagesende(stichtag)
     teile = _teilabfragen(session, stichtag=stichtag, landkreis_ids=landkreis_ids)
@@ -128,6 +136,8 @@ def _stand_am(session: Session, *, stichtag: date, landkreis_ids: list[int] | No
     )
     if landkreis_ids is not None:
         abfrage = abfrage.where(Kommune.landkreis_id.in_(landkreis_ids))
+    if sichtbar is not None:
+        abfrage = abfrage.where(sichtbar)
     return [(k, e, _zeile(k, e, q)) for k, e, q in session.execute(abfrage)]
 
 
@@ -168,12 +178,17 @@ def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Z
 
 
 def stand_zum(
-    session: Session, *, landkreis: Landkreis, stichtag: date | None = None
+    session: Session, *, landkreis: Landkreis, stichtag: date | None = None,
+    sichtbar: ColumnElement[bool] | None = None,
 ) -> list[tuple[Kommune, Meldung | Verlaufseintrag | None, kennzahlen.Zeile]]:
-    """Now (current reports) or at the end of `stichtag` (history): Kommune, source, row."""
+    """Now (current reports) or at the end of `stichtag` (history): Kommune, source, row.
+
+    Screens and the API pass `sichtbar`, the user's row scope on Kommune, so what they show
+    goes through `wrm.berechtigungen.bereich` like every other read.
+    """
     if stichtag is None:
-        return list(aktueller_stand(session, landkreis=landkreis))
-    return list(stand_am(session, landkreis=landkreis, stichtag=stichtag))
+        return list(aktueller_stand(session, landkreis=landkreis, sichtbar=sichtbar))
+    return list(stand_am(session, landkreis=landkreis, stichtag=stichtag, sichtbar=sichtbar))
 
 
 def auswertung(
