@@ -24,6 +24,7 @@ from wrm.models import (
     Verlaufseintrag,
     Verteilzeitraum,
 )
+from wrm.sicherheit import csp_nonce
 
 VORLAGEN = Path(__file__).parent / "templates"
 UEBERSETZUNGEN = Path(__file__).parent / "translations"
@@ -36,7 +37,7 @@ def init_admin(app: Flask) -> Admin:
         app, name="WRM", url="/admin",
         index_view=StartAnsicht(name="Start", url="/admin", template="admin/start.html"),
         theme=Bootstrap4Theme(base_template="admin/wrm_basis.html", fluid=True),
-        translations_path=str(UEBERSETZUNGEN),
+        translations_path=str(UEBERSETZUNGEN), csp_nonce_generator=csp_nonce,
     )
     verwaltung.add_view(MeineMeldungAnsicht(name="Meine Meldung", endpoint="meine_meldung",
                                             url="/admin/meine-meldung"))

@@ -8,6 +8,7 @@ here, once, with the same condition.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import abort, has_request_context, redirect, request, url_for
@@ -15,6 +16,7 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.form import SecureForm
+from flask_admin.model.filters import BaseFilter
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,6 +24,7 @@ from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.models import Benutzer
+from wrm.services.pruefung import HOECHSTE_KENNUNG, kennung_lesen, steuerzeichen
 
 
 def angemeldeter_benutzer() -> Benutzer | None:
@@ -69,9 +72,26 @@ class BereichsLoader(QueryAjaxModelLoader):
 
     def get_one(self, pk: Any) -> Any:
         """The chosen record if the user may read it, else None (the form then says so)."""
-        if not str(pk).isdigit():
+        schluessel = kennung_lesen(pk)
+        if schluessel is None:
             return None
-        return self.get_query().filter(getattr(self.model, self.pk) == int(pk)).one_or_none()
+        return self.get_query().filter(getattr(self.model, self.pk) == schluessel).one_or_none()
+
+
+def _filterwert_gueltig(filter_: BaseFilter, wert: str) -> bool:
+    """Flask-Admin's check of a filter value, made total: a value it cannot read (an unknown
+    enum name raises KeyError, not ValueError), a control character or a number beyond the
+    database's integer range is invalid, shown as such instead of failing with a 500."""
+    if steuerzeichen(wert):
+        return False
+    try:
+        if not type(filter_).validate(filter_, wert):
+            return False
+        gelesen = filter_.clean(wert)
+    except (KeyError, ValueError, TypeError, OverflowError):
+        return False
+    werte = gelesen if isinstance(gelesen, list) else [gelesen]
+    return all(not isinstance(w, int) or abs(w) <= HOECHSTE_KENNUNG for w in werte)
 
 
 class GeschuetzteModelView(ModelView):
@@ -132,6 +152,13 @@ class GeschuetzteModelView(ModelView):
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
         return _nicht_erlaubt()
 
+    def get_filters(self) -> list[BaseFilter] | None:
+        """The list filters, each with a total validity check (see `_filterwert_gueltig`)."""
+        filter_ = super().get_filters()
+        for eintrag in filter_ or ():
+            eintrag.validate = partial(_filterwert_gueltig, eintrag)  # type: ignore[method-assign]
+        return filter_
+
     def is_action_allowed(self, name: str) -> bool:
         if name == "delete":
             return self.can_delete
@@ -147,9 +174,8 @@ class GeschuetzteModelView(ModelView):
 
     def get_one(self, id: Any) -> Any:
         """The record if it is in the user's scope; otherwise 404 (also for a malformed id)."""
-        try:
-            schluessel = int(str(id))
-        except ValueError:
+        schluessel = kennung_lesen(id)
+        if schluessel is None:
             abort(404)
         gefunden = self.get_query().filter(self.model.id == schluessel).one_or_none()
         if gefunden is None:
@@ -162,7 +188,7 @@ class GeschuetzteModelView(ModelView):
         Ids arrive as strings; they are parsed here because PostgreSQL refuses to compare an
         integer key with text (Flask-Admin's `get_query_for_ids` passes them on as they are).
         """
-        schluessel = [int(i) for i in ids if str(i).isdigit()]
+        schluessel = [k for i in ids if (k := kennung_lesen(i)) is not None]
         return self.get_query().filter(self.model.id.in_(schluessel)).all()
 
     @expose("/ajax/update/", methods=("POST",))

@@ -18,6 +18,7 @@ from wrm.meldefelder import ZAHLENFELDER, ZU_ERFUELLEN
 from wrm.models import Benutzer, Kommune, Meldung
 from wrm.services.auswertung import stand_zum
 from wrm.services.frische import alter_tage, frische, meldefrist
+from wrm.services.pruefung import stichtag_pruefen
 from wrm.services.zeitreihe import wochenreihe
 from wrm.zeit import heute, tagesende
 
@@ -42,8 +43,8 @@ def _stichtag() -> date | None:
         tag = date.fromisoformat(text)
     except ValueError:
         abort(400, "Der Stichtag muss ein Datum im Format JJJJ-MM-TT sein.")
-    if tag > heute():
-        abort(400, "Der Stichtag darf nicht in der Zukunft liegen.")
+    if grund := stichtag_pruefen(tag, heute=heute()):
+        abort(400, grund)
     return None if tag == heute() else tag
 
 

@@ -20,6 +20,7 @@ from wrm.db import db
 from wrm.models import Benutzer, Rolle, Token
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.tokens import token_anlegen
+from wrm.zeit import heute
 
 SDL = Path(__file__).parent.parent / "graphql" / "schema.graphql"
 
@@ -149,8 +150,9 @@ ABFRAGEN = {
                 "verlauf { feld alt neu benutzer } } }",
     "auswertung": "{ auswertung { zeilen { kommune { name meldung { bedarf } } bedarf bemerkung"
                   " } gesamt { bedarf } zusammenfassung { fehlend } } }",
-    "stichtag": '{ auswertung(stichtag: "2099-01-01") { zeilen { kommune { name } bedarf '
-                "version } } }",
+    # Today's Stichtag reads the history (the path of any past day) and sees all test data.
+    "stichtag": f'{{ auswertung(stichtag: "{heute().isoformat()}") {{ zeilen {{ kommune {{ name }} '
+                "bedarf version } } }",
 }
 
 

@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     Flask,
-    Response,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
-from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from wrm.db import db
+from wrm.drosselung import anmeldeschluessel, drossel, init_drosselung
 from wrm.models import Benutzer
 from wrm.models.benutzer import neue_sitzungskennung
 from wrm.services.benutzer import passwort_hashen, passwort_pruefen, passwortfehler
+from wrm.services.pruefung import steuerzeichen
+from wrm.sicherheit import sicheres_ziel
 
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address)
 bp = Blueprint("anmeldung", __name__)
+#: Where in the (signed) session cookie the time of the login is kept.
+_ANGEMELDET_UM = "wrm_angemeldet_um"
 
 ZU_VIELE_VERSUCHE = ("Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend "
                      "gesperrt; bitte versuchen Sie es in einigen Minuten erneut.")
@@ -38,8 +42,15 @@ ZU_VIELE_VERSUCHE = ("Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung is
 class AnmeldeFormular(FlaskForm):
     """User name and password."""
 
-    name = StringField("Benutzername", [DataRequired("Bitte den Benutzernamen eingeben.")])
-    passwort = PasswordField("Passwort", [DataRequired("Bitte das Passwort eingeben.")])
+    name = StringField("Benutzername", [DataRequired("Bitte den Benutzernamen eingeben."),
+                                        Length(max=200, message="Der Benutzername ist zu lang.")])
+    passwort = PasswordField("Passwort", [DataRequired("Bitte das Passwort eingeben."),
+                                          Length(max=1000, message="Das Passwort ist zu lang.")])
+
+    def validate_name(self, feld: StringField) -> None:
+        """No control characters: they cannot be in a user name (and PostgreSQL refuses NUL)."""
+        if steuerzeichen(feld.data or ""):
+            raise ValueError("Der Benutzername enthält unzulässige Zeichen.")
 
 
 class PasswortFormular(FlaskForm):
@@ -58,39 +69,57 @@ class AbmeldeFormular(FlaskForm):
 
 @login_manager.user_loader
 def benutzer_laden(kennung: str) -> Benutzer | None:
-    """The active user whose session identifier this is."""
+    """The active user whose session identifier this is, within the session's lifetime.
+
+    The identifier is the user's current `sitzungskennung`: logout, a password change and
+    deactivation replace it, which ends every copy of every session of that user at once.
+    """
+    angemeldet_um = session.get(_ANGEMELDET_UM)
+    hoechstdauer = current_app.config["SITZUNG_STUNDEN"] * 3600
+    if not isinstance(angemeldet_um, int) or time.time() - angemeldet_um > hoechstdauer:
+        return None
     return db.session.scalar(
         select(Benutzer).where(Benutzer.sitzungskennung == kennung, Benutzer.aktiv))
 
 
-def _sicheres_ziel(ziel: str | None) -> str:
-    # Only same-site paths: an absolute or scheme-relative URL would be an open redirect.
-    if ziel and ziel.startswith("/") and not ziel.startswith("//") and "\\" not in ziel:
-        return ziel
-    return url_for("admin.index")
+def _ziel() -> str:
+    return sicheres_ziel(request.args.get("next"), url_for("admin.index"))
 
 
-def _versuchsschluessel() -> str:
-    return f"{get_remote_address()}|{(request.form.get('name') or '').strip().casefold()}"
+def sitzung_beginnen(benutzer: Benutzer) -> None:
+    """Log the user in: a permanent cookie whose idle timeout is `SITZUNG_LEERLAUF_MINUTEN`
+    (re-signed on every request) and whose lifetime is `SITZUNG_STUNDEN` from now."""
+    login_user(benutzer)
+    session.permanent = True
+    session[_ANGEMELDET_UM] = int(time.time())
+
+
+def _zu_viele_versuche(formular: AnmeldeFormular) -> tuple[str, int]:
+    formular.passwort.errors = [ZU_VIELE_VERSUCHE]
+    return render_template("anmeldung/login.html", formular=formular), 429
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["ANMELDUNG_LIMIT"], methods=["POST"],
-               key_func=_versuchsschluessel, deduct_when=lambda antwort: antwort.status_code == 401)
 def login() -> str | WerkzeugResponse | tuple[str, int]:
-    """Show the login form; log the user in on valid credentials."""
+    """Show the login form; log the user in on valid credentials, throttling failures."""
     if current_user.is_authenticated:
-        return redirect(_sicheres_ziel(request.args.get("next")))
+        return redirect(_ziel())
     formular = AnmeldeFormular()
     if formular.validate_on_submit():
+        # Counted before the password is checked: the form already read the name from the
+        # body, whatever its encoding (form or JSON).
+        schluessel = anmeldeschluessel(formular.name.data)
+        if not drossel().versuch(*schluessel):
+            return _zu_viele_versuche(formular)
         benutzer = db.session.scalar(
             select(Benutzer).where(Benutzer.name == formular.name.data.strip()))
         if benutzer is not None and passwort_pruefen(benutzer, formular.passwort.data):
             if not benutzer.aktiv:
                 formular.name.errors.append("Dieses Benutzerkonto ist deaktiviert.")
                 return render_template("anmeldung/login.html", formular=formular), 401
-            login_user(benutzer)
-            return redirect(_sicheres_ziel(request.args.get("next")))
+            drossel().erfolg(*schluessel)
+            sitzung_beginnen(benutzer)
+            return redirect(_ziel())
         if benutzer is None:
             passwort_hashen(formular.passwort.data)  # same time as a wrong password
         formular.passwort.errors.append("Benutzername oder Passwort ist falsch.")
@@ -100,9 +129,14 @@ def login() -> str | WerkzeugResponse | tuple[str, int]:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> WerkzeugResponse:
-    """End the session."""
+    """End the session, and every copy of it: the user's session identifier is replaced."""
     if AbmeldeFormular().validate_on_submit():
+        benutzer = current_user._get_current_object() if current_user.is_authenticated else None  # type: ignore[attr-defined]
         logout_user()
+        session.pop(_ANGEMELDET_UM, None)
+        if benutzer is not None:
+            benutzer.sitzungskennung = neue_sitzungskennung()
+            db.session.commit()
         flash("Sie sind abgemeldet.", "info")
     return redirect(url_for("anmeldung.login"))
 
@@ -121,7 +155,7 @@ def passwort() -> str | WerkzeugResponse | tuple[str, int]:
             current_user.passwort_hash = passwort_hashen(formular.neues.data)
             current_user.sitzungskennung = neue_sitzungskennung()
             db.session.commit()
-            login_user(current_user)
+            sitzung_beginnen(current_user)
             flash("Ihr Passwort wurde geändert.", "success")
             return redirect(url_for("admin.index"))
         return render_template("anmeldung/passwort.html", formular=formular), 400
@@ -134,21 +168,12 @@ def start() -> WerkzeugResponse:
     return redirect(url_for("admin.index"))
 
 
-def _zu_viele_versuche(fehler: RateLimitExceeded) -> tuple[str, int] | Response:
-    if request.endpoint == "anmeldung.login":
-        formular = AnmeldeFormular()
-        formular.passwort.errors = [ZU_VIELE_VERSUCHE]
-        return render_template("anmeldung/login.html", formular=formular), 429
-    return Response("Zu viele Anfragen. Bitte warten Sie kurz.", status=429)
-
-
 def init_anmeldung(app: Flask) -> None:
-    """Bind login manager, limiter and the login routes to the app."""
+    """Bind login manager, throttle and the login routes to the app."""
     login_manager.init_app(app)
     login_manager.login_view = "anmeldung.login"
     login_manager.login_message = "Bitte melden Sie sich an."
     login_manager.login_message_category = "info"
-    limiter.init_app(app)
+    init_drosselung(app)
     app.register_blueprint(bp)
-    app.register_error_handler(RateLimitExceeded, _zu_viele_versuche)
     app.jinja_env.globals["abmeldeformular"] = AbmeldeFormular

@@ -48,7 +48,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from wrm.anmeldung import init_anmeldung
     from wrm.api import init_api
     from wrm.cli import register
+    from wrm.fehlerseiten import init_fehlerseiten
+    from wrm.sicherheit import init_sicherheit
 
+    init_sicherheit(app)
+    init_fehlerseiten(app)
     init_anmeldung(app)
     init_admin(app)
     init_api(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,13 @@ DEFAULTS: dict[str, Any] = {
     "ANMELDUNG_LIMIT": "5 per minute;20 per hour",
     # Shared across gunicorn workers in production, e.g. redis://127.0.0.1:6379
     "RATELIMIT_STORAGE_URI": "memory://",
+    # A session ends this long after the login (a working day), or after this long unused.
+    "SITZUNG_STUNDEN": 10,
+    "SITZUNG_LEERLAUF_MINUTEN": 240,
+    # Number of reverse proxies in front of WRM whose X-Forwarded-* headers are trusted.
+    "PROXY_ANZAHL": 0,
+    # Largest request body in bytes (Werkzeug enforces it while reading, chunked bodies too).
+    "MAX_CONTENT_LENGTH": 256 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     # Reminder e-mails (`wrm erinnern`) and the address the links in them point to.
     "MAIL_SERVER": "localhost",
@@ -74,6 +82,8 @@ def vervollstaendigen(config: Config, instanz: Path) -> None:
     # cannot go away, and the extra "SELECT 1" per request would only cost time.
     sqlite = config["DATABASE_URL"].startswith("sqlite")
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {} if sqlite else {"pool_pre_ping": True})
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=int(config["SITZUNG_LEERLAUF_MINUTEN"]))
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["ENV"] == "production"

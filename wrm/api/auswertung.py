@@ -10,8 +10,10 @@ from strawberry.types import Info
 
 from wrm import kennzahlen
 from wrm.api.context import kontext
+from wrm.api.fehler import UngueltigeEingabe
 from wrm.api.meldungen import Meldung, Spalten, meldung_aus
 from wrm.db import jetzt
+from wrm.services.pruefung import stichtag_pruefen
 from wrm.zeit import heute, tagesende
 
 
@@ -51,6 +53,8 @@ class AuswertungQuery:
     def auswertung(self, info: Info, stichtag: date | None = None) -> Auswertung:
         """Compute the Auswertung with `wrm.kennzahlen` from the request's loaded stand."""
         ctx = kontext(info)
+        if stichtag is not None and (grund := stichtag_pruefen(stichtag, heute=heute())):
+            raise UngueltigeEingabe(grund, fehler={"stichtag": grund})
         stand = ctx.stand(stichtag)
         ergebnis = kennzahlen.auswerten(zeile for _, _, zeile in stand)
         herkunft = {id(zeile): (kommune, quelle) for kommune, quelle, zeile in stand}

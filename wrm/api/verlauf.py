@@ -14,7 +14,8 @@ from wrm.api.permissions import PersonenSichtbar
 from wrm.berechtigungen import Aktion
 from wrm.meldefelder import FELDER_NACH_NAME
 from wrm.models import Verlaufseintrag
-from wrm.zeit import tagesbeginn, tagesende
+from wrm.services.pruefung import FRUEHESTER_STICHTAG
+from wrm.zeit import heute, tagesbeginn, tagesende
 
 
 @strawberry.type(description="Eine Änderung einer Meldung: wer, wann, welches Feld, alt → neu. "
@@ -57,6 +58,12 @@ def _aenderungen(eintrag: Verlaufseintrag, bemerkung_sichtbar: bool) -> list[Aen
 def verlauf_von(ctx: Kontext, kommune_ids: list[int], kommune_id: int, von: date | None,
                 bis: date | None) -> list[Aenderung]:
     """Kommune `kommune_id`'s changes, oldest first; loads all `kommune_ids` in one query."""
+    # Bounds outside the days anyone reported on mean "no bound" (and keep the date arithmetic
+    # of `tagesende` inside the calendar).
+    if von is not None and von <= FRUEHESTER_STICHTAG:
+        von = None
+    if bis is not None and bis >= heute():
+        bis = None
     geladen = ctx.verlauf_cache(von, bis)
     if geladen is None:
         # The row scope of `wrm.berechtigungen` (a kommune user: its own history only).

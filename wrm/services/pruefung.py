@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date
 
 from wrm.kennzahlen import Zeile
 from wrm.meldefelder import FELDER_NACH_NAME, HOECHSTWERT, ZAHLENNAMEN, Lage
+
+#: The longest internal note of a report, in characters.
+BEMERKUNG_HOECHSTLAENGE = 2000
+#: Largest key the database can hold in an integer id column (PostgreSQL `integer`).
+HOECHSTE_KENNUNG = 2**31 - 1
+#: The earliest day anyone may ask figures for; the paper's data start in 2015.
+FRUEHESTER_STICHTAG = date(2000, 1, 1)
+# More digits than this cannot be a figure; checked before `int()`, whose own limit message
+# (4,300 digits) is English and whose work grows with the length.
+_HOECHSTE_ZIFFERN = 18
+# C0 control characters and DEL, except tab, line feed and carriage return: PostgreSQL refuses
+# NUL, and none of them belongs in a name, a note or a search.
+_STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Validierungsfehler(ValueError):
@@ -17,15 +32,81 @@ class Validierungsfehler(ValueError):
                                    f"{v}" for k, v in self.fehler.items()))
 
 
+def _kurz(text: str, laenge: int = 20) -> str:
+    """A user's text quoted in a message, cut so a huge input does not make a huge message."""
+    return text if len(text) <= laenge else text[:laenge] + "…"
+
+
 def zahl_lesen(text: str) -> int | None:
     """Read a cell as a whole number; empty is None. Raises ValueError with a German message."""
     text = text.strip()
     if not text:
         return None
-    vorzeichen = text[1:] if text[0] in "+-" else text
-    if not vorzeichen.isascii() or not vorzeichen.isdigit():
-        raise ValueError(f"„{text}“ ist keine ganze Zahl")
+    ziffern = text[1:] if text[0] in "+-" else text
+    if not ziffern.isascii() or not ziffern.isdigit():
+        raise ValueError(f"„{_kurz(text)}“ ist keine ganze Zahl")
+    if len(ziffern.lstrip("0")) > _HOECHSTE_ZIFFERN:
+        raise ValueError(f"„{_kurz(text)}“ hat zu viele Ziffern (erlaubt sind ganze Zahlen "
+                         f"bis {_tausender(HOECHSTWERT)})")
     return int(text)
+
+
+def _tausender(zahl: int) -> str:
+    return f"{zahl:,}".replace(",", ".")
+
+
+def kennung_lesen(text: object) -> int | None:
+    """A record id from a URL or form (digits, 1 … `HOECHSTE_KENNUNG`), else None (then 404)."""
+    text = str(text).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    kennung = int(text)
+    return kennung if 1 <= kennung <= HOECHSTE_KENNUNG else None
+
+
+def steuerzeichen(text: str) -> bool:
+    """Whether a text holds control characters (other than tab and line breaks)."""
+    return _STEUERZEICHEN.search(text) is not None
+
+
+def text_pruefen(text: str | None, *, hoechstlaenge: int, mehrzeilig: bool = False
+                 ) -> str | None:
+    """The rule for free text: no control characters, at most `hoechstlaenge` characters."""
+    if text is None:
+        return None
+    if steuerzeichen(text) or (not mehrzeilig and any(z in text for z in "\r\n")):
+        return "enthält unzulässige Steuerzeichen"
+    if len(text) > hoechstlaenge:
+        return (f"darf höchstens {_tausender(hoechstlaenge)} Zeichen lang sein "
+                f"(sind {_tausender(len(text))})")
+    return None
+
+
+def texte_mit_steuerzeichen(wert: object, pfad: str = "") -> Iterator[str]:
+    """The paths ("eingabe.bemerkung", "[2]") of every text in nested JSON-like data that holds
+    control characters, keys included."""
+    if isinstance(wert, str):
+        if steuerzeichen(wert):
+            yield pfad or "(Wert)"
+    elif isinstance(wert, Mapping):
+        for schluessel, inhalt in wert.items():
+            unterpfad = f"{pfad}.{schluessel}" if pfad else str(schluessel)
+            if isinstance(schluessel, str) and steuerzeichen(schluessel):
+                yield unterpfad
+            yield from texte_mit_steuerzeichen(inhalt, unterpfad)
+    elif isinstance(wert, list | tuple):
+        for nummer, inhalt in enumerate(wert):
+            yield from texte_mit_steuerzeichen(inhalt, f"{pfad}[{nummer}]")
+
+
+def stichtag_pruefen(tag: date, *, heute: date) -> str | None:
+    """Why figures cannot be asked for at this day (too early or in the future), or None."""
+    if tag < FRUEHESTER_STICHTAG:
+        return (f"Der Stichtag darf nicht vor dem {FRUEHESTER_STICHTAG.strftime('%d.%m.%Y')} "
+                "liegen.")
+    if tag > heute:
+        return "Der Stichtag darf nicht in der Zukunft liegen."
+    return None
 
 
 def lage_lesen(text: str) -> Lage | None:
@@ -48,7 +129,7 @@ def zahl_pruefen(wert: object) -> str | None:
     if wert < 0:
         return "darf nicht negativ sein"
     if wert > HOECHSTWERT:
-        return f"darf höchstens {HOECHSTWERT:,} sein".replace(",", ".")
+        return f"darf höchstens {_tausender(HOECHSTWERT)} sein"
     return None
 
 
@@ -73,6 +154,12 @@ def pruefen(werte: Mapping[str, object]) -> dict[str, str]:
         fehler["lage"] = "ist erforderlich (ausreichend oder kritisch)"
     elif lage not in {m.value for m in Lage}:
         fehler["lage"] = "muss „ausreichend“ oder „kritisch“ sein"
+    bemerkung = werte.get("bemerkung")
+    if bemerkung is not None and not isinstance(bemerkung, str):
+        fehler["bemerkung"] = "muss ein Text sein"
+    elif grund := text_pruefen(bemerkung, hoechstlaenge=BEMERKUNG_HOECHSTLAENGE,
+                               mehrzeilig=True):
+        fehler["bemerkung"] = grund
     return fehler
 
 
