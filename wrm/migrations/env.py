@@ -27,11 +27,29 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    """Run the migrations on the app's engine."""
+    """Run the migrations on the app's engine.
+
+    SQLite changes a table by copying it (batch mode); with foreign keys enforced, dropping
+    the old copy of a referenced table fails, and a failed step leaves `_alembic_tmp_*` behind.
+    So, as SQLite's documentation prescribes for schema changes, foreign keys are off while
+    migrating and checked as a whole before the transaction commits.
+    """
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **OPTIONS)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **OPTIONS)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite and (verstoss := connection.exec_driver_sql(
+                        "PRAGMA foreign_key_check").first()) is not None:
+                    raise RuntimeError(f"Fremdschlüssel verletzt nach der Migration: {verstoss}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -1,7 +1,10 @@
-"""Datenstand: one counter that every write bumps in its own transaction.
+"""Datenstand: one number that every write changes in its own transaction.
 
 Caches key their entries by it: a read after a write, in any worker, sees a new number and so
-never an old answer.
+never an old answer. The number never repeats, even after a backup is restored in place: a
+write sets it to the current time in microseconds (or one more than before, if that is
+larger), so a write after a restore gets a number no earlier write had; the cached answers of
+the restored number itself were computed from exactly the restored data.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, update
+import time
+
+from sqlalchemy import BigInteger, case, event, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from wrm.db import Base
@@ -23,7 +28,7 @@ class Datenstand(Base):
     __tablename__ = "datenstand"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 _VERSION = select(Datenstand.__table__.c.version).where(Datenstand.__table__.c.id == 1)
@@ -35,33 +40,43 @@ def datenstand(session: Session) -> int:
 
 
 def datenstand_erhoehen(session: Session) -> None:
-    """Bump the version inside the caller's transaction (for writes that bypass the ORM)."""
+    """Give the data a new version inside the caller's transaction (also for writes that
+    bypass the ORM); at most once per transaction."""
     if session.info.get(_ERHOEHT):
         return
     session.info[_ERHOEHT] = True
-    ergebnis = session.execute(
-        update(Datenstand).where(Datenstand.id == 1).values(version=Datenstand.version + 1))
+    jetzt_us = time.time_ns() // 1000
+    naechste = Datenstand.version + 1
+    ergebnis = session.execute(update(Datenstand).where(Datenstand.id == 1).values(
+        version=case((naechste > jetzt_us, naechste), else_=jetzt_us)))
     if ergebnis.rowcount == 0:  # type: ignore[attr-defined]  # a database made by create_all
-        session.execute(insert(Datenstand).values(id=1, version=1))
+        session.execute(insert(Datenstand).values(id=1, version=jetzt_us))
+
+
+def _buchhaltung() -> dict[type, str]:
+    """Columns whose change alone is bookkeeping that no cached answer depends on: the last use
+    of an API token, and the session identifier a logout replaces. Issuing or revoking a token
+    and deactivating a user count, because cached logins are keyed by the version too."""
+    from wrm.models.benutzer import Benutzer
+    from wrm.models.token import Token
+
+    return {Token: "zuletzt_benutzt", Benutzer: "sitzungskennung"}
 
 
 def _zaehlt(objekt: Any) -> bool:
-    # Last-use stamps of API tokens are bookkeeping, not data anybody reads; issuing or revoking
-    # a token counts, because cached logins are keyed by the version too.
-    from wrm.models.token import Token
-
     if isinstance(objekt, Datenstand):
         return False
-    if isinstance(objekt, Token) and objekt.id is not None:
-        zustand = inspect(objekt)
+    buchhaltung = _buchhaltung().get(type(objekt))
+    zustand = inspect(objekt)
+    if buchhaltung is not None and zustand.persistent:
         return any(zustand.attrs[spalte.key].history.has_changes()
-                   for spalte in zustand.mapper.column_attrs if spalte.key != "zuletzt_benutzt")
+                   for spalte in zustand.mapper.column_attrs if spalte.key != buchhaltung)
     return True
 
 
 @event.listens_for(Session, "before_flush")
 def _vor_dem_schreiben(session: Session, kontext: Any, objekte: Any) -> None:
-    if any(_zaehlt(o) for o in chain(session.new, session.dirty, session.deleted)):
+    if session.deleted or any(_zaehlt(o) for o in chain(session.new, session.dirty)):
         datenstand_erhoehen(session)
 
 
