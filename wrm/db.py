@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -61,10 +62,17 @@ db = SQLAlchemy(metadata=Base.metadata)
 
 @event.listens_for(Engine, "connect")
 def _sqlite_einstellen(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite: enforce foreign keys, and let several gunicorn workers write without failing."""
+    """SQLite: enforce foreign keys, and let several gunicorn workers write without failing.
+
+    WAL is a property of the file, set once; setting it on every connection would be a write,
+    and on a read-only database that would stop reads too.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
+            # Read-only or busy: WAL is only faster, the database works without it.
+            with contextlib.suppress(sqlite3.OperationalError):
+                cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

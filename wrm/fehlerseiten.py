@@ -90,14 +90,19 @@ def _http_fehler(fehler: HTTPException) -> Response:
 def _zuruecksetzen() -> None:
     try:
         db.session.rollback()
-    except sql.SQLAlchemyError:  # the connection itself is gone; the pool replaces it
+    except sql.SQLAlchemyError:
         db.session.invalidate()
 
 
 def datenbank_nicht_verfuegbar(fehler: Exception) -> Response:
-    """503: the database is down, full or read-only; nothing was saved; retry later."""
+    """503: the database is down, full or read-only; nothing was saved; retry later.
+
+    The connection is discarded, not returned to the pool: one opened while the database was
+    read-only (SQLite) or in a read-only transaction mode (PostgreSQL) would stay so, and the
+    next request would fail again after the database recovered.
+    """
     log.error("Datenbank nicht verfügbar: %s", fehler)
-    _zuruecksetzen()
+    db.session.invalidate()
     return fehlerantwort(503)
 
 

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
-from flask import Request, Response, current_app, jsonify, redirect, request, url_for
+from flask import Request, Response, current_app, redirect, request, url_for
 from flask_login import current_user
 from strawberry.flask.views import GraphQLView
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from wrm.api.cache import Antwortcache, Ausweis, schluessel
 from wrm.api.context import Kontext
 from wrm.db import db
+from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, fehlerantwort
 from wrm.models import Benutzer
 from wrm.models.datenstand import datenstand
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen
 
+log = logging.getLogger(__name__)
+
 #: A larger request body is refused before parsing (HTTP 413).
 MAX_ANFRAGE_BYTES = 100_000
-
-
-def _fehlerantwort(status: int, code: str, text: str) -> Response:
-    antwort = jsonify({"data": None, "errors": [{"message": text, "extensions": {"code": code}}]})
-    antwort.status_code = status
-    return antwort
+ZU_GROSS = (f"Die Anfrage ist größer als {MAX_ANFRAGE_BYTES:,} Bytes und wurde nicht "
+            "bearbeitet.".replace(",", "."))
 
 
 def _bearer() -> str | None:
@@ -35,22 +36,30 @@ def _bearer() -> str | None:
     return token.strip() if art.lower() == "bearer" else ""
 
 
+def _stempeln() -> None:
+    """Record when the token was last used, if the database takes writes: a read must not
+    fail because of bookkeeping (a read-only or full database still answers reads)."""
+    try:
+        db.session.commit()
+    except DATENBANK_NICHT_VERFUEGBAR as fehler:
+        log.warning("Letzte Nutzung des Tokens nicht gespeichert: %s", fehler)
+        db.session.rollback()
+
+
 def _anmeldung(token: str | None) -> tuple[Benutzer | None, Response | None]:
     """The user of this request, or the response that refuses it."""
     if token is not None:
         benutzer = token_pruefen(db.session, token) if token else None
         if benutzer is None:
-            return None, _fehlerantwort(401, "UNAUTHENTICATED",
-                                        "Der Token ist ungültig, widerrufen oder gehört zu einem "
-                                        "deaktivierten Benutzer.")
+            return None, fehlerantwort(401, "Der Token ist ungültig, widerrufen oder gehört zu "
+                                             "einem deaktivierten Benutzer.")
         if db.session.dirty:
-            db.session.commit()  # records when the token was last used
+            _stempeln()
         return benutzer, None
     if current_user.is_authenticated:
         return current_user._get_current_object(), None  # type: ignore[attr-defined]
-    return None, _fehlerantwort(401, "UNAUTHENTICATED",
-                                "Anmeldung erforderlich: angemeldete Sitzung oder "
-                                "„Authorization: Bearer <Token>“ (wrm token anlegen).")
+    return None, fehlerantwort(401, "Anmeldung erforderlich: angemeldete Sitzung oder "
+                                    "„Authorization: Bearer <Token>“ (wrm token anlegen).")
 
 
 class WrmGraphQLView(GraphQLView):
@@ -69,9 +78,10 @@ class WrmGraphQLView(GraphQLView):
         """Refuse oversized, anonymous and badly authenticated requests before parsing."""
         if request.method == "GET" and "query" not in request.args:
             return super().dispatch_request()  # GraphiQL page (gated in render_graphql_ide)
+        # Also enforced while the body is read, for a chunked body that announces no length.
+        request.max_content_length = MAX_ANFRAGE_BYTES
         if (request.content_length or 0) > MAX_ANFRAGE_BYTES:
-            return _fehlerantwort(413, "BAD_REQUEST",
-                                  f"Die Anfrage ist größer als {MAX_ANFRAGE_BYTES} Bytes.")
+            raise RequestEntityTooLarge(ZU_GROSS)
         token = _bearer()
         anfrage = request.get_json(silent=True) if request.method == "POST" else None
         cache_an = bool(current_app.config["ANTWORTCACHE"]) and anfrage is not None

@@ -9,10 +9,9 @@ the restored number itself were computed from exactly the restored data.
 
 from __future__ import annotations
 
+import time
 from itertools import chain
 from typing import Any
-
-import time
 
 from sqlalchemy import BigInteger, case, event, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
