@@ -12,7 +12,7 @@ from wtforms.fields.choices import Choice
 from wtforms.validators import InputRequired
 
 from wrm.meldefelder import LAGE, ZAHLENFELDER, Lage
-from wrm.services.pruefung import zahl_lesen
+from wrm.services.pruefung import version_lesen, zahl_lesen
 
 LAGE_AUSWAHL = [SelectChoice("", "– bitte wählen –"), *(SelectChoice(m.value) for m in Lage)]
 
@@ -47,6 +47,17 @@ class ZahlFeld(IntegerField):
             self.data = zahl_lesen(str(valuelist[0]))  # ValueError becomes the field's error
 
 
+class VersionFeld(HiddenField):
+    """The report version the form was read at (optimistic locking).
+
+    On a POST only what was sent counts: a version missing from the request must not be filled
+    in from the record, which would turn a stale save into a silent overwrite.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = version_lesen(valuelist[0]) if valuelist else None
+
+
 def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[SecureForm]:
     """The report form: figures (1)–(4), (6)–(11), lage, bemerkung, and the version read.
 
@@ -66,7 +77,7 @@ def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[S
     felder["bemerkung"] = TextAreaField(
         "Bemerkung (intern)", render_kw={"rows": 3},
         description="Nur für den Landkreis und die eigene Kommune sichtbar.")
-    felder["version"] = HiddenField()
+    felder["version"] = VersionFeld(default=0)
     return type("MeldungsFormular", (SecureForm,), felder)
 
 
@@ -82,4 +93,4 @@ class BestaetigenFormular(SecureForm):
     """The "Angaben unverändert bestätigen" button: id and the version shown."""
 
     id = HiddenField(validators=[InputRequired()])
-    version = HiddenField(validators=[InputRequired()])
+    version = VersionFeld()

@@ -6,11 +6,13 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.helpers import is_form_submitted
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from admin.base import GeschuetzteAnsicht, GeschuetzteModelView, angemeldeter_benutzer
 from admin.formulare import ABSCHNITTE, BestaetigenFormular, fehler_eintragen, meldungsformular
+from admin.konflikt import entscheidungen, konflikt_zeigen
 from admin.spalten import stand_formatieren, zahlenspalten
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
@@ -21,6 +23,9 @@ from wrm.services import meldungen
 from wrm.services.auswertung import aktueller_stand
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, hinweise, pruefen
+
+VERSION_FEHLT = ("Die Version der Meldung fehlt oder ist ungültig; bitte laden Sie die Seite neu. "
+                 "Es wurde nichts gespeichert.")
 
 
 def _kommunen_ohne_meldung() -> Any:
@@ -83,8 +88,11 @@ class MeldungView(GeschuetzteModelView):
 
     def validate_form(self, form: Any) -> bool:
         gueltig = super().validate_form(form)
-        if not hasattr(form, "lage"):  # delete or action form
+        if not hasattr(form, "lage") or not is_form_submitted():  # delete/action form, or GET
             return gueltig
+        if form.version.data is None:
+            flash(VERSION_FEHLT, "error")
+            return False
         fehler = pruefen(self._werte(form))
         fehler_eintragen(form, fehler)
         return gueltig and not fehler
@@ -99,7 +107,8 @@ class MeldungView(GeschuetzteModelView):
             abort(403)
         alt = kommune.meldung.werte() if kommune.meldung is not None else None
         try:
-            meldungen.speichern(db.session, kommune=kommune, werte=self._werte(form),
+            werte = {**self._werte(form), **entscheidungen(form, kommune.id, version)}
+            meldungen.speichern(db.session, kommune=kommune, werte=werte,
                                 version=version, benutzer=self.benutzer)
             db.session.commit()
         except Validierungsfehler as fehler:
@@ -109,26 +118,12 @@ class MeldungView(GeschuetzteModelView):
         except Konflikt as konflikt:
             db.session.rollback()
             flash(str(konflikt), "error")
-            self._konflikt_zeigen(form, kommune, konflikt)
+            konflikt_zeigen(form, kommune, konflikt)
             return None
         # Flask-Admin itself flashes the success message after this returns.
         for hinweis in hinweise(self.kennzahlen(kommune), alt):
             flash(hinweis, "warning")
         return kommune.meldung
-
-    @staticmethod
-    def _konflikt_zeigen(form: Any, kommune: Kommune, konflikt: Konflikt) -> None:
-        # The user's input stays in the form. Each field someone else changed shows the value
-        # now saved, and the form now carries the current version: the next save is a
-        # deliberate decision taken with both values in view, not a silent overwrite.
-        aktuell = kommune.meldung
-        if aktuell is None:
-            return
-        form.version.data = aktuell.version
-        werte = aktuell.werte()
-        fehler_eintragen(form, {
-            name: f"Inzwischen gespeichert: {'leer' if werte[name] is None else werte[name]}"
-            for name in konflikt.felder if name in werte})
 
     def get_save_return_url(self, model: Any, is_created: bool = False) -> str:
         # Back to the report: the computed figures beside the inputs show the saved state.
@@ -144,14 +139,10 @@ class MeldungView(GeschuetzteModelView):
             kommune = form.kommune.data
         if kommune is None:
             abort(403)
-        return self._speichern(form, kommune, version=0) or False
+        return self._speichern(form, kommune, version=form.version.data) or False
 
     def update_model(self, form: Any, model: Meldung) -> bool:
-        try:
-            version = int(form.version.data)
-        except (TypeError, ValueError):
-            abort(400)
-        return self._speichern(form, model.kommune, version=version) is not None
+        return self._speichern(form, model.kommune, version=form.version.data) is not None
 
     def kennzahlen(self, kommune: Kommune) -> Zeile:
         """The computed figures shown beside the inputs, from `wrm.kennzahlen`."""
@@ -169,9 +160,12 @@ class MeldungView(GeschuetzteModelView):
         if not self.can_edit or not formular.validate():
             abort(400)
         meldung = self.get_one(formular.id.data)
+        if formular.version.data is None:
+            flash(VERSION_FEHLT, "error")
+            return redirect(self.get_url(".edit_view", id=meldung.id))
         try:
             meldungen.bestaetigen(db.session, kommune=meldung.kommune, benutzer=self.benutzer,
-                                  version=int(formular.version.data))
+                                  version=formular.version.data)
             db.session.commit()
             flash("Die Angaben wurden als unverändert aktuell bestätigt.", "success")
         except Konflikt as konflikt:

@@ -53,7 +53,7 @@ FAELLE = [
                       'eingabe: {zuweisungen: 12}) { zuweisungen version } }',
          {**_NICHT_ANGEMELDET, "eigen": ("ok", "FORBIDDEN"), "presse": "FORBIDDEN",
           "kreis": "ok"}, schreibend=True),
-    Fall("bestaetigen", 'mutation { meldungBestaetigen(kommune: "Kommune {ziel}") '
+    Fall("bestaetigen", 'mutation { meldungBestaetigen(kommune: "Kommune {ziel}", version: 1) '
                         '{ stand } }',
          {**_NICHT_ANGEMELDET, "eigen": ("ok", "FORBIDDEN"), "presse": "FORBIDDEN",
           "kreis": "ok"}, schreibend=True),
@@ -195,7 +195,9 @@ def test_stale_version_is_a_conflict_and_nothing_is_overwritten(
         "zuweisungen": 14, "version": 2, "zuErfuellen": 26}
     zweite = graphql(web.test_client(), speichern, {"v": 1, "z": 9}, token=tokens["eigen"])
     fehler = zweite.get_json()["errors"][0]
-    assert fehler["extensions"] == {"code": "CONFLICT", "felder": ["zuweisungen"]}
+    assert fehler["extensions"] == {
+        "code": "CONFLICT", "felder": ["zuweisungen"],
+        "abweichungen": {"zuweisungen": {"vorher": 10, "gespeichert": 14, "eingabe": 9}}}
     assert "kreis am" in fehler["message"]
     lesen = graphql(web.test_client(), '{ kommune(name: "Kommune Eigen") { meldung { '
                     'zuweisungen version } } }', token=tokens["kreis"]).get_json()
@@ -211,7 +213,7 @@ def test_omitted_fields_stay_and_null_clears(web: Flask, tokens: dict[str, str])
 
 
 def test_unknown_kommune_is_bad_input(web: Flask, tokens: dict[str, str]) -> None:
-    inhalt = graphql(web.test_client(), 'mutation { meldungBestaetigen(kommune: "Atlantis") '
-                     '{ stand } }', token=tokens["kreis"]).get_json()
+    inhalt = graphql(web.test_client(), 'mutation { meldungBestaetigen(kommune: "Atlantis", '
+                     'version: 1) { stand } }', token=tokens["kreis"]).get_json()
     assert inhalt["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Atlantis" in inhalt["errors"][0]["message"]

@@ -84,7 +84,8 @@ def test_queries_via_get_and_form_posts_are_refused(web: Flask, welt: Welt) -> N
     assert per_get.status_code in (400, 405) and b"Kommune Eigen" not in per_get.data
     # A cross-site form can send the session cookie only as a form post, never as JSON.
     formular = client.post("/graphql", data={"query": 'mutation { meldungBestaetigen('
-                                                      'kommune: "Kommune Eigen") { stand } }'})
+                                                      'kommune: "Kommune Eigen", version: 1) '
+                                                      '{ stand } }'})
     assert formular.status_code == 400
     with web.app_context():
         from wrm.models import Meldung

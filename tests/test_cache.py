@@ -114,9 +114,10 @@ def test_entries_expire_with_the_clock(web: Flask, welt: Welt, monkeypatch) -> N
 
 def test_mutations_are_never_served_from_the_cache(web: Flask, welt: Welt) -> None:
     token = _token(web, "kreis")
-    bestaetigen = 'mutation { meldungBestaetigen(kommune: "Kommune Eigen") { version } }'
-    versionen = [graphql(web.test_client(), bestaetigen, token=token).get_json()["data"][
-        "meldungBestaetigen"]["version"] for _ in range(3)]
+    bestaetigen = 'mutation($v: Int!) { meldungBestaetigen(kommune: "Kommune Eigen", version: $v)' \
+                  ' { version } }'
+    versionen = [graphql(web.test_client(), bestaetigen, {"v": v}, token=token).get_json()[
+        "data"]["meldungBestaetigen"]["version"] for v in (1, 2, 3)]
     assert versionen == [2, 3, 4]
 
 

@@ -142,7 +142,11 @@ def _schreiben(info: Info) -> Iterator[None]:
         raise UngueltigeEingabe(_fehlermeldung(fehler.fehler), fehler=fehler.fehler) from None
     except meldungen.Konflikt as konflikt:
         session.rollback()
-        raise Konflikt(str(konflikt), felder=sorted(konflikt.felder)) from None
+        zusammen = konflikt.zusammenfuehrung
+        abweichungen = {name: vars(a) for name, a in zusammen.abweichungen.items()} \
+            if zusammen is not None else {}
+        raise Konflikt(str(konflikt), felder=sorted(konflikt.felder),
+                       abweichungen=abweichungen) from None
 
 
 def _ergebnis(info: Info, kommune: KommuneModell) -> Meldung:
@@ -156,8 +160,9 @@ def _ergebnis(info: Info, kommune: KommuneModell) -> Meldung:
 
 def _fehlermeldung(fehler: dict[str, str]) -> str:
     # At a form field the field is obvious; in one API message each text must name it.
-    teile = [text if text.startswith("(") or name not in FELDER_NACH_NAME
-             else f"{FELDER_NACH_NAME[name].titel}: {text}" for name, text in fehler.items()]
+    teile = [text if text.startswith("(") else
+             f"{FELDER_NACH_NAME[name].titel if name in FELDER_NACH_NAME else name.title()}: "
+             f"{text}" for name, text in fehler.items()]
     return "Nicht gespeichert. " + " ".join(t.rstrip(".") + "." for t in teile)
 
 
@@ -167,7 +172,9 @@ class MeldungMutation:
 
     @strawberry.mutation(description="Meldung einer Kommune speichern. `version` ist die zuletzt "
                                      "gelesene Version (0: noch keine Meldung); ist die Meldung "
-                                     "inzwischen geändert, wird nichts gespeichert (CONFLICT).")
+                                     "inzwischen geändert, wird nichts gespeichert (CONFLICT; "
+                                     "`extensions.abweichungen` nennt je Feld, das auch andere "
+                                     "geändert haben, vorher, gespeichert und eingabe).")
     def meldung_speichern(self, info: Info, kommune: str, version: int,
                           eingabe: MeldungEingabe) -> Meldung:
         """Merge the given fields into the current report and save it."""
@@ -183,9 +190,10 @@ class MeldungMutation:
         return _ergebnis(info, ziel)
 
     @strawberry.mutation(description="Bestätigen, dass die Angaben unverändert aktuell sind "
-                                     "(neuer Stand, ohne Änderung).")
-    def meldung_bestaetigen(self, info: Info, kommune: str, version: int | None = None
-                            ) -> Meldung:
+                                     "(neuer Stand, ohne Änderung). `version` ist die zuletzt "
+                                     "gelesene Version; ist die Meldung inzwischen geändert, "
+                                     "wird nichts bestätigt (CONFLICT).")
+    def meldung_bestaetigen(self, info: Info, kommune: str, version: int) -> Meldung:
         """Record that the figures are still current."""
         ziel = _zu_aendernde_kommune(info, kommune)
         ctx = kontext(info)

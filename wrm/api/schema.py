@@ -13,9 +13,9 @@ from strawberry.extensions.max_aliases import create_validator as aliasregel
 from strawberry.extensions.query_depth_limiter import create_validator as tiefenregel
 from strawberry.types import ExecutionContext
 
-from graphql import GraphQLError
+from graphql import GraphQLError, ValidationContext, ValidationRule
 from wrm.api.auswertung import AuswertungQuery
-from wrm.api.fehler import fehlermaskierung, unerwartet
+from wrm.api.fehler import unerwartet
 from wrm.api.kommunen import KommuneQuery
 from wrm.api.meldungen import MeldungMutation
 
@@ -25,7 +25,21 @@ MAX_ALIASE = 30
 MAX_TOKENS = 5000
 # The depth and alias rules (what QueryDepthLimiter and MaxAliasesLimiter add) built once: the
 # validation cache keys on the rule classes, and fresh classes per request would never hit.
-_REGELN = [tiefenregel(MAX_TIEFE, None, None), aliasregel(MAX_ALIASE)]
+_Tiefenregel = tiefenregel(MAX_TIEFE, None, None)
+
+
+class Tiefenregel(_Tiefenregel):  # type: ignore[valid-type,misc]
+    """Strawberry's depth limit, which fails with KeyError on a spread of an unknown fragment;
+    graphql-core's own rule (KnownFragmentNames) reports that one to the client."""
+
+    def __init__(self, kontext: ValidationContext) -> None:
+        try:
+            super().__init__(kontext)
+        except KeyError:
+            ValidationRule.__init__(self, kontext)
+
+
+_REGELN = [Tiefenregel, aliasregel(MAX_ALIASE)]
 
 
 @strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf.")
@@ -56,6 +70,5 @@ schema = WrmSchema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        fehlermaskierung,
     ],
 )

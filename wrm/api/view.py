@@ -9,10 +9,16 @@ from typing import Any
 from flask import Request, Response, current_app, redirect, request, url_for
 from flask_login import current_user
 from strawberry.flask.views import GraphQLView
+
+# Strawberry's refusal of a malformed request (it comes from its HTTP layer, cross-web).
+from strawberry.flask.views import HTTPException as StrawberryHTTPException
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from wrm.api.cache import Antwortcache, Ausweis, schluessel
 from wrm.api.context import Kontext
+from wrm.api.fehler import fuer_client, http_grund_deutsch
 from wrm.db import db
 from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, fehlerantwort
 from wrm.models import Benutzer
@@ -20,6 +26,7 @@ from wrm.models.datenstand import datenstand
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen
 
 log = logging.getLogger(__name__)
+_NICHT_VERFUEGBAR = "wrm.datenbank_nicht_verfuegbar"
 
 #: A larger request body is refused before parsing (HTTP 413).
 MAX_ANFRAGE_BYTES = 100_000
@@ -102,7 +109,12 @@ class WrmGraphQLView(GraphQLView):
         key = schluessel(anfrage, ausweis, version) if cache_an else None
         if key is not None and (treffer := self.cache.holen(key)) is not None:
             return Response(treffer, mimetype="application/json")
-        antwort = super().dispatch_request()
+        try:
+            antwort = self.run(request=request)
+        except StrawberryHTTPException as fehler:
+            return fehlerantwort(fehler.status_code, http_grund_deutsch(fehler.reason))
+        if request.environ.get(_NICHT_VERFUEGBAR):
+            antwort.status_code = 503
         if key is not None and getattr(antwort, "status_code", None) == 200:
             inhalt = antwort.get_data()
             if b'"errors"' not in inhalt:  # answers with errors are not worth keeping
@@ -117,6 +129,15 @@ class WrmGraphQLView(GraphQLView):
         if ausweis is None or time.time() - ausweis.geprueft > STEMPEL_ABSTAND.total_seconds():
             return None
         return ausweis  # type: ignore[no-any-return]
+
+    def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Word every error for the client (see `wrm.api.fehler`); note an unavailable
+        database, which makes the whole answer a 503."""
+        if result.errors:
+            result.errors, nicht_verfuegbar = fuer_client(result.errors)
+            if nicht_verfuegbar:
+                request.environ[_NICHT_VERFUEGBAR] = True
+        return super().process_result(request, result)
 
     def get_context(self, request: Request, response: Response) -> Kontext:  # type: ignore[override]
         """The typed context with the authenticated user."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -20,16 +21,68 @@ from wrm.zeit import als_ortszeit
 MELDUNGSFELDER: tuple[str, ...] = (*ZAHLENNAMEN, "lage", "bemerkung")
 
 
+@dataclass(frozen=True)
+class Abweichung:
+    """A field both the user and someone else changed, to different values."""
+
+    vorher: object
+    gespeichert: object
+    eingabe: object
+
+
+@dataclass(frozen=True)
+class Zusammenfuehrung:
+    """The three-way merge of the user's input with what was saved since the user's version.
+
+    `werte`: the user's value where only the user changed a field, the saved value where only
+    others did; `abweichungen`: the fields both changed differently (the user must choose).
+    """
+
+    werte: dict[str, object]
+    fremd_geaendert: frozenset[str]
+    abweichungen: dict[str, Abweichung] = field(default_factory=dict)
+
+
+def zusammenfuehren(vorher: Mapping[str, object], gespeichert: Mapping[str, object],
+                    eingabe: Mapping[str, object]) -> Zusammenfuehrung:
+    """Merge `eingabe` (made on `vorher`) with `gespeichert` (what others made of `vorher`)."""
+    werte, fremd, abweichungen = {}, set(), {}
+    for name in MELDUNGSFELDER:
+        alt, gesp, neu = vorher.get(name), gespeichert.get(name), eingabe.get(name)
+        if gesp != alt:
+            fremd.add(name)
+        if neu in (alt, gesp):
+            werte[name] = gesp  # the user did not touch it, or arrived at the same value
+        elif gesp == alt:
+            werte[name] = neu  # only the user changed it
+        else:
+            werte[name] = neu
+            abweichungen[name] = Abweichung(vorher=alt, gespeichert=gesp, eingabe=neu)
+    return Zusammenfuehrung(werte=werte, fremd_geaendert=frozenset(fremd),
+                            abweichungen=abweichungen)
+
+
 class Konflikt(Exception):
     """The report changed after the caller read it; nothing was saved. German message.
 
-    `felder` names the report fields others changed since then (empty when unknown), so a
-    form can point at them while keeping the user's input.
+    `felder` names the report fields others changed since then (empty when unknown);
+    `zusammenfuehrung`, when the caller's input is known, is the three-way merge to show.
     """
 
-    def __init__(self, meldung: str, felder: frozenset[str] = frozenset()) -> None:
+    def __init__(self, meldung: str, felder: frozenset[str] = frozenset(),
+                 zusammenfuehrung: Zusammenfuehrung | None = None) -> None:
         super().__init__(meldung)
         self.felder = felder
+        self.zusammenfuehrung = zusammenfuehrung
+
+
+def werte_bei(session: Session, *, kommune_id: int, version: int) -> dict[str, object]:
+    """A Kommune's report as it was at `version`, from the history (version 0: empty)."""
+    eintrag = session.scalar(
+        select(Verlaufseintrag)
+        .where(Verlaufseintrag.kommune_id == kommune_id, Verlaufseintrag.version == version)
+        .order_by(Verlaufseintrag.id.desc()).limit(1))
+    return eintrag.werte() if eintrag is not None else {}
 
 
 def normalisieren(werte: Mapping[str, object]) -> dict[str, object]:
@@ -53,7 +106,8 @@ def aenderungen(alt: Mapping[str, object], neu: Mapping[str, object]) -> dict[st
     }
 
 
-def _konflikt(session: Session, meldung: Meldung, version: int) -> Konflikt:
+def _konflikt(session: Session, meldung: Meldung, version: int,
+              eingabe: Mapping[str, object] | None = None) -> Konflikt:
     spaetere = session.scalars(
         select(Verlaufseintrag)
         .where(Verlaufseintrag.kommune_id == meldung.kommune_id,
@@ -69,10 +123,15 @@ def _konflikt(session: Session, meldung: Meldung, version: int) -> Konflikt:
         wann = als_ortszeit(eintrag.zeitpunkt).strftime("%d.%m.%Y %H:%M")
         teile.append(f"{wer} am {wann}: {felder}")
     details = "; ".join(teile) or f"{meldung.gemeldet_von_name or 'unbekannt'}"
+    zusammenfuehrung = None
+    if eingabe is not None:
+        zusammenfuehrung = zusammenfuehren(
+            werte_bei(session, kommune_id=meldung.kommune_id, version=version),
+            meldung.werte(), eingabe)
     return Konflikt(
         "Die Meldung wurde inzwischen geändert und Ihre Eingaben wurden nicht gespeichert "
         f"({details}). Bitte prüfen Sie die aktuellen Zahlen und speichern Sie erneut.",
-        frozenset(geaendert))
+        frozenset(geaendert), zusammenfuehrung)
 
 
 def _verlauf_schreiben(
@@ -127,7 +186,7 @@ def speichern(
     if version != aktuelle_version:
         if meldung is None:
             raise Konflikt("Für diese Kommune gibt es noch keine Meldung; bitte neu laden.")
-        raise _konflikt(session, meldung, version)
+        raise _konflikt(session, meldung, version, neu)
     zeitpunkt = zeitpunkt or jetzt()
     alt = meldung.werte() if meldung is not None else {}
     geaendert = aenderungen(alt, neu)
@@ -153,15 +212,16 @@ def bestaetigen(
     *,
     kommune: Kommune,
     benutzer: Benutzer | None = None,
-    version: int | None = None,
+    version: int,
     zeitpunkt: datetime | None = None,
 ) -> Verlaufseintrag:
-    """Record that the figures are still current: new stand and a history entry, no edit."""
+    """Record that the figures read at `version` are still current: new stand and a history
+    entry, no edit. Raises `Konflikt` when the report changed since `version`."""
     meldung = kommune.meldung
     if meldung is None:
         raise Validierungsfehler(
             {"kommune": "Es gibt noch keine Meldung, die bestätigt werden kann."})
-    if version is not None and version != meldung.version:
+    if version != meldung.version:
         raise _konflikt(session, meldung, version)
     zeitpunkt = zeitpunkt or jetzt()
     name = benutzer.name if benutzer is not None else None

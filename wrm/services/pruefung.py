@@ -55,13 +55,22 @@ def _tausender(zahl: int) -> str:
     return f"{zahl:,}".replace(",", ".")
 
 
-def kennung_lesen(text: object) -> int | None:
-    """A record id from a URL or form (digits, 1 … `HOECHSTE_KENNUNG`), else None (then 404)."""
+def _ganzzahl_lesen(text: object, *, kleinste: int) -> int | None:
     text = str(text).strip()
     if not text.isascii() or not text.isdigit() or len(text) > 10:
         return None
-    kennung = int(text)
-    return kennung if 1 <= kennung <= HOECHSTE_KENNUNG else None
+    wert = int(text)
+    return wert if kleinste <= wert <= HOECHSTE_KENNUNG else None
+
+
+def kennung_lesen(text: object) -> int | None:
+    """A record id from a URL or form (digits, 1 … `HOECHSTE_KENNUNG`), else None (then 404)."""
+    return _ganzzahl_lesen(text, kleinste=1)
+
+
+def version_lesen(text: object) -> int | None:
+    """A report version read from a form (0 … `HOECHSTE_KENNUNG`), else None."""
+    return _ganzzahl_lesen(text, kleinste=0)
 
 
 def steuerzeichen(text: str) -> bool:
