@@ -60,7 +60,6 @@ class MeldungView(GeschuetzteModelView):
                      "version": "Version", "bemerkung": "Bemerkung", "lage": "(12) Lage",
                      **{name: titel for name, titel in zahlenspalten().items()}}
     column_formatters = {"stand": stand_formatieren}
-    column_formatters_export = {"stand": lambda v, c, m, n: m.stand.isoformat()}
 
     abschnitte = ABSCHNITTE
     form = meldungsformular()

@@ -27,13 +27,24 @@ def zahl(wert: int | None) -> str:
     return zahl_deutsch(wert)
 
 
+UNVERAENDERT = "bestätigt, unverändert"
+
+
+def _aenderungszeilen(aenderungen: dict[str, list[object]], titel: dict[str, str]) -> list[str]:
+    return [f"{titel.get(feld, feld)}: {_leer(alt)} → {_leer(neu)}"
+            for feld, (alt, neu) in aenderungen.items()]
+
+
 def aenderungen_formatieren(aenderungen: dict[str, list[object]], titel: dict[str, str]) -> Markup:
-    """A history entry's changes as "label: old → new" lines."""
-    zeilen = [
-        f"{escape(titel.get(feld, feld))}: {escape(_leer(alt))} → {escape(_leer(neu))}"
-        for feld, (alt, neu) in aenderungen.items()
-    ]
-    return Markup("<br>".join(zeilen)) if zeilen else Markup("<em>bestätigt, unverändert</em>")
+    """A history entry's changes as "label: old → new" lines (HTML, for the screens)."""
+    zeilen = _aenderungszeilen(aenderungen, titel)
+    return Markup("<br>").join(escape(z) for z in zeilen) if zeilen \
+        else Markup("<em>{}</em>").format(UNVERAENDERT)
+
+
+def aenderungen_text(aenderungen: dict[str, list[object]], titel: dict[str, str]) -> str:
+    """The same as plain text, "; "-separated (for exports: no HTML in data)."""
+    return "; ".join(_aenderungszeilen(aenderungen, titel)) or UNVERAENDERT
 
 
 def _leer(wert: object) -> str:

@@ -11,6 +11,7 @@ from flask_admin import expose
 
 from admin import diagramme
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
+from admin.herunterladen import herunterladen
 from wrm import berechtigungen, exporte, kennzahlen
 from wrm.berechtigungen import Aktion
 from wrm.db import db, jetzt
@@ -21,11 +22,6 @@ from wrm.services.frische import alter_tage, frische, meldefrist
 from wrm.services.pruefung import stichtag_pruefen
 from wrm.services.zeitreihe import wochenreihe
 from wrm.zeit import heute, tagesende
-
-_MEDIENTYPEN = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def _benutzer() -> Benutzer:
@@ -63,16 +59,6 @@ def _bezug(stichtag: date | None) -> datetime:
     return jetzt() if stichtag is None else tagesende(stichtag)
 
 
-def _download(tabelle: exporte.Tabelle, name: str, format_: str) -> Response:
-    if format_ not in _MEDIENTYPEN:
-        abort(404)
-    inhalt = exporte.als_xlsx(tabelle) if format_ == "xlsx" else exporte.als_csv(tabelle)
-    dateiname = f"{name}_{tabelle.stichtag.isoformat()}.{format_}"
-    return Response(inhalt, mimetype=_MEDIENTYPEN[format_], headers={
-        "Content-Disposition": f'attachment; filename="{dateiname}"',
-        "Cache-Control": "no-store"})
-
-
 class UebersichtAnsicht(GeschuetzteAnsicht):
     """All Kommunen's figures and computed fields, as in the paper's "Übersicht"."""
 
@@ -101,7 +87,7 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
         tabelle = exporte.uebersichtstabelle(
             stand, stichtag=stichtag or heute(), landkreis=benutzer.landkreis.name,
             intern=berechtigungen.intern_exportieren(benutzer))
-        return _download(tabelle, "uebersicht", format_)
+        return herunterladen(tabelle, "uebersicht", format_)
 
 
 class AuswertungAnsicht(GeschuetzteAnsicht):
@@ -141,7 +127,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
             abort(403)
         tabelle = exporte.auswertungstabelle(ergebnis, stichtag=stichtag or heute(),
                                              landkreis=benutzer.landkreis.name)
-        return _download(tabelle, "auswertung", format_)
+        return herunterladen(tabelle, "auswertung", format_)
 
     @expose("/kommune/<int:kommune_id>/")
     def kommune(self, kommune_id: int) -> str:

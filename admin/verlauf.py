@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from admin.base import GeschuetzteModelView
-from admin.spalten import aenderungen_formatieren, stand_formatieren, zahlenspalten
+from admin.spalten import (
+    aenderungen_formatieren,
+    aenderungen_text,
+    stand_formatieren,
+    zahlenspalten,
+)
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.models import Verlaufseintrag
@@ -13,13 +18,19 @@ from wrm.models import Verlaufseintrag
 _TITEL = {**zahlenspalten(), "lage": "(12) Lage", "bemerkung": "Bemerkung"}
 
 
+def _sichtbare_aenderungen(view: VerlaufView, model: Verlaufseintrag) -> dict[str, list[object]]:
+    return {feld: werte for feld, werte in model.aenderungen.items()
+            if feld != "bemerkung" or berechtigungen.bemerkung_sichtbar(view.benutzer,
+                                                                      model.kommune_id)}
+
+
 def _aenderungen(view: VerlaufView, context: Any, model: Verlaufseintrag, name: str) -> Any:
-    sichtbar = {
-        feld: werte for feld, werte in model.aenderungen.items()
-        if feld != "bemerkung" or berechtigungen.bemerkung_sichtbar(view.benutzer,
-                                                                  model.kommune_id)
-    }
-    return aenderungen_formatieren(sichtbar, _TITEL)
+    return aenderungen_formatieren(_sichtbare_aenderungen(view, model), _TITEL)
+
+
+def _aenderungen_export(view: VerlaufView, context: Any, model: Verlaufseintrag,
+                        name: str) -> str:
+    return aenderungen_text(_sichtbare_aenderungen(view, model), _TITEL)
 
 
 class VerlaufView(GeschuetzteModelView):
@@ -37,10 +48,7 @@ class VerlaufView(GeschuetzteModelView):
                      "kommune.name": "Kommune"}
     column_sortable_list = ("zeitpunkt", ("kommune", "kommune.name"))
     column_formatters = {"zeitpunkt": stand_formatieren, "aenderungen": _aenderungen}
-    column_formatters_export = {
-        "zeitpunkt": stand_formatieren,
-        "aenderungen": lambda v, c, m, n: str(_aenderungen(v, c, m, n)).replace("<br>", "; "),
-    }
+    column_formatters_export = {"aenderungen": _aenderungen_export}
 
     def is_accessible(self) -> bool:
         # The history names who changed what: personal data, not for the press office.

@@ -198,3 +198,53 @@ def test_bad_stichtag_is_a_clear_400(web: Flask, welt: Welt) -> None:
     assert schlecht.status_code == 400 and "JJJJ-MM-TT" in schlecht.get_data(as_text=True)
     zukunft = (heute() + timedelta(days=3)).isoformat()
     assert client.get(f"/admin/auswertung/?stichtag={zukunft}").status_code == 400
+
+
+_GEFAEHRLICH = ("=HYPERLINK(\"http://boese.example\",\"Klick\")", "+1+2", "-3", "@SUMME(1)")
+
+
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+@pytest.mark.parametrize("ansicht", ["meldung", "verlauf", "kommune", "aufnahmequote"])
+def test_list_exports_go_through_the_escaping_writer(web: Flask, welt: Welt, ansicht: str,
+                                                    format_: str) -> None:
+    """Flask-Admin's list exports: no cell a spreadsheet would run, no HTML in the data."""
+    with web.app_context():
+        zeitraum = db.session.scalar(select(Verteilzeitraum))
+        for nummer, text in enumerate(_GEFAEHRLICH):
+            k = factories.kommune(text)
+            factories.quote(k, zeitraum, 10 + nummer)
+            factories.meldung(k, bemerkung=f"{text} <b>fett</b> \"zitiert\"")
+            factories.meldung(k, zuweisungen=11, bemerkung=f"{text} <b>fett</b> \"zitiert\"!")
+        db.session.commit()
+    client = web.test_client()
+    anmelden(client, "kreis")
+    antwort = client.get(f"/admin/{ansicht}/export/{format_}/")
+    assert antwort.status_code == 200
+    assert antwort.headers["Content-Disposition"].endswith(f'.{format_}"')
+    if format_ == "csv":
+        assert antwort.data.startswith(b"\xef\xbb\xbf")
+        zeilen = list(csv.reader(io.StringIO(antwort.data.decode("utf-8-sig")), delimiter=";"))
+        kopf, zellen = zeilen[0], [z for zeile in zeilen[1:] for z in zeile]
+    else:
+        blatt = load_workbook(io.BytesIO(antwort.data)).active
+        assert all(z.data_type != "f" for zeile in blatt.iter_rows() for z in zeile)
+        werte = [list(z) for z in blatt.iter_rows(values_only=True)]
+        kopf = werte[XLSX_KOPFZEILE - 1]
+        zellen = [z for zeile in werte[XLSX_KOPFZEILE:] for z in zeile if isinstance(z, str)]
+    assert {"Kommune", "Name"} & set(kopf)
+    texte = [z for z in zellen if any(g in z for g in _GEFAEHRLICH)]
+    assert texte, "the dangerous names must be in the export"
+    assert all(not z.startswith(("=", "+", "-", "@")) for z in zellen)
+    assert any(z.startswith("'=HYPERLINK") for z in zellen)
+    assert not any("&#" in z or "<br>" in z or "&quot;" in z for z in zellen)
+    if ansicht in ("meldung", "verlauf"):
+        assert any('<b>fett</b> "zitiert"!' in z for z in zellen)  # notes exactly as written
+    if ansicht == "verlauf":
+        assert any("Bemerkung:" in z and "→" in z for z in zellen)
+
+
+def test_list_export_is_refused_where_the_screen_has_none(web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    anmelden(client, "kreis")
+    assert client.get("/admin/benutzer/export/csv/").status_code == 404
+    assert client.get("/admin/meldung/export/pdf/").status_code == 404

@@ -1,4 +1,6 @@
-"""Downloads of the Übersicht and the Auswertung: XLSX in the paper's layout, and CSV for Excel.
+"""Every file a user downloads: the Übersicht and the Auswertung in the paper's layout, and the
+admin's list exports; XLSX, or CSV for Excel, written by `als_xlsx` and `als_csv` only, which
+keep text that a spreadsheet would run as a formula from being run.
 
 Only presentation: the figures come from `wrm.kennzahlen` through `wrm.services.auswertung`.
 """
@@ -10,6 +12,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from openpyxl import Workbook
@@ -19,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from wrm.darstellung import ZUSAMMENFASSUNG
 from wrm.kennzahlen import Auswertung, Zeile
 from wrm.meldefelder import AUFNAHMEQUOTE, LAGE, ZAHLENFELDER, ZU_ERFUELLEN
-from wrm.zeit import als_ortszeit
+from wrm.zeit import als_ortszeit, heute
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,34 @@ class Tabelle:
     zusammenfassung: list[tuple[str, int]] = field(default_factory=list)
 
 
+def zellwert(wert: Any) -> Any:
+    """A value as a spreadsheet cell holds it: numbers and dates stay typed, a timestamp becomes
+    local wall-clock time to the second (spreadsheets have no time zones), a yes/no "ja"/"nein",
+    an enum its word, anything else (a related record) its text."""
+    if wert is None or isinstance(wert, str | int | float | date) and not isinstance(
+            wert, bool | datetime):
+        return wert
+    if isinstance(wert, datetime):
+        return als_ortszeit(wert).replace(tzinfo=None, microsecond=0)
+    if isinstance(wert, bool):
+        return "ja" if wert else "nein"
+    if isinstance(wert, Enum):
+        return wert.value
+    return str(wert)
+
+
 def _zeilenwerte(zeile: Zeile) -> dict[str, Any]:
     werte = zeile.als_dict()
-    if werte["stand"] is not None:
-        # Spreadsheets have no time zones: local wall-clock time, to the second.
-        werte["stand"] = als_ortszeit(werte["stand"]).replace(tzinfo=None, microsecond=0)
+    werte["stand"] = zellwert(werte["stand"])
     return werte
+
+
+def listentabelle(titel: str, spalten: Iterable[tuple[str, str]],
+                  zeilen: Iterable[dict[str, Any]]) -> Tabelle:
+    """A screen's list as a download (the admin's list exports), as of today."""
+    return Tabelle(titel=titel, stichtag=heute(),
+                   spalten=tuple(Spalte(name, titel) for name, titel in spalten),
+                   zeilen=[{k: zellwert(v) for k, v in zeile.items()} for zeile in zeilen])
 
 
 def auswertungstabelle(ergebnis: Auswertung, *, stichtag: date, landkreis: str) -> Tabelle:
