@@ -15,11 +15,11 @@ from flask import abort, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_admin.form import SecureForm
 from flask_admin.model.filters import BaseFilter
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from admin.formulare import Umwandler, WrmFormular
 from admin.herunterladen import herunterladen
 from wrm import berechtigungen, exporte
 from wrm.berechtigungen import Aktion
@@ -103,7 +103,8 @@ class GeschuetzteModelView(ModelView):
     """
 
     aktion: Aktion = Aktion.AENDERN
-    form_base_class = SecureForm
+    form_base_class = WrmFormular
+    model_form_converter = Umwandler
     # Inline list editing would bypass validation, locking and history.
     column_editable_list: tuple[str, ...] = ()
     can_set_page_size = True

@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import flash
 from flask_admin.actions import action
-from flask_admin.form import SecureForm
 from flask_admin.model.fields import AjaxSelectField
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from admin.base import BereichsLoader, GeschuetzteModelView
-from admin.formulare import fehler_eintragen
+from admin.formulare import WrmFormular, fehler_eintragen
 from admin.spalten import stand_formatieren
 from wrm.db import db
 from wrm.models import Benutzer, Kommune, Rolle
@@ -24,21 +23,27 @@ KOMMUNEN = BereichsLoader("kommune", db, Kommune, fields=["name"],
 ROLLEN = [SelectChoice(r.value) for r in Rolle]
 
 
-class BenutzerAendernFormular(SecureForm):
+class BenutzerAendernFormular(WrmFormular):
     """Role, Kommune, e-mail, active flag."""
 
     rolle = SelectField("Rolle", choices=ROLLEN)
     kommune = AjaxSelectField(KOMMUNEN, "Kommune", allow_blank=True,
                               description="Nur bei der Rolle kommune, dann Pflicht.")
-    email = StringField("E-Mail", validators=[Optional(), Email("Keine gültige E-Mail-Adresse.")])
+    email = StringField("E-Mail", validators=[
+        Optional(), Length(max=320, message="Die E-Mail-Adresse ist zu lang."),
+        Email("Keine gültige E-Mail-Adresse.")])
     aktiv = BooleanField("aktiv", default=True)
 
 
 class BenutzerAnlegenFormular(BenutzerAendernFormular):
     """A new user: additionally name and initial password."""
 
-    name = StringField("Benutzername", validators=[DataRequired("Bitte einen Namen eingeben.")])
-    passwort = PasswordField("Passwort", validators=[DataRequired("Bitte ein Passwort eingeben.")])
+    name = StringField("Benutzername", validators=[
+        DataRequired("Bitte einen Namen eingeben."),
+        Length(max=200, message="Der Benutzername darf höchstens 200 Zeichen lang sein.")])
+    passwort = PasswordField("Passwort", validators=[
+        DataRequired("Bitte ein Passwort eingeben."),
+        Length(max=1000, message="Das Passwort darf höchstens 1.000 Zeichen lang sein.")])
 
 
 class BenutzerView(GeschuetzteModelView):

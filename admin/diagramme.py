@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pygal
@@ -11,6 +12,7 @@ from wrm.kennzahlen import Zeile
 from wrm.services.zeitreihe import Wochenwert
 
 #: Deficit red, surplus green, as in the tables; the rest Bootstrap's palette.
+_SKRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 ROT, GRUEN, BLAU, GRAU = "#dc3545", "#28a745", "#007bff", "#6c757d"
 _STIL = Style(background="white", plot_background="white", font_family="sans-serif",
               colors=(ROT, GRUEN, BLAU, GRAU), label_font_size=11, legend_font_size=12,
@@ -25,7 +27,9 @@ def _deutsch(wert: float | None) -> str:
 
 
 def _svg(diagramm: pygal.graph.graph.Graph) -> str:
-    return diagramm.render(is_unicode=True)
+    # pygal always embeds a small configuration script for its tooltips, even without `js`;
+    # the charts need none, and the Content-Security-Policy would block it.
+    return _SKRIPT.sub("", diagramm.render(is_unicode=True))
 
 
 def bedarf_je_kommune(zeilen: Sequence[Zeile]) -> str:

@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import SecureForm
-from wtforms import Field, HiddenField, IntegerField, SelectChoice, SelectField, TextAreaField
+from flask_admin.model.form import converts
+from wtforms import (
+    Field,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.fields.choices import Choice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange
 
 from wrm.meldefelder import LAGE, ZAHLENFELDER, Lage
-from wrm.services.pruefung import version_lesen, zahl_lesen
+from wrm.services.pruefung import (
+    HOECHSTE_KENNUNG,
+    steuerzeichen,
+    version_lesen,
+    zahl_lesen,
+)
+
+
+class WrmFormular(SecureForm):
+    """The base of every admin form: CSRF, and no control characters in any text.
+
+    Checked here, at the field, so the user sees where; a text area may hold line breaks.
+    """
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """WTForms' validation plus the rule against control characters (`pruefung`)."""
+        gueltig = super().validate(extra_validators)
+        for feld in self:
+            texte: Sequence[Any] = feld.data if isinstance(feld.data, list) else [feld.data]
+            if any(isinstance(t, str) and steuerzeichen(t) for t in texte):
+                feld.errors = [*feld.errors, "Enthält unzulässige Steuerzeichen."]
+                gueltig = False
+        return gueltig
 
 LAGE_AUSWAHL = [SelectChoice("", "– bitte wählen –"), *(SelectChoice(m.value) for m in Lage)]
 
@@ -47,6 +80,48 @@ class ZahlFeld(IntegerField):
             self.data = zahl_lesen(str(valuelist[0]))  # ValueError becomes the field's error
 
 
+class DezimalFeld(FloatField):
+    """A decimal number as Germans type it ("52,2786" or "52.2786"), finite, or empty."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if not text:
+            return
+        if len(text) > 30:
+            raise ValueError("Die Zahl ist zu lang.")
+        try:
+            wert = float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"„{text}“ ist keine Zahl.") from None
+        if not math.isfinite(wert):
+            raise ValueError(f"„{text}“ ist keine endliche Zahl.")
+        self.data = wert
+
+
+_IM_WERTEBEREICH = NumberRange(
+    -HOECHSTE_KENNUNG, HOECHSTE_KENNUNG,
+    f"Die Zahl muss zwischen −{HOECHSTE_KENNUNG:,} und {HOECHSTE_KENNUNG:,} liegen."
+    .replace(",", "."))
+
+
+class Umwandler(AdminModelConverter):
+    """Flask-Admin's form fields for model columns, with WRM's number fields: German messages,
+    and only values the database column can hold (an overflow would be a server error)."""
+
+    @converts("Integer")
+    def handle_integer_types(self, column: Any, field_args: Any, **extra: Any) -> ZahlFeld:
+        """Whole numbers: `ZahlFeld` within the integer range."""
+        field_args["validators"].append(_IM_WERTEBEREICH)
+        return ZahlFeld(**field_args)
+
+    @converts("Numeric")
+    def handle_decimal_types(self, column: Any, field_args: Any, **extra: Any) -> DezimalFeld:
+        """Decimal numbers (coordinates): `DezimalFeld`."""
+        field_args.pop("places", None)
+        return DezimalFeld(**field_args)
+
+
 class VersionFeld(HiddenField):
     """The report version the form was read at (optimistic locking).
 
@@ -58,7 +133,7 @@ class VersionFeld(HiddenField):
         self.data = version_lesen(valuelist[0]) if valuelist else None
 
 
-def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[SecureForm]:
+def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[WrmFormular]:
     """The report form: figures (1)–(4), (6)–(11), lage, bemerkung, and the version read.
 
     With `kommune_auswahl` (a query factory) the form starts with a Kommune select, for the
@@ -78,10 +153,10 @@ def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[S
         "Bemerkung (intern)", render_kw={"rows": 3},
         description="Nur für den Landkreis und die eigene Kommune sichtbar.")
     felder["version"] = VersionFeld(default=0)
-    return type("MeldungsFormular", (SecureForm,), felder)
+    return type("MeldungsFormular", (WrmFormular,), felder)
 
 
-def fehler_eintragen(formular: SecureForm, fehler: dict[str, str]) -> None:
+def fehler_eintragen(formular: WrmFormular, fehler: dict[str, str]) -> None:
     """Show rule violations at their fields."""
     for name, text in fehler.items():
         feld: Field | None = getattr(formular, name, None)
@@ -89,7 +164,7 @@ def fehler_eintragen(formular: SecureForm, fehler: dict[str, str]) -> None:
             feld.errors = [*feld.errors, text]  # type: ignore[misc]
 
 
-class BestaetigenFormular(SecureForm):
+class BestaetigenFormular(WrmFormular):
     """The "Angaben unverändert bestätigen" button: id and the version shown."""
 
     id = HiddenField(validators=[InputRequired()])

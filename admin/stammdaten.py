@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash
-from flask_admin.form import SecureForm
 from sqlalchemy import select
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from admin.base import GeschuetzteModelView, angemeldeter_benutzer
-from admin.formulare import AuswahlFeld
+from admin.formulare import AuswahlFeld, WrmFormular
 from wrm import berechtigungen
 from wrm.db import db
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
@@ -82,7 +81,7 @@ class VerteilzeitraumView(GeschuetzteModelView):
         return super().handle_view_exception(exc)
 
 
-class QuotenFormular(SecureForm):
+class QuotenFormular(WrmFormular):
     """A quota: which Kommune, which period, how many persons."""
 
     kommune = AuswahlFeld("Kommune", query_factory=_im_bereich(Kommune),

@@ -67,20 +67,26 @@ def browser() -> Iterator[object]:
 @contextmanager
 def seiten(browser, url: str):  # type: ignore[no-untyped-def]
     """Factory for pages in separate browser contexts (separate sessions) on `url`."""
-    kontexte = []
+    kontexte, verstoesse = [], []
 
     def oeffnen():  # type: ignore[no-untyped-def]
         kontext = browser.new_context(base_url=url, locale="de-DE",
                                       viewport={"width": 1400, "height": 900})
         kontext.set_default_timeout(10_000)
         kontexte.append(kontext)
-        return kontext.new_page()
+        seite = kontext.new_page()
+        # Every screen must work under the Content-Security-Policy: a blocked script or style
+        # shows up as a console error.
+        seite.on("console", lambda m: verstoesse.append(m.text) if m.type == "error" and (
+            "Content Security Policy" in m.text) else None)
+        return seite
 
     try:
         yield oeffnen
     finally:
         for kontext in kontexte:
             kontext.close()
+    assert verstoesse == [], verstoesse
 
 
 @pytest.fixture
@@ -177,6 +183,46 @@ def test_stale_form_in_a_second_session_gets_the_conflict_message(neue_seite) ->
     expect(feld(erste, 1)).to_have_value("11")  # the input was kept
     expect(erste.get_by_text("Inzwischen gespeichert: 12")).to_be_visible()
     bild(erste, "08_meldung_konflikt")
+
+
+def test_deleting_a_quota_asks_first_under_the_csp(neue_seite) -> None:
+    seite = neue_seite()
+    anmelden(seite, "kreis")
+    seite.goto("/admin/aufnahmequote/")
+    zeilen = seite.locator("table.model-list tbody tr")
+    anzahl = zeilen.count()
+    fragen: list[str] = []
+
+    def antworten(dialog, annehmen: bool) -> None:  # type: ignore[no-untyped-def]
+        fragen.append(dialog.message)
+        dialog.accept() if annehmen else dialog.dismiss()
+
+    seite.once("dialog", lambda d: antworten(d, False))
+    zeilen.first.locator("form button").click()
+    expect(zeilen).to_have_count(anzahl)  # declined: nothing deleted
+    seite.once("dialog", lambda d: antworten(d, True))
+    zeilen.first.locator("form button").click()
+    expect(zeilen).to_have_count(anzahl - 1)
+    assert len(fragen) == 2 and "löschen" in fragen[0]
+
+
+def test_bulk_action_deactivates_users_under_the_csp(neue_seite, web: Flask) -> None:
+    from wrm.db import db
+    from wrm.models import Benutzer
+
+    seite = neue_seite()
+    anmelden(seite, "kreis")
+    seite.goto("/admin/benutzer/")
+    seite.locator("table.model-list tbody tr").filter(
+        has=seite.get_by_role("cell", name="presse", exact=True)).locator(
+        "input.action-checkbox").check()
+    seite.get_by_role("button", name="Mit Auswahl").or_(
+        seite.get_by_role("link", name="Mit Auswahl")).click()
+    seite.once("dialog", lambda dialog: dialog.accept())
+    seite.locator("a[data-aktion=deaktivieren]").click()
+    expect(seite.locator(".alert-success")).to_contain_text("1 Benutzer deaktiviert")
+    with web.app_context():
+        assert db.session.scalar(select(Benutzer.aktiv).where(Benutzer.name == "presse")) is False
 
 
 def test_presse_finds_no_edit_screen(neue_seite, welt: Welt) -> None:

@@ -126,3 +126,31 @@ def test_nobody_overdue_sends_nothing(web: Flask, zwei_kommunen: str,
     ergebnis = web.test_cli_runner().invoke(args=["erinnern"])
     assert "0 Erinnerung(en) versandt; Meldefrist 30 Tage." in ergebnis.output
     assert briefkasten.post == []
+
+
+def test_address_set_on_the_user_screen_gets_the_reminder(
+        web: Flask, zwei_kommunen: str, briefkasten: Briefkasten) -> None:
+    """The county gives "leer" an address through the screen (email-validator checks it);
+    the next reminder run reaches it."""
+    from sqlalchemy import select
+
+    from tests.conftest import admin_token
+    from wrm.models import Benutzer
+
+    client = web.test_client()
+    anmelden(client, "kreis")
+    with web.app_context():
+        leer = db.session.scalar(select(Benutzer).where(Benutzer.name == "leer"))
+        kennung, kommune_id = leer.id, leer.kommune_id
+    pfad = f"/admin/benutzer/edit/?id={kennung}"
+    formular = {"rolle": "kommune", "kommune": str(kommune_id), "aktiv": "y",
+                "csrf_token": admin_token(client)}
+    falsch = client.post(pfad, data={**formular, "email": "kein-at-zeichen"})
+    assert falsch.status_code == 200 and "Keine gültige E-Mail-Adresse." in falsch.get_data(
+        as_text=True)
+    assert client.post(pfad, data={**formular, "email": "leer@kommune-leer.de"}).status_code == 302
+    with web.app_context():
+        assert db.session.get(Benutzer, kennung).email == "leer@kommune-leer.de"
+    ergebnis = web.test_cli_runner().invoke(args=["erinnern"])
+    assert ergebnis.exit_code == 0, ergebnis.output
+    assert sorted(m["To"] for m in briefkasten.post) == ["alt@kommune.test", "leer@kommune-leer.de"]

@@ -21,8 +21,13 @@ from wrm.services.pruefung import steuerzeichen
 RUECKSPRUNG = "url"
 
 # Only our own origin; scripts additionally need the nonce of their page. Inline style
-# attributes (Bootstrap markup, pygal's SVG) are allowed: they cannot run code.
-_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'{extra_script}; "
+# attributes (Bootstrap markup, pygal's SVG) are allowed: they cannot run code. Two no-op
+# inline scripts of Flask-Admin's templates are allowed by their hashes and nothing else:
+# onclick="return false;" (filter menu) and href="javascript:void(0)" (menu toggles).
+_ERLAUBTE_HANDLER = ("'unsafe-hashes' 'sha256-2rvfFrggTCtyF5WOiTri1gDS8Boibj4Njn0e+VCBmDI=' "
+                     "'sha256-rRMdkshZyJlCmDX27XnL7g3zXaxv7ei6Sg+yt4R3svU='")
+_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}' " + _ERLAUBTE_HANDLER
+        + "{extra_script}; "
         "style-src 'self' 'unsafe-inline'{extra_style}; img-src 'self' data:; "
         "font-src 'self'{extra_style}; connect-src 'self'; object-src 'none'; "
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")

@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Request, Response, current_app, redirect, request, url_for
+from flask import Request, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from strawberry.flask.views import GraphQLView
 
@@ -24,6 +24,10 @@ from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, fehlerantwort
 from wrm.models import Benutzer
 from wrm.models.datenstand import datenstand
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen
+from wrm.sicherheit import csp_nonce, fremde_quellen_erlauben
+
+#: Where Strawberry's GraphiQL page takes its scripts and styles from.
+GRAPHIQL_QUELLE = "https://unpkg.com"
 
 log = logging.getLogger(__name__)
 _NICHT_VERFUEGBAR = "wrm.datenbank_nicht_verfuegbar"
@@ -147,7 +151,11 @@ class WrmGraphQLView(GraphQLView):
     def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL only for logged-in users, and in production only when configured."""
         if not current_app.config["GRAPHIQL"]:
-            return Response("Nicht gefunden.", status=404, mimetype="text/plain")
+            abort(404)
         if not current_user.is_authenticated:
             return redirect(url_for("anmeldung.login", next=request.path))  # type: ignore[return-value]
-        return super().render_graphql_ide(request)
+        # Strawberry's page loads GraphiQL from unpkg.com and starts it with inline scripts:
+        # this one page may load from there, and its scripts carry the response's nonce.
+        fremde_quellen_erlauben(GRAPHIQL_QUELLE)
+        seite = self.graphql_ide_html.replace("<script", f'<script nonce="{csp_nonce()}"')
+        return Response(seite, mimetype="text/html")

@@ -7,6 +7,13 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from wrm.services.pruefung import (
+    BEMERKUNG_HOECHSTLAENGE,
+    NAME_HOECHSTLAENGE,
+    kurz,
+    text_pruefen,
+)
+
 
 class Importfehler(Exception):
     """A file was refused; `fehler` lists every problem as "Zeile N, Spalte X: reason"."""
@@ -36,18 +43,39 @@ def _dekodieren(inhalt: bytes) -> str:
 
 
 def _datensaetze(text: str, trenner: str) -> Iterator[tuple[int, list[str]]]:
+    # The csv module refuses cells over 128 KiB with its own English error; the rules below
+    # judge cell lengths per column, so the parser itself may read any cell of this file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     leser = csv.reader(io.StringIO(text, newline=""), delimiter=trenner)
     beginn = 1
-    for zellen in leser:
-        yield beginn, zellen
-        beginn = leser.line_num + 1
+    try:
+        for zellen in leser:
+            yield beginn, zellen
+            beginn = leser.line_num + 1
+    except csv.Error:
+        raise Importfehler([f"Zeile {beginn}: Die Zeile ist kein gültiges CSV (z. B. ein nicht "
+                            "geschlossenes Anführungszeichen)."]) from None
 
 
-def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = ()) -> Tabelle:
+def _zellenfehler(nummer: int, zellen: dict[str, str], mehrzeilig: set[str]) -> list[str]:
+    fehler = []
+    for spalte, inhalt in zellen.items():
+        lang = spalte in mehrzeilig
+        grund = text_pruefen(inhalt.strip(), mehrzeilig=lang,
+                             hoechstlaenge=BEMERKUNG_HOECHSTLAENGE if lang else NAME_HOECHSTLAENGE)
+        if grund:
+            fehler.append(f"Zeile {nummer}, Spalte {spalte}: {grund}")
+    return fehler
+
+
+def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = (),
+          mehrzeilig: Iterable[str] = ()) -> Tabelle:
     """Parse a file whose header must hold every `pflicht` column and may hold `optional` ones.
 
     Column names are matched case-insensitively; the separator is `;` or `,`, whichever the
-    header uses. Raises `Importfehler` for an unreadable file, a wrong header or ragged rows.
+    header uses. Every cell follows the text rule of `pruefung` (no control characters; the
+    `mehrzeilig` columns may hold line breaks and up to a note's length, others a name's).
+    Raises `Importfehler` for an unreadable file, a wrong header, ragged rows or bad cells.
     """
     text = _dekodieren(inhalt)
     erste_zeile = text.split("\n", 1)[0]
@@ -59,7 +87,7 @@ def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = ()
         raise Importfehler(["Zeile 1: Die Datei ist leer."]) from None
     kopf = tuple(z.strip().lower() for z in kopfzellen)
     pflicht, erlaubt = tuple(pflicht), {*pflicht, *optional}
-    fehler = [f"Zeile 1, Spalte {name or '(leer)'}: unbekannte Spalte" for name in kopf
+    fehler = [f"Zeile 1, Spalte {kurz(name) or '(leer)'}: unbekannte Spalte" for name in kopf
               if name not in erlaubt]
     fehler += [f"Zeile 1, Spalte {name}: Spalte fehlt" for name in pflicht if name not in kopf]
     fehler += [f"Zeile 1, Spalte {name}: Spalte kommt mehrfach vor"
@@ -73,7 +101,9 @@ def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = ()
         if len(zellen) != len(kopf):
             fehler.append(f"Zeile {nummer}: {len(zellen)} statt {len(kopf)} Spalten")
             continue
-        zeilen.append((nummer, dict(zip(kopf, zellen, strict=True))))
+        werte = dict(zip(kopf, zellen, strict=True))
+        fehler += _zellenfehler(nummer, werte, set(mehrzeilig))
+        zeilen.append((nummer, werte))
     if fehler:
         raise Importfehler(fehler)
     return Tabelle(kopf=kopf, zeilen=tuple(zeilen))

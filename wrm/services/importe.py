@@ -89,7 +89,8 @@ def meldungen_importieren(
 
     Empty cells mean "not reported"; an empty aufnahmequote leaves the quota as it is.
     """
-    tabelle = lesen(inhalt, pflicht=PFLICHTSPALTEN, optional=OPTIONALE_SPALTEN)
+    tabelle = lesen(inhalt, pflicht=PFLICHTSPALTEN, optional=OPTIONALE_SPALTEN,
+                    mehrzeilig=OPTIONALE_SPALTEN)
     fehler: list[str] = []
     zeilen = [z for n, zellen in tabelle.zeilen if (z := _zeile_lesen(n, zellen, fehler))]
     kommunen = {k.name.casefold(): k for k in session.scalars(

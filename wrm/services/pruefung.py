@@ -11,6 +11,8 @@ from wrm.meldefelder import FELDER_NACH_NAME, HOECHSTWERT, ZAHLENNAMEN, Lage
 
 #: The longest internal note of a report, in characters.
 BEMERKUNG_HOECHSTLAENGE = 2000
+#: The longest name (of a Kommune, a user) and any other single-line cell of an import.
+NAME_HOECHSTLAENGE = 200
 #: Largest key the database can hold in an integer id column (PostgreSQL `integer`).
 HOECHSTE_KENNUNG = 2**31 - 1
 #: The earliest day anyone may ask figures for; the paper's data start in 2015.
@@ -32,7 +34,7 @@ class Validierungsfehler(ValueError):
                                    f"{v}" for k, v in self.fehler.items()))
 
 
-def _kurz(text: str, laenge: int = 20) -> str:
+def kurz(text: str, laenge: int = 20) -> str:
     """A user's text quoted in a message, cut so a huge input does not make a huge message."""
     return text if len(text) <= laenge else text[:laenge] + "…"
 
@@ -44,9 +46,9 @@ def zahl_lesen(text: str) -> int | None:
         return None
     ziffern = text[1:] if text[0] in "+-" else text
     if not ziffern.isascii() or not ziffern.isdigit():
-        raise ValueError(f"„{_kurz(text)}“ ist keine ganze Zahl")
+        raise ValueError(f"„{kurz(text)}“ ist keine ganze Zahl")
     if len(ziffern.lstrip("0")) > _HOECHSTE_ZIFFERN:
-        raise ValueError(f"„{_kurz(text)}“ hat zu viele Ziffern (erlaubt sind ganze Zahlen "
+        raise ValueError(f"„{kurz(text)}“ hat zu viele Ziffern (erlaubt sind ganze Zahlen "
                          f"bis {_tausender(HOECHSTWERT)})")
     return int(text)
 
