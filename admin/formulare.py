@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from enum import Enum
 from typing import Any
 
 from flask_admin.contrib.sqla.fields import QuerySelectField
@@ -20,7 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import Choice
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import AnyOf, InputRequired, NumberRange
 
 from wrm.meldefelder import LAGE, ZAHLENFELDER, Lage
 from wrm.services.pruefung import (
@@ -115,9 +116,21 @@ class Umwandler(AdminModelConverter):
         field_args["validators"].append(_IM_WERTEBEREICH)
         return ZahlFeld(**field_args)
 
-    @converts("Numeric")
+    @converts("Enum")
+    def convert_enum(self, column: Any, field_args: Any, **extra: Any) -> SelectField:
+        """A choice of the stored words (Flask-Admin's own compares them with the member
+        names, so a stored value never shows as selected)."""
+        werte = list(column.type.enums)
+        field_args["choices"] = [SelectChoice(w) for w in werte]
+        field_args["coerce"] = lambda v: v.value if isinstance(v, Enum) else str(v)
+        field_args["validators"].append(AnyOf(werte, "Bitte einen der angebotenen Werte "
+                                                     "wählen."))
+        return SelectField(**field_args)
+
+    @converts("Numeric", "Float")
     def handle_decimal_types(self, column: Any, field_args: Any, **extra: Any) -> DezimalFeld:
-        """Decimal numbers (coordinates): `DezimalFeld`."""
+        """Decimal numbers (coordinates): `DezimalFeld`. Named for Float too: in SQLAlchemy 2.1
+        Float is no longer a Numeric, and Flask-Admin would leave the column out of the form."""
         field_args.pop("places", None)
         return DezimalFeld(**field_args)
 

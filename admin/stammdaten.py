@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import flash
 from sqlalchemy import select
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from admin.base import GeschuetzteModelView, angemeldeter_benutzer
-from admin.formulare import AuswahlFeld, WrmFormular
+from admin.formulare import AuswahlFeld, WrmFormular, ZahlFeld
 from wrm import berechtigungen
 from wrm.db import db
+from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.verteilzeitraeume import quote_setzen
@@ -53,6 +53,12 @@ class KommuneView(GeschuetzteModelView):
                      "laengengrad": "Längengrad"}
     column_descriptions = {"reihenfolge": "Reihenfolge bei gleichem Bedarf (leer: Anlage)",
                            "ags": "Amtlicher Gemeindeschlüssel (8 Ziffern)"}
+    form_args = {
+        "breitengrad": {"validators": [Optional(), NumberRange(
+            -90, 90, "Der Breitengrad liegt zwischen −90 und 90 (WGS84, z. B. 52,2799).")]},
+        "laengengrad": {"validators": [Optional(), NumberRange(
+            -180, 180, "Der Längengrad liegt zwischen −180 und 180 (WGS84, z. B. 8,0472).")]},
+    }
 
     def on_model_change(self, form: Any, model: Kommune, is_created: bool) -> None:
         if is_created:
@@ -89,9 +95,10 @@ class QuotenFormular(WrmFormular):
     verteilzeitraum = AuswahlFeld(
         "Verteilzeitraum", query_factory=_im_bereich(Verteilzeitraum),
         validators=[InputRequired("Bitte einen Verteilzeitraum wählen.")])
-    wert = IntegerField("Aufnahmequote (Personen)", validators=[
+    wert = ZahlFeld("Aufnahmequote (Personen)", validators=[
         InputRequired("Bitte die Quote eingeben."),
-        NumberRange(0, 1_000_000, "Die Quote muss zwischen 0 und 1.000.000 liegen.")])
+        NumberRange(0, HOECHSTWERT, f"Die Quote muss zwischen 0 und {HOECHSTWERT:,} liegen."
+                    .replace(",", "."))])
 
 
 class AufnahmequoteView(GeschuetzteModelView):

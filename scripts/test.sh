@@ -5,6 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
+# Redis for the test of throttling across gunicorn workers; with CI=true a missing Redis fails.
+if [ -z "${WRM_TEST_REDIS_URL:-}" ]; then
+  if WRM_TEST_REDIS_URL=$(bash scripts/redis.sh); then
+    export WRM_TEST_REDIS_URL
+  elif [ "${CI:-}" = "true" ]; then
+    echo "FEHLER: kein Redis verfügbar; in CI ist das ein Fehlschlag." >&2
+    exit 1
+  fi
+fi
+
 echo "== WRM-Tests auf SQLite =="
 env -u WRM_TEST_DATABASE_URL "$PY" -m pytest "$@"
 

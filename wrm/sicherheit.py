@@ -61,11 +61,18 @@ def csp_nonce() -> str:
 
 
 def _anfrage_pruefen() -> None:
-    """Refuse query parameters with control characters and foreign redirect targets (400).
+    """Refuse query parameters with control characters and foreign redirect targets (400), and
+    chunked bodies over `MAX_CONTENT_LENGTH` (413).
 
     Form and JSON bodies are checked where they are read (form validation, `pruefung`), so a
     user sees the message at the field and keeps the input.
     """
+    if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        # Werkzeug cuts a chunked body off at the limit without an error: a form would be
+        # parsed from a truncated body. Read it here (it is cached for the form parser).
+        grenze = request.max_content_length
+        if grenze is not None and len(request.get_data(cache=True)) >= grenze:
+            abort(413)
     for name, wert in request.args.items(multi=True):
         if steuerzeichen(name) or steuerzeichen(wert):
             abort(400, f"Der Parameter „{name[:40]}“ enthält unzulässige Steuerzeichen.")

@@ -89,9 +89,10 @@ class WrmGraphQLView(GraphQLView):
         """Refuse oversized, anonymous and badly authenticated requests before parsing."""
         if request.method == "GET" and "query" not in request.args:
             return super().dispatch_request()  # GraphiQL page (gated in render_graphql_ide)
-        # Also enforced while the body is read, for a chunked body that announces no length.
-        request.max_content_length = MAX_ANFRAGE_BYTES
-        if (request.content_length or 0) > MAX_ANFRAGE_BYTES:
+        # A chunked body announces no length; Werkzeug stops reading it at the limit without
+        # an error, so a body that reaches the limit counts as too large.
+        if (request.content_length or 0) >= MAX_ANFRAGE_BYTES or \
+                len(request.get_data(cache=True)) >= MAX_ANFRAGE_BYTES:
             raise RequestEntityTooLarge(ZU_GROSS)
         token = _bearer()
         anfrage = request.get_json(silent=True) if request.method == "POST" else None
