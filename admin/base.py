@@ -156,6 +156,16 @@ class GeschuetzteModelView(ModelView):
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
         return _nicht_erlaubt()
 
+    def _get_list_extra_args(self) -> Any:
+        """The list's paging and sorting from the URL, within bounds: a page number beyond
+        any database integer would make the offset a server error."""
+        argumente = super()._get_list_extra_args()
+        for name in ("page", "page_size", "sort"):
+            wert = getattr(argumente, name)
+            if wert is not None and not 0 <= wert <= HOECHSTE_KENNUNG:
+                setattr(argumente, name, 0 if name == "page" else None)
+        return argumente
+
     def get_filters(self) -> list[BaseFilter] | None:
         """The list filters, each with a total validity check (see `_filterwert_gueltig`)."""
         filter_ = super().get_filters()

@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from wrm.db import db
 from wrm.drosselung import anmeldeschluessel, drossel, init_drosselung
@@ -50,7 +50,7 @@ class AnmeldeFormular(FlaskForm):
     def validate_name(self, feld: StringField) -> None:
         """No control characters: they cannot be in a user name (and PostgreSQL refuses NUL)."""
         if steuerzeichen(feld.data or ""):
-            raise ValueError("Der Benutzername enthält unzulässige Zeichen.")
+            raise ValidationError("Der Benutzername enthält unzulässige Zeichen.")
 
 
 class PasswortFormular(FlaskForm):
