@@ -24,11 +24,15 @@ def freier_port() -> int:
 
 
 @contextmanager
-def gunicorn(ziel: str, umgebung: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid."""
+def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = ()
+             ) -> Iterator[tuple[str, int]]:
+    """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid.
+
+    `praefix` runs gunicorn under another command (e.g. `setpriv` with fewer capabilities).
+    """
     port = freier_port()
     prozess = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        [*praefix, str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", ziel], cwd=WURZEL, env={**os.environ, **umgebung})
     url = f"http://127.0.0.1:{port}"
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -60,14 +62,22 @@ def jetzt() -> datetime:
 db = SQLAlchemy(metadata=Base.metadata)
 
 
+_NUR_LESEN = "wrm_sqlite_nur_lesen"
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_einstellen(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite: enforce foreign keys, and let several gunicorn workers write without failing.
 
     WAL is a property of the file, set once; setting it on every connection would be a write,
-    and on a read-only database that would stop reads too.
+    and on a read-only database that would stop reads too. A connection opened while the file
+    was read-only stays read-only; it is noted, so that it is replaced once the file is
+    writable again (`_sqlite_wieder_schreibbar`).
     """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        datei = dbapi_connection.execute("PRAGMA database_list").fetchone()[2]
+        if datei and not os.access(datei, os.W_OK):
+            connection_record.info[_NUR_LESEN] = datei
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
@@ -76,3 +86,13 @@ def _sqlite_einstellen(dbapi_connection: Any, connection_record: Any) -> None:
             with contextlib.suppress(sqlite3.OperationalError):
                 cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "checkout")
+def _sqlite_wieder_schreibbar(dbapi_connection: Any, connection_record: Any,
+                              connection_proxy: Any) -> None:
+    """Replace a connection opened on a read-only SQLite file once the file is writable again,
+    so that the server recovers by itself (the pool opens a new one on DisconnectionError)."""
+    datei = connection_record.info.get(_NUR_LESEN)
+    if datei is not None and os.access(datei, os.W_OK):
+        raise DisconnectionError("SQLite-Datei ist wieder beschreibbar")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import exc as sql
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -70,8 +70,11 @@ def fehlerantwort(status: int, text: str | None = None, *, code: str | None = No
         antwort = jsonify({"data": None, "errors": [
             {"message": text, "extensions": {"code": code or eintrag.code}}]})
     else:
-        antwort = Response(render_template("fehler.html", status=status, titel=eintrag.titel,
-                                           text=text), mimetype="text/html")
+        # Rendered without Flask's context processors: Flask-Login's would load the user from
+        # the database, which may be what failed.
+        seite = current_app.jinja_env.get_template("fehler.html").render(
+            status=status, titel=eintrag.titel, text=text)
+        antwort = Response(seite, mimetype="text/html")
     antwort.status_code = status
     return antwort
 
@@ -91,7 +94,7 @@ def _zuruecksetzen() -> None:
     try:
         db.session.rollback()
     except sql.SQLAlchemyError:
-        db.session.invalidate()
+        db.session().invalidate()
 
 
 def datenbank_nicht_verfuegbar(fehler: Exception) -> Response:
@@ -102,7 +105,7 @@ def datenbank_nicht_verfuegbar(fehler: Exception) -> Response:
     next request would fail again after the database recovered.
     """
     log.error("Datenbank nicht verfügbar: %s", fehler)
-    db.session.invalidate()
+    db.session().invalidate()
     return fehlerantwort(503)
 
 
