@@ -11,12 +11,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from flask import abort, has_request_context, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model.filters import BaseFilter
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from admin.formulare import Umwandler, WrmFormular
@@ -24,8 +25,14 @@ from admin.herunterladen import herunterladen
 from wrm import berechtigungen, exporte
 from wrm.berechtigungen import Aktion
 from wrm.db import db
+from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR
 from wrm.models import Benutzer
-from wrm.services.pruefung import HOECHSTE_KENNUNG, kennung_lesen, steuerzeichen
+from wrm.services.pruefung import (
+    HOECHSTE_KENNUNG,
+    Validierungsfehler,
+    kennung_lesen,
+    steuerzeichen,
+)
 
 
 def angemeldeter_benutzer() -> Benutzer | None:
@@ -155,6 +162,22 @@ class GeschuetzteModelView(ModelView):
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
         return _nicht_erlaubt()
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """A failed save of a generated form, in German: rule violations and conflicts with
+        the database's constraints as messages (Flask-Admin would show the SQL), an unavailable
+        database as the 503 page."""
+        if isinstance(exc, DATENBANK_NICHT_VERFUEGBAR):
+            raise exc
+        if isinstance(exc, Validierungsfehler):
+            for text in exc.fehler.values():
+                flash(text, "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash("Nicht gespeichert: Der Datensatz widerspricht einer Regel der Datenbank "
+                  "(zum Beispiel gibt es den Namen schon).", "error")
+            return True
+        return super().handle_view_exception(exc)
 
     def _get_list_extra_args(self) -> Any:
         """The list's paging and sorting from the URL, within bounds: a page number beyond

@@ -79,13 +79,6 @@ class VerteilzeitraumView(GeschuetzteModelView):
         if is_created:
             model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
 
-    def handle_view_exception(self, exc: Exception) -> bool:
-        if isinstance(exc, Validierungsfehler):
-            for text in exc.fehler.values():
-                flash(text, "error")
-            return True
-        return super().handle_view_exception(exc)
-
 
 class QuotenFormular(WrmFormular):
     """A quota: which Kommune, which period, how many persons."""

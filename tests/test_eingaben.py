@@ -201,3 +201,17 @@ def test_malformed_bodies_are_answered_in_german(web: Flask, welt: Welt, koerper
     antwort = _kreis(web).post("/graphql", data=koerper, content_type="application/json")
     assert antwort.status_code == 400
     assert wort in antwort.get_json()["errors"][0]["message"]
+
+
+def test_a_duplicate_name_is_refused_in_german_without_sql(web: Flask, welt: Welt) -> None:
+    client = _kreis(web)
+    with web.app_context():
+        vorher = abzug()
+    antwort = client.post("/admin/kommune/new/", data={
+        "name": "Kommune Eigen", "art": "Gemeinde", "csrf_token": admin_token(client)})
+    text = antwort.get_data(as_text=True)
+    assert antwort.status_code == 200
+    assert "widerspricht einer Regel der Datenbank" in text
+    assert "Integrity" not in text and "INSERT" not in text and "constraint" not in text
+    with web.app_context():
+        assert abzug() == vorher

@@ -1,8 +1,8 @@
 """HTTP-level protections: safe redirects, security headers, body limits, the client address.
 
 Every response carries the headers; every redirect that takes a target from the request goes
-through `sicheres_ziel`; every request body is limited by `MAX_CONTENT_LENGTH`, which Werkzeug
-enforces while reading, so a chunked body without a length is cut off as well.
+through `sicheres_ziel`; every request body is limited by `MAX_CONTENT_LENGTH`: Werkzeug refuses
+a longer announced length, and a chunked body (no length announced) is measured here.
 """
 
 from __future__ import annotations
