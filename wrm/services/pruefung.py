@@ -1,9 +1,10 @@
-"""Validation of a report: the one set of rules shared by forms, import and API."""
+"""Input rules, the one set shared by forms, import and API: a report's figures, free text,
+numbers, record ids and versions, and the days figures may be asked for."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
 
 from wrm.kennzahlen import Zeile
@@ -91,23 +92,6 @@ def text_pruefen(text: str | None, *, hoechstlaenge: int, mehrzeilig: bool = Fal
         return (f"darf höchstens {_tausender(hoechstlaenge)} Zeichen lang sein "
                 f"(sind {_tausender(len(text))})")
     return None
-
-
-def texte_mit_steuerzeichen(wert: object, pfad: str = "") -> Iterator[str]:
-    """The paths ("eingabe.bemerkung", "[2]") of every text in nested JSON-like data that holds
-    control characters, keys included."""
-    if isinstance(wert, str):
-        if steuerzeichen(wert):
-            yield pfad or "(Wert)"
-    elif isinstance(wert, Mapping):
-        for schluessel, inhalt in wert.items():
-            unterpfad = f"{pfad}.{schluessel}" if pfad else str(schluessel)
-            if isinstance(schluessel, str) and steuerzeichen(schluessel):
-                yield unterpfad
-            yield from texte_mit_steuerzeichen(inhalt, unterpfad)
-    elif isinstance(wert, list | tuple):
-        for nummer, inhalt in enumerate(wert):
-            yield from texte_mit_steuerzeichen(inhalt, f"{pfad}[{nummer}]")
 
 
 def stichtag_pruefen(tag: date, *, heute: date) -> str | None:
