@@ -24,16 +24,18 @@ def freier_port() -> int:
 
 
 @contextmanager
-def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = ()
-             ) -> Iterator[tuple[str, int]]:
+def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = (),
+             threads: int = 1) -> Iterator[tuple[str, int]]:
     """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid.
 
-    `praefix` runs gunicorn under another command (e.g. `setpriv` with fewer capabilities).
+    `praefix` runs gunicorn under another command (e.g. `setpriv` with fewer capabilities);
+    `threads` > 1 gives each worker that many threads (gthread), for truly parallel requests.
     """
     port = freier_port()
     prozess = subprocess.Popen(
-        [*praefix, str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", ziel], cwd=WURZEL, env={**os.environ, **umgebung})
+        [*praefix, str(BIN / "gunicorn"), "--workers", "2", "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", ziel],
+        cwd=WURZEL, env={**os.environ, **umgebung})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

@@ -141,7 +141,8 @@ def _ohne_dateirechte_von_root() -> tuple[str, ...]:
     return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
 
 
-@pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite-Datei; PostgreSQL: der Test danach")
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite-Fassung; auf PostgreSQL läuft "
+                    "test_unreachable_postgresql_answers_503_and_recovers")
 def test_read_only_sqlite_serves_reads_refuses_writes_and_recovers(
         web: Flask, welt: Welt, database_url: str, tmp_path: Path) -> None:
     token = _token(web)
@@ -221,7 +222,8 @@ class Weiterleitung:
         self._offen.clear()
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="braucht PostgreSQL (WRM_TEST_DATABASE_URL)")
+@pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL-Fassung; auf SQLite läuft "
+                    "test_read_only_sqlite_serves_reads_refuses_writes_and_recovers")
 def test_unreachable_postgresql_answers_503_and_recovers(web: Flask, welt: Welt,
                                                         tmp_path: Path) -> None:
     token = _token(web)

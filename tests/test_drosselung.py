@@ -83,8 +83,8 @@ def _anmeldeformular(url: str) -> tuple[requests.Session, str]:
                     reason="kein Redis (scripts/redis.sh startet oder installiert es)")
 def test_parallel_guesses_against_two_workers_are_counted_once(
         welt: Welt, database_url: str, tmp_path: Path) -> None:
-    """Twelve wrong passwords at the same moment, spread over two gunicorn workers that count
-    in Redis: exactly five are checked, the other seven are refused unchecked."""
+    """Twelve wrong passwords at the same moment, spread over two gunicorn workers with six
+    threads each that count in Redis: exactly five are checked, seven refused unchecked."""
     assert REDIS_URL, "WRM_TEST_REDIS_URL fehlt (scripts/test.sh setzt sie)"
     import redis
 
@@ -93,7 +93,7 @@ def test_parallel_guesses_against_two_workers_are_counted_once(
     umgebung = {"WRM_DATABASE_URL": database_url, "WRM_SECRET_KEY": "drossel",
                 "WRM_INSTANCE_PATH": str(tmp_path), "WRM_RATELIMIT_STORAGE_URI": REDIS_URL,
                 "WRM_ANMELDUNG_LIMIT": "5 per minute"}
-    with gunicorn("wsgi:app", umgebung) as (url, _):
+    with gunicorn("wsgi:app", umgebung, threads=6) as (url, _):
         formulare = [_anmeldeformular(url) for _ in range(12)]
         start = threading.Barrier(len(formulare))
 
