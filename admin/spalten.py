@@ -6,7 +6,6 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from wrm.darstellung import zahl_deutsch
 from wrm.meldefelder import ZAHLENFELDER
 from wrm.zeit import als_ortszeit
 
@@ -20,11 +19,6 @@ def stand_formatieren(view: Any, context: Any, model: Any, name: str) -> str:
     """A timestamp as local "dd.mm.yyyy hh:mm"."""
     wert = getattr(model, name)
     return "" if wert is None else als_ortszeit(wert).strftime("%d.%m.%Y %H:%M")
-
-
-def zahl(wert: int | None) -> str:
-    """German number format; empty for not reported."""
-    return zahl_deutsch(wert)
 
 
 UNVERAENDERT = "bestätigt, unverändert"

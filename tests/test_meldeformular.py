@@ -158,8 +158,12 @@ def test_history_shows_who_changed_which_field_old_to_new(web: Flask, welt: Welt
     client = _angemeldet(web)
     client.post(_pfad(welt), data=_formular(client, zuweisungen=13))
     seite = _angemeldet(web, "kreis").get("/admin/verlauf/").get_data(as_text=True)
-    assert "eigen" in seite and "10 → 13" in seite
-    assert "(1)" in seite
+    zeilen = [z for z in seite.split("<tr")[1:] if "10 → 13" in z]
+    assert len(zeilen) == 1  # exactly one entry holds the change …
+    zellen = [re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", "<td" + z)).strip()
+              for z in zeilen[0].split("<td")[1:]]
+    assert "eigen" in zellen  # … made by the kommune user "eigen" …
+    assert "(1) vom Land ausgesprochene Zuweisungen: 10 → 13" in " ".join(zellen)  # … to (1)
 
 
 def test_kreis_creates_the_first_report_of_a_kommune(web: Flask, welt: Welt) -> None:

@@ -103,3 +103,38 @@ def test_concurrent_update_is_detected_by_the_database(ctx: None) -> None:
         zweite.close()
     db.session.expire_all()
     assert k.meldung.zuweisungen == 11
+
+
+def test_two_reports_share_one_transaction_and_roll_back_together(ctx: None) -> None:
+    """The caller owns the transaction: a refused second save leaves the first one pending
+    (no service rolls back on its own), and the caller's rollback undoes both."""
+    a, b = factories.kommune("Kommune A"), factories.kommune("Kommune B")
+    factories.meldung(a)
+    factories.meldung(b)
+    db.session.commit()
+    vorher = abzug()
+    meldungen.speichern(db.session, kommune=a, version=1, werte={**factories.ZAHLEN,
+                                                                 "zuweisungen": 20})
+    meldungen.speichern(db.session, kommune=b, version=1, werte={**factories.ZAHLEN,
+                                                                 "zuweisungen": 30})
+    with pytest.raises(Konflikt):
+        meldungen.speichern(db.session, kommune=b, version=1, werte=factories.ZAHLEN)
+    assert (a.meldung.zuweisungen, b.meldung.zuweisungen) == (20, 30)  # still pending, both
+    db.session.rollback()
+    assert abzug() == vorher
+
+
+def test_a_concurrent_first_report_is_a_conflict_not_a_fault(ctx: None) -> None:
+    k = factories.kommune()
+    db.session.commit()
+    zweite = db.session.session_factory()
+    try:
+        k2 = zweite.get(type(k), k.id)
+        assert k2.meldung is None
+        factories.meldung(k)
+        db.session.commit()
+        with pytest.raises(Konflikt):
+            meldungen.speichern(zweite, kommune=k2, version=0, werte=factories.ZAHLEN)
+        zweite.rollback()
+    finally:
+        zweite.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, select
 
 from wrm.models import (
     Aufnahmequote,
@@ -89,7 +89,7 @@ def bereich(
         or modell in _EIGENE_KOMMUNE_AUCH_BEIM_LESEN
     ):
         bedingung = bedingung & (modell.kommune_id == benutzer.kommune_id)  # type: ignore[attr-defined]
-    return bedingung if bedingung is not None else true()
+    return bedingung
 
 
 def darf_meldung_aendern(benutzer: Benutzer | None, kommune: Kommune) -> bool:

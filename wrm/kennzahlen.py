@@ -150,8 +150,6 @@ class Zusammenfassung:
     in_aussicht: int
     gesamt_verfuegbar: int
     fehlend: int
-    # Σ of the rows' bedarf: what the Kommunen with a need lack after using their own places.
-    summe_bedarf: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,16 +182,14 @@ def sortiert(zeilen: Iterable[Zeile]) -> list[Zeile]:
 
 def zusammenfassen(zeilen: Iterable[Zeile]) -> Zusammenfassung:
     """The summary block alone: what a whole country's figures need, without the table."""
-    benoetigt = sofort = aussicht = summe_bedarf = 0
+    benoetigt = sofort = aussicht = 0
     for zeile in zeilen:
         benoetigt += _null(zeile.zu_erfuellen)
         sofort += zeile.sofort_verfuegbar
         aussicht += zeile.in_aussicht
-        summe_bedarf += _null(zeile.bedarf)
     verfuegbar = sofort + aussicht
     return Zusammenfassung(benoetigt=benoetigt, sofort_verfuegbar=sofort, in_aussicht=aussicht,
-                           gesamt_verfuegbar=verfuegbar, fehlend=fehlend(benoetigt, verfuegbar),
-                           summe_bedarf=summe_bedarf)
+                           gesamt_verfuegbar=verfuegbar, fehlend=fehlend(benoetigt, verfuegbar))
 
 
 def auswerten(zeilen: Iterable[Zeile]) -> Auswertung:

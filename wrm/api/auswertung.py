@@ -62,7 +62,6 @@ class AuswertungQuery:
         zeilen = [meldung_aus(*herkunft[id(z)], z, bezug=bezug, frist_tage=ctx.meldefrist_tage)
                   for z in ergebnis.zeilen]
         zusammenfassung = asdict(ergebnis.zusammenfassung)
-        del zusammenfassung["summe_bedarf"]  # not part of the paper's summary block
         return Auswertung(stichtag=stichtag or heute(), zeilen=zeilen,
                           gesamt=Summen(**ergebnis.gesamt),
                           zusammenfassung=Zusammenfassung(**zusammenfassung))

@@ -13,9 +13,6 @@ if TYPE_CHECKING:
     from wrm.models.kommune import Kommune
     from wrm.models.verteilzeitraum import Verteilzeitraum
 
-STANDARD_LANDKREIS = "Landkreis Osnabrück"
-
-
 class Landkreis(Base):
     """A county; one installation may serve several, each with its own Kommunen and periods."""
 

@@ -85,7 +85,8 @@ def meldungen_importieren(
     benutzer: Benutzer | None = None,
     zeitpunkt: datetime | None = None,
 ) -> Importergebnis:
-    """Check every row, then write all of them; caller commits. Raises `Importfehler` untouched.
+    """Check every row, then write all of them; the caller commits, or rolls back on
+    `Importfehler` (the session may hold part of the import then).
 
     Empty cells mean "not reported"; an empty aufnahmequote leaves the quota as it is.
     """
@@ -172,7 +173,6 @@ def meldungen_importieren(
                                   zeitpunkt=zeitpunkt)
         session.flush()
     except (StaleDataError, IntegrityError):
-        session.rollback()
         raise Importfehler(["Eine Meldung wurde während des Imports von jemand anderem "
                             "geändert; nichts wurde gespeichert. Bitte erneut importieren."]
                            ) from None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -142,8 +143,7 @@ def _verlauf_schreiben(
     try:
         if sofort:
             session.flush()  # bumps meldung.version; fails if someone else bumped it first
-    except StaleDataError:
-        session.rollback()
+    except (StaleDataError, IntegrityError):  # a concurrent update, or a concurrent first report
         raise Konflikt(
             "Die Meldung wurde gerade gleichzeitig von jemand anderem gespeichert; "
             "Ihre Eingaben wurden nicht gespeichert. Bitte laden Sie die Meldung neu."
@@ -173,7 +173,8 @@ def speichern(
     """Validate and save a Kommune's report read at `version` (0: none yet); caller commits.
 
     Raises `Validierungsfehler` for invalid figures and `Konflikt` when the report changed since
-    `version` was read; in both cases nothing is written. Saving unchanged figures confirms them.
+    `version` was read; the caller then rolls back (nothing of this save reaches the database),
+    as it owns the transaction. Saving unchanged figures confirms them.
     With `sofort=False` nothing is flushed yet (bulk imports flush once; the version check then
     happens at that flush, as `StaleDataError`).
     """
