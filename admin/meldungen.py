@@ -20,9 +20,9 @@ from wrm.db import db
 from wrm.kennzahlen import Zeile
 from wrm.models import Kommune, Meldung, Rolle
 from wrm.services import meldungen
-from wrm.services.auswertung import aktueller_stand
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, hinweise, pruefen
+from wrm.services.stand import staende
 
 VERSION_FEHLT = ("Die Version der Meldung fehlt oder ist ungültig; bitte laden Sie die Seite neu. "
                  "Es wurde nichts gespeichert.")
@@ -145,8 +145,8 @@ class MeldungView(GeschuetzteModelView):
 
     def kennzahlen(self, kommune: Kommune) -> Zeile:
         """The computed figures shown beside the inputs, from `wrm.kennzahlen`."""
-        stand = aktueller_stand(db.session, landkreis=kommune.landkreis, kommune_id=kommune.id)
-        return stand[0][2] if stand else Zeile(kommune=kommune.name)
+        stand = staende(db.session, landkreis=kommune.landkreis, kommune_id=kommune.id)
+        return stand[0].zeile if stand else Zeile(kommune=kommune.name)
 
     def bestaetigen_formular(self, model: Meldung) -> BestaetigenFormular:
         """The confirm button's form for a report."""

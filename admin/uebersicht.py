@@ -4,7 +4,6 @@ with freshness, charts and downloads."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from flask import Response, abort, current_app, request, url_for
 from flask_admin import expose
@@ -17,9 +16,9 @@ from wrm.berechtigungen import Aktion
 from wrm.db import db, jetzt
 from wrm.meldefelder import ZAHLENFELDER, ZU_ERFUELLEN
 from wrm.models import Benutzer, Kommune, Meldung
-from wrm.services.auswertung import stand_zum
 from wrm.services.frische import alter_tage, frische, meldefrist
-from wrm.services.pruefung import stichtag_pruefen
+from wrm.services.pruefung import kennung_lesen, stichtag_pruefen
+from wrm.services.stand import Stand, staende
 from wrm.services.zeitreihe import wochenreihe
 from wrm.zeit import heute, tagesende
 
@@ -44,10 +43,12 @@ def _stichtag() -> date | None:
     return None if tag == heute() else tag
 
 
-def _stand(benutzer: Benutzer, stichtag: date | None) -> list[Any]:
-    """Kommune, source and row of the Kommunen in the user's row scope, now or at `stichtag`."""
-    return stand_zum(db.session, landkreis=benutzer.landkreis, stichtag=stichtag,
-                     sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
+def _stand(benutzer: Benutzer, stichtag: date | None, kommune_id: int | None = None
+           ) -> list[Stand]:
+    """The `Stand` of the Kommunen in the user's row scope (or of one), now or at `stichtag`."""
+    return staende(db.session, landkreis=benutzer.landkreis, stichtag=stichtag,
+                   sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN),
+                   kommune_id=kommune_id)
 
 
 def _frist(benutzer: Benutzer) -> int:
@@ -95,10 +96,10 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
 
     modell = Meldung
 
-    def _auswertung(self) -> tuple[Benutzer, date | None, list[Any], kennzahlen.Auswertung]:
+    def _auswertung(self) -> tuple[Benutzer, date | None, list[Stand], kennzahlen.Auswertung]:
         benutzer, stichtag = _benutzer(), _stichtag()
         stand = _stand(benutzer, stichtag)
-        return benutzer, stichtag, stand, kennzahlen.auswerten(z for _, _, z in stand)
+        return benutzer, stichtag, stand, kennzahlen.auswerten(s.zeile for s in stand)
 
     @expose("/")
     def index(self) -> str:
@@ -113,7 +114,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
             frische=frische(ergebnis.zeilen, bezug=bezug, frist_tage=frist),
             alter=lambda z: alter_tage(z.stand, bezug),
             veraltet=lambda z: kennzahlen.veraltet(z.stand, bezug, frist),
-            kommune_ids={k.name: k.id for k, _, _ in stand},
+            kommune_ids={s.kommune.name: s.kommune.id for s in stand},
             exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
             bedarf_svg=diagramme.bedarf_je_kommune(ergebnis.zeilen),
             verlauf_svg=diagramme.verlauf(reihe, "Landkreis je Woche (Personen)"),
@@ -131,12 +132,12 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
 
     @expose("/kommune/<int:kommune_id>/")
     def kommune(self, kommune_id: int) -> str:
-        """One Kommune's figures and its weekly chart."""
-        benutzer, stichtag, stand, _ = self._auswertung()
-        eintrag = next((e for e in stand if e[0].id == kommune_id), None)
-        if eintrag is None:
+        """One Kommune's figures and its weekly chart (only that Kommune is read)."""
+        benutzer, stichtag = _benutzer(), _stichtag()
+        stand = _stand(benutzer, stichtag, kommune_id) if kennung_lesen(kommune_id) else []
+        if not stand:
             abort(404)
-        kommune, _, zeile = eintrag
+        kommune, zeile = stand[0].kommune, stand[0].zeile
         reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute(),
                             kommune_id=kommune_id)
         bezug = _bezug(stichtag)

@@ -123,7 +123,7 @@ def test_faults_are_masked_german_and_logged(web: Flask, token: str, monkeypatch
     def kaputt(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("SELECT geheim FROM intern")
 
-    monkeypatch.setattr(context, "stand_zum", kaputt)
+    monkeypatch.setattr(context, "staende", kaputt)
     inhalt = graphql(web.test_client(), "{ kommunen { name } }", token=token).get_json()
     assert inhalt["errors"][0]["message"].startswith("Interner Fehler")
     assert "geheim" not in str(inhalt) and "Traceback" not in str(inhalt)

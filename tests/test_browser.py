@@ -201,7 +201,8 @@ def test_deleting_a_quota_asks_first_under_the_csp(neue_seite) -> None:
     zeilen.first.locator("form button").click()
     expect(zeilen).to_have_count(anzahl)  # declined: nothing deleted
     seite.once("dialog", lambda d: antworten(d, True))
-    zeilen.first.locator("form button").click()
+    with seite.expect_navigation():  # accepted: the form is sent and the list comes back
+        zeilen.first.locator("form button").click()
     expect(zeilen).to_have_count(anzahl - 1)
     assert len(fragen) == 2 and "löschen" in fragen[0]
 
@@ -219,7 +220,8 @@ def test_bulk_action_deactivates_users_under_the_csp(neue_seite, web: Flask) -> 
     seite.get_by_role("button", name="Mit Auswahl").or_(
         seite.get_by_role("link", name="Mit Auswahl")).click()
     seite.once("dialog", lambda dialog: dialog.accept())
-    seite.locator("a[data-aktion=deaktivieren]").click()
+    with seite.expect_navigation():
+        seite.locator("a[data-aktion=deaktivieren]").click()
     expect(seite.locator(".alert-success")).to_contain_text("1 Benutzer deaktiviert")
     with web.app_context():
         assert db.session.scalar(select(Benutzer.aktiv).where(Benutzer.name == "presse")) is False

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from wrm.darstellung import ZUSAMMENFASSUNG
 from wrm.kennzahlen import Auswertung, Zeile
 from wrm.meldefelder import AUFNAHMEQUOTE, LAGE, ZAHLENFELDER, ZU_ERFUELLEN
+from wrm.services.stand import Stand
 from wrm.zeit import als_ortszeit, heute
 
 
@@ -119,16 +120,15 @@ def auswertungstabelle(ergebnis: Auswertung, *, stichtag: date, landkreis: str) 
         zusammenfassung=[(titel, getattr(z, name)) for name, titel in ZUSAMMENFASSUNG])
 
 
-def uebersichtstabelle(stand: Iterable[tuple[Any, Any, Zeile]], *, stichtag: date,
-                       landkreis: str, intern: bool) -> Tabelle:
+def uebersichtstabelle(staende: Iterable[Stand], *, stichtag: date, landkreis: str,
+                       intern: bool) -> Tabelle:
     """The Übersicht as a download, in the order of the Kommunen; `intern` adds who and notes."""
     zeilen = []
-    for _, quelle, zeile in stand:
-        werte = _zeilenwerte(zeile)
+    for stand in staende:
+        werte = _zeilenwerte(stand.zeile)
         if intern:
-            werte["gemeldet_von"] = (getattr(quelle, "gemeldet_von_name", None)
-                                     or getattr(quelle, "benutzer_name", None))
-            werte["bemerkung"] = getattr(quelle, "bemerkung", None)
+            werte["gemeldet_von"] = stand.gemeldet_von
+            werte["bemerkung"] = stand.bemerkung
         zeilen.append(werte)
     return Tabelle(titel=f"Übersicht – {landkreis}", stichtag=stichtag,
                    spalten=UEBERSICHT + (INTERN if intern else ()), zeilen=zeilen)

@@ -56,10 +56,10 @@ class AuswertungQuery:
         if stichtag is not None and (grund := stichtag_pruefen(stichtag, heute=heute())):
             raise UngueltigeEingabe(grund, fehler={"stichtag": grund})
         stand = ctx.stand(stichtag)
-        ergebnis = kennzahlen.auswerten(zeile for _, _, zeile in stand)
-        herkunft = {id(zeile): (kommune, quelle) for kommune, quelle, zeile in stand}
+        ergebnis = kennzahlen.auswerten(s.zeile for s in stand)
+        nach_zeile = {id(s.zeile): s for s in stand}  # auswerten sorts the very same rows
         bezug = jetzt() if stichtag is None else tagesende(stichtag)
-        zeilen = [meldung_aus(*herkunft[id(z)], z, bezug=bezug, frist_tage=ctx.meldefrist_tage)
+        zeilen = [meldung_aus(nach_zeile[id(z)], bezug=bezug, frist_tage=ctx.meldefrist_tage)
                   for z in ergebnis.zeilen]
         zusammenfassung = asdict(ergebnis.zusammenfassung)
         return Auswertung(stichtag=stichtag or heute(), zeilen=zeilen,

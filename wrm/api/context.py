@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from flask import Request, Response, current_app
 from sqlalchemy.orm import Session
@@ -13,9 +12,9 @@ from strawberry.types import Info
 from wrm import berechtigungen
 from wrm.api.fehler import NichtAngemeldet
 from wrm.berechtigungen import Aktion
-from wrm.models import Benutzer, Kommune, Meldung, Verlaufseintrag
-from wrm.services.auswertung import stand_zum
+from wrm.models import Benutzer, Kommune, Verlaufseintrag
 from wrm.services.frische import meldefrist
+from wrm.services.stand import Stand, staende
 
 
 @dataclass
@@ -27,8 +26,8 @@ class Kontext:
     session: Session
     benutzer: Benutzer | None
     # What was loaded once per request, so that nested fields cost no extra queries.
-    _stand: dict[date | None, list[tuple[Kommune, Any, Any]]] = field(default_factory=dict)
-    _aktuell_nach_id: dict[int, tuple[Kommune, Any, Any]] = field(default_factory=dict)
+    _stand: dict[date | None, list[Stand]] = field(default_factory=dict)
+    _aktuell_nach_id: dict[int, Stand] = field(default_factory=dict)
     _verlauf: dict[tuple[date | None, date | None], dict[int, list[Verlaufseintrag]]] = field(
         default_factory=dict)
 
@@ -37,18 +36,18 @@ class Kontext:
         """The reporting interval after which a report counts as overdue."""
         return meldefrist(self.angemeldet.landkreis, int(current_app.config["MELDEFRIST_TAGE"]))
 
-    def stand(self, stichtag: date | None = None) -> list[tuple[Kommune, Any, Any]]:
-        """Every active Kommune with its source record and row (one query, cached)."""
+    def stand(self, stichtag: date | None = None) -> list[Stand]:
+        """Every active Kommune's `Stand` the user may see (one query, cached)."""
         if stichtag not in self._stand:
             benutzer = self.angemeldet
-            self._stand[stichtag] = stand_zum(
+            self._stand[stichtag] = staende(
                 self.session, landkreis=benutzer.landkreis, stichtag=stichtag,
                 sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
         return self._stand[stichtag]
 
     def kommune_ids(self) -> list[int]:
         """The ids of the Kommunen the request shows (for loading their history at once)."""
-        return [kommune.id for kommune, _, _ in self.stand()]
+        return [s.kommune.id for s in self.stand()]
 
     def neu_laden(self) -> None:
         """Forget what was loaded, after a write in this request."""
@@ -57,10 +56,10 @@ class Kontext:
         self._aktuell_nach_id.clear()
         self._verlauf.clear()
 
-    def aktuelle_meldung(self, kommune_id: int) -> tuple[Kommune, Meldung | None, Any] | None:
-        """The current (Kommune, Meldung, Zeile) of one Kommune, from the cached stand."""
+    def aktueller_stand(self, kommune_id: int) -> Stand | None:
+        """One Kommune's current `Stand`, from the cached list."""
         if not self._aktuell_nach_id:
-            self._aktuell_nach_id = {eintrag[0].id: eintrag for eintrag in self.stand()}
+            self._aktuell_nach_id = {s.kommune.id: s for s in self.stand()}
         return self._aktuell_nach_id.get(kommune_id)
 
     def verlauf_cache(self, von: date | None, bis: date | None

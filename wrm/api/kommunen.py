@@ -36,10 +36,10 @@ class Kommune:
     def meldung(self, info: Info) -> Meldung | None:
         """The current report with the current quota."""
         ctx = kontext(info)
-        eintrag = ctx.aktuelle_meldung(self.kommune_id)
-        if eintrag is None or eintrag[1] is None:
+        stand = ctx.aktueller_stand(self.kommune_id)
+        if stand is None or stand.version is None:  # never reported
             return None
-        return meldung_aus(*eintrag, bezug=jetzt(), frist_tage=ctx.meldefrist_tage)
+        return meldung_aus(stand, bezug=jetzt(), frist_tage=ctx.meldefrist_tage)
 
     @strawberry.field(permission_classes=[VerlaufSichtbar],
                       description="Änderungen der Meldung, älteste zuerst; `von`/`bis` sind "
@@ -62,13 +62,13 @@ class KommuneQuery:
         """The Kommunen, optionally only those with an overdue report."""
         ctx = kontext(info)
         bezug = jetzt()
-        return [Kommune.aus(k) for k, _, zeile in ctx.stand()
-                if not nur_veraltet or veraltet(zeile.stand, bezug, ctx.meldefrist_tage)]
+        return [Kommune.aus(s.kommune) for s in ctx.stand()
+                if not nur_veraltet or veraltet(s.zeile.stand, bezug, ctx.meldefrist_tage)]
 
     @strawberry.field(description="Eine Kommune nach Namen (Groß-/Kleinschreibung egal).")
     def kommune(self, info: Info, name: str) -> Kommune | None:
         """One Kommune, or null."""
         gesucht = name.strip().casefold()
-        treffer = next((k for k, _, _ in kontext(info).stand()
-                        if k.name.casefold() == gesucht), None)
+        treffer = next((s.kommune for s in kontext(info).stand()
+                        if s.kommune.name.casefold() == gesucht), None)
         return Kommune.aus(treffer) if treffer is not None else None

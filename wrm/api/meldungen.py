@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -21,6 +21,7 @@ from wrm.models import Meldung as MeldungModell
 from wrm.services import meldungen
 from wrm.services.kommunen import kommune_finden
 from wrm.services.pruefung import Validierungsfehler
+from wrm.services.stand import Stand
 
 if TYPE_CHECKING:
     from wrm.api.kommunen import Kommune
@@ -84,17 +85,15 @@ class Meldung(Spalten):
         return self.bemerkung_wert
 
 
-def meldung_aus(kommune: KommuneModell, quelle: Any, zeile: kennzahlen.Zeile, *,
-                bezug: datetime, frist_tage: int) -> Meldung:
-    """The API row from a Kommune, its source record (report or history entry) and its row."""
-    werte = zeile.als_dict()
+def meldung_aus(stand: Stand, *, bezug: datetime, frist_tage: int) -> Meldung:
+    """The API row of a Kommune's `Stand` (now or at a Stichtag)."""
+    werte = stand.zeile.als_dict()
     del werte["kommune"]
     werte["lage"] = Lage(werte["lage"]) if werte["lage"] is not None else None
     return Meldung(
-        **werte, veraltet=kennzahlen.veraltet(zeile.stand, bezug, frist_tage),
-        kommune_modell=kommune, kommune_id=kommune.id,
-        version_wert=getattr(quelle, "version", None),
-        bemerkung_wert=getattr(quelle, "bemerkung", None),
+        **werte, veraltet=kennzahlen.veraltet(stand.zeile.stand, bezug, frist_tage),
+        kommune_modell=stand.kommune, kommune_id=stand.kommune.id,
+        version_wert=stand.version, bemerkung_wert=stand.bemerkung,
     )
 
 
@@ -153,9 +152,9 @@ def _ergebnis(info: Info, kommune: KommuneModell) -> Meldung:
     ctx = kontext(info)
     ctx.session.commit()
     ctx.neu_laden()
-    eintrag = ctx.aktuelle_meldung(kommune.id)
-    assert eintrag is not None  # an active Kommune of the user's Landkreis
-    return meldung_aus(*eintrag, bezug=jetzt(), frist_tage=ctx.meldefrist_tage)
+    stand = ctx.aktueller_stand(kommune.id)
+    assert stand is not None  # an active Kommune of the user's Landkreis
+    return meldung_aus(stand, bezug=jetzt(), frist_tage=ctx.meldefrist_tage)
 
 
 def _fehlermeldung(fehler: dict[str, str]) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from wrm.kennzahlen import veraltet
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
-from wrm.services.auswertung import aktueller_stand
+from wrm.services.stand import staende
 from wrm.zeit import ortszeit_text
 
 
@@ -40,8 +40,9 @@ class Postausgang:
 def faellige_erinnerungen(session: Session, *, landkreis: Landkreis, bezug: datetime,
                           frist_tage: int) -> list[Erinnerung]:
     """Every active kommune user whose Kommune's report is overdue at `bezug`."""
-    ueberfaellig = {k.id: (k, z.stand) for k, _, z in aktueller_stand(session, landkreis=landkreis)
-                    if veraltet(z.stand, bezug, frist_tage)}
+    ueberfaellig = {s.kommune.id: (s.kommune, s.zeile.stand)
+                    for s in staende(session, landkreis=landkreis)
+                    if veraltet(s.zeile.stand, bezug, frist_tage)}
     benutzer = session.scalars(
         select(Benutzer).where(Benutzer.rolle == Rolle.KOMMUNE, Benutzer.aktiv,
                                Benutzer.kommune_id.in_(ueberfaellig)).order_by(Benutzer.name))
