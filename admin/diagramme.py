@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pygal
 from pygal.style import Style
 
+from wrm.anzeige import tag_kurz, zahl
 from wrm.kennzahlen import Zeile
 from wrm.services.zeitreihe import Wochenwert
 
@@ -17,13 +18,6 @@ ROT, GRUEN, BLAU, GRAU = "#dc3545", "#28a745", "#007bff", "#6c757d"
 _STIL = Style(background="white", plot_background="white", font_family="sans-serif",
               colors=(ROT, GRUEN, BLAU, GRAU), label_font_size=11, legend_font_size=12,
               major_label_font_size=11, value_font_size=10)
-
-
-def _deutsch(wert: float | None) -> str:
-    if wert is None:
-        return ""
-    zahl = f"{abs(int(wert)):,}".replace(",", ".")
-    return f"−{zahl}" if wert < 0 else zahl
 
 
 def _svg(diagramm: pygal.graph.graph.Graph) -> str:
@@ -37,7 +31,7 @@ def bedarf_je_kommune(zeilen: Sequence[Zeile]) -> str:
     mit_bedarf = [z for z in zeilen if z.bedarf is not None]
     diagramm = pygal.Bar(
         style=_STIL, js=[], disable_xml_declaration=True, width=1000, height=380,
-        x_label_rotation=40, value_formatter=_deutsch, legend_at_bottom=True,
+        x_label_rotation=40, value_formatter=zahl, legend_at_bottom=True,
         title="Bedarf je Kommune (Personen)", print_values=False, explicit_size=False)
     diagramm.x_labels = [z.kommune for z in mit_bedarf]
     diagramm.add("fehlender Wohnraum", [z.bedarf if z.bedarf > 0 else None  # type: ignore[operator]
@@ -51,10 +45,10 @@ def verlauf(reihe: Sequence[Wochenwert], titel: str) -> str:
     """Line chart per week: Σ zu erfüllen against Σ sofort verfügbar and Σ in Aussicht."""
     diagramm = pygal.Line(
         style=Style(**{**_STIL.to_dict(), "colors": (ROT, GRUEN, BLAU)}), js=[],
-        disable_xml_declaration=True, width=1000, height=340, value_formatter=_deutsch,
+        disable_xml_declaration=True, width=1000, height=340, value_formatter=zahl,
         legend_at_bottom=True, title=titel, x_label_rotation=30, dots_size=3,
         explicit_size=False)
-    diagramm.x_labels = [w.tag.strftime("%d.%m.") for w in reihe]
+    diagramm.x_labels = [tag_kurz(w.tag) for w in reihe]
     diagramm.add("zu erfüllen", [w.zu_erfuellen for w in reihe])
     diagramm.add("sofort verfügbar", [w.sofort_verfuegbar for w in reihe])
     diagramm.add("in Aussicht", [w.in_aussicht for w in reihe])

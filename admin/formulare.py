@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import Choice
 from wtforms.validators import AnyOf, InputRequired, NumberRange
 
+from wrm.anzeige import zahl
 from wrm.meldefelder import LAGE, ZAHLENFELDER, Lage
 from wrm.services.pruefung import (
     HOECHSTE_KENNUNG,
@@ -102,8 +103,7 @@ class DezimalFeld(FloatField):
 
 _IM_WERTEBEREICH = NumberRange(
     -HOECHSTE_KENNUNG, HOECHSTE_KENNUNG,
-    f"Die Zahl muss zwischen −{HOECHSTE_KENNUNG:,} und {HOECHSTE_KENNUNG:,} liegen."
-    .replace(",", "."))
+    f"Die Zahl muss zwischen {zahl(-HOECHSTE_KENNUNG)} und {zahl(HOECHSTE_KENNUNG)} liegen.")
 
 
 class Umwandler(AdminModelConverter):

@@ -6,8 +6,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from wrm.anzeige import zeitpunkt
 from wrm.meldefelder import ZAHLENFELDER
-from wrm.zeit import als_ortszeit
 
 
 def zahlenspalten() -> dict[str, str]:
@@ -17,8 +17,7 @@ def zahlenspalten() -> dict[str, str]:
 
 def stand_formatieren(view: Any, context: Any, model: Any, name: str) -> str:
     """A timestamp as local "dd.mm.yyyy hh:mm"."""
-    wert = getattr(model, name)
-    return "" if wert is None else als_ortszeit(wert).strftime("%d.%m.%Y %H:%M")
+    return zeitpunkt(getattr(model, name))
 
 
 UNVERAENDERT = "bestätigt, unverändert"

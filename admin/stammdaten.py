@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from admin.base import GeschuetzteModelView, angemeldeter_benutzer
 from admin.formulare import AuswahlFeld, WrmFormular, ZahlFeld
 from wrm import berechtigungen
+from wrm.anzeige import zahl
 from wrm.db import db
 from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
@@ -90,8 +91,7 @@ class QuotenFormular(WrmFormular):
         validators=[InputRequired("Bitte einen Verteilzeitraum wählen.")])
     wert = ZahlFeld("Aufnahmequote (Personen)", validators=[
         InputRequired("Bitte die Quote eingeben."),
-        NumberRange(0, HOECHSTWERT, f"Die Quote muss zwischen 0 und {HOECHSTWERT:,} liegen."
-                    .replace(",", "."))])
+        NumberRange(0, HOECHSTWERT, f"Die Quote muss zwischen 0 und {zahl(HOECHSTWERT)} liegen.")])
 
 
 class AufnahmequoteView(GeschuetzteModelView):

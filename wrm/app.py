@@ -11,9 +11,9 @@ from flask import Flask
 from flask_babel import Babel
 from flask_migrate import Migrate
 
+from wrm import anzeige
 from wrm.db import db
 from wrm.konfiguration import DEFAULTS, instanzpfad, vervollstaendigen
-from wrm.zeit import ortszeit_text
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 migrate = Migrate(directory=MIGRATIONS)
@@ -42,7 +42,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # Flask-Babel must be bound before Flask-Admin renders, or it fails with KeyError: 'babel'.
     babel.init_app(app, locale_selector=_deutsch, timezone_selector=lambda: "Europe/Berlin")
-    app.jinja_env.filters["ortszeit"] = ortszeit_text
+    # One German format for every number, day and moment a template shows (`wrm.anzeige`).
+    app.jinja_env.globals.update(zahl=anzeige.zahl, datum=anzeige.datum,
+                                 zeitpunkt=anzeige.zeitpunkt)
 
     from admin import init_admin
     from wrm.anmeldung import init_anmeldung

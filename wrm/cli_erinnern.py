@@ -8,11 +8,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from wrm.anzeige import zeitpunkt
 from wrm.cli import abbrechen, eigener_landkreis
 from wrm.db import db, jetzt
 from wrm.services.erinnerungen import Postausgang, faellige_erinnerungen, nachricht, versenden
 from wrm.services.frische import meldefrist
-from wrm.zeit import ortszeit_text
 
 
 @click.command("erinnern")
@@ -29,7 +29,7 @@ def erinnern_befehl(probelauf: bool) -> None:
     link = config["BASIS_URL"].rstrip("/") + "/admin/meine-meldung/"
     nachrichten = []
     for erinnerung in faellig:
-        zuletzt = ortszeit_text(erinnerung.stand) if erinnerung.stand else "nie"
+        zuletzt = zeitpunkt(erinnerung.stand) if erinnerung.stand else "nie"
         zeile = (f"{erinnerung.benutzer.name} ({erinnerung.kommune.name}, "
                  f"zuletzt gemeldet: {zuletzt})")
         if not erinnerung.benutzer.email:

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from wrm.anzeige import zahl
 from wrm.cli import abbrechen
 from wrm.db import db
 from wrm.services.sicherung import Sicherungsfehler, sichern, wiederherstellen
@@ -23,8 +24,7 @@ def sicherung_befehl(datei: Path) -> None:
         sichern(db.engine, datei)
     except Sicherungsfehler as fehler:
         abbrechen("Sicherung fehlgeschlagen:", [str(fehler)])
-    click.echo(f"Datenbank gesichert in {datei} ({datei.stat().st_size:,} Bytes)."
-               .replace(",", "."))
+    click.echo(f"Datenbank gesichert in {datei} ({zahl(datei.stat().st_size)} Bytes).")
 
 
 @click.command("wiederherstellen")

@@ -6,12 +6,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from wrm.anzeige import zeitpunkt
 from wrm.cli import abbrechen
 from wrm.db import db
 from wrm.models import Benutzer
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.tokens import token_anlegen, tokens_von, tokens_widerrufen
-from wrm.zeit import ortszeit_text
 
 token_gruppe = AppGroup("token", help="API-Tokens für Skripte (GraphQL).")
 
@@ -60,5 +60,5 @@ def token_liste_befehl(benutzername: str) -> None:
     """Tokens eines Benutzers mit Nummer, Name, Status und letzter Nutzung."""
     for token in tokens_von(db.session, benutzer=_benutzer_holen(benutzername)):
         status = "widerrufen" if token.widerrufen_am else "gültig"
-        zuletzt = ortszeit_text(token.zuletzt_benutzt) if token.zuletzt_benutzt else "nie"
+        zuletzt = zeitpunkt(token.zuletzt_benutzt) if token.zuletzt_benutzt else "nie"
         click.echo(f"{token.id}\t{token.name}\t{status}\tzuletzt benutzt: {zuletzt}")

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+from wrm.anzeige import datum, zahl
 from wrm.kennzahlen import Auswertung, Zeile
 from wrm.zeit import als_ortszeit
 
@@ -68,18 +69,10 @@ def als_csv(auswertung: Auswertung) -> str:
     return puffer.getvalue()
 
 
-def zahl_deutsch(wert: int | None) -> str:
-    """German number format: 1.123 and −407; empty for not reported."""
-    if wert is None:
-        return ""
-    text = f"{abs(wert):,}".replace(",", ".")
-    return f"−{text}" if wert < 0 else text
-
-
 def als_tabelle(auswertung: Auswertung, stichtag: date) -> str:
     """A readable, aligned terminal table with the summary block."""
     def zellen(werte: dict[str, object]) -> list[str]:
-        return [zahl_deutsch(werte.get(s)) if s not in ("kommune", "lage")  # type: ignore[arg-type]
+        return [zahl(werte.get(s)) if s not in ("kommune", "lage")  # type: ignore[arg-type]
                 else str(werte.get(s) or "") for s in AUSWERTUNGSSPALTEN]
     koerper = [zellen(z.als_dict()) for z in auswertung.zeilen]
     gesamt = zellen({**auswertung.gesamt, "kommune": "Gesamt"})
@@ -90,10 +83,10 @@ def als_tabelle(auswertung: Auswertung, stichtag: date) -> str:
         return "  ".join(c.ljust(b) if i in (0, len(r) - 1) else c.rjust(b)
                          for i, (c, b) in enumerate(zip(r, breiten, strict=True))).rstrip()
     trenner = "-" * len(linie(koepfe))
-    zeilen = [f"Kontinuierliche Auswertung, Stand {stichtag:%d.%m.%Y}", "", linie(koepfe), trenner,
+    zeilen = [f"Kontinuierliche Auswertung, Stand {datum(stichtag)}", "", linie(koepfe), trenner,
               *map(linie, koerper), trenner, linie(gesamt), ""]
     z = auswertung.zusammenfassung
     breite = max(len(text) for _, text in ZUSAMMENFASSUNG)
-    zeilen += [f"{text.ljust(breite)}  {zahl_deutsch(getattr(z, k)):>7}"
+    zeilen += [f"{text.ljust(breite)}  {zahl(getattr(z, k)):>7}"
                for k, text in ZUSAMMENFASSUNG]
     return "\n".join(zeilen) + "\n"

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from wrm.anzeige import datum, zeitpunkt
 from wrm.darstellung import ZUSAMMENFASSUNG
 from wrm.kennzahlen import Auswertung, Zeile
 from wrm.meldefelder import AUFNAHMEQUOTE, LAGE, ZAHLENFELDER, ZU_ERFUELLEN
@@ -141,7 +142,7 @@ def _zelle_csv(wert: Any) -> str:
     if wert is None:
         return ""
     if isinstance(wert, datetime):
-        return wert.strftime("%d.%m.%Y %H:%M:%S")
+        return zeitpunkt(wert, sekunden=True)
     text = str(wert)
     if isinstance(wert, str) and text.startswith(_FORMELZEICHEN):
         return "'" + text  # a spreadsheet must not run a name like "=HYPERLINK(…)" as a formula
@@ -182,7 +183,7 @@ def als_xlsx(tabelle: Tabelle) -> bytes:
     blatt.title = tabelle.titel.split(" – ")[0][:31]
     blatt["A1"] = tabelle.titel
     blatt["A1"].font = Font(bold=True, size=14)
-    blatt["A2"] = f"Stand: {tabelle.stichtag.strftime('%d.%m.%Y')} (Ende des Tages)"
+    blatt["A2"] = f"Stand: {datum(tabelle.stichtag)} (Ende des Tages)"
     for nummer, spalte in enumerate(tabelle.spalten, start=1):
         zelle = blatt.cell(XLSX_KOPFZEILE, nummer, spalte.titel)
         zelle.font, zelle.fill = _FETT, _KOPF_FUELLUNG

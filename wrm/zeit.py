@@ -27,7 +27,3 @@ def heute() -> date:
     """Today in the county's time zone."""
     return datetime.now(ZEITZONE).date()
 
-
-def ortszeit_text(zeitpunkt: datetime) -> str:
-    """A timestamp as local "dd.mm.yyyy hh:mm", as German screens show it."""
-    return als_ortszeit(zeitpunkt).strftime("%d.%m.%Y %H:%M")

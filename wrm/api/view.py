@@ -16,6 +16,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from wrm.anzeige import zahl
 from wrm.api.cache import Antwortcache, Ausweis, schluessel
 from wrm.api.context import Kontext
 from wrm.api.fehler import fuer_client, http_grund_deutsch
@@ -34,8 +35,8 @@ _NICHT_VERFUEGBAR = "wrm.datenbank_nicht_verfuegbar"
 
 #: A larger request body is refused before parsing (HTTP 413).
 MAX_ANFRAGE_BYTES = 100_000
-ZU_GROSS = (f"Die Anfrage ist größer als {MAX_ANFRAGE_BYTES:,} Bytes und wurde nicht "
-            "bearbeitet.".replace(",", "."))
+ZU_GROSS = (f"Die Anfrage ist größer als {zahl(MAX_ANFRAGE_BYTES)} Bytes und wurde nicht "
+            "bearbeitet.")
 
 
 def _bearer() -> str | None:

@@ -10,10 +10,10 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wrm.anzeige import zeitpunkt
 from wrm.kennzahlen import veraltet
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
 from wrm.services.stand import staende
-from wrm.zeit import ortszeit_text
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def faellige_erinnerungen(session: Session, *, landkreis: Landkreis, bezug: date
 def nachricht(erinnerung: Erinnerung, *, absender: str, link: str, frist_tage: int
               ) -> EmailMessage:
     """The German reminder e-mail with a link to "Meine Meldung"."""
-    stand = (f"Ihre letzte Meldung ist vom {ortszeit_text(erinnerung.stand)}."
+    stand = (f"Ihre letzte Meldung ist vom {zeitpunkt(erinnerung.stand)}."
              if erinnerung.stand else "Für Ihre Kommune liegt noch keine Meldung vor.")
     mail = EmailMessage()
     mail["Subject"] = f"Wohnraummanagement: Bitte Zahlen für {erinnerung.kommune.name} melden"

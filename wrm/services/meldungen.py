@@ -11,12 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from wrm import anzeige
 from wrm.db import jetzt
 from wrm.meldefelder import FELDER_NACH_NAME, ZAHLENNAMEN, Lage
 from wrm.models import Benutzer, Kommune, Meldung, Verlaufseintrag
 from wrm.models.verlauf import VORGANG_BESTAETIGT, VORGANG_GEAENDERT
 from wrm.services.pruefung import Validierungsfehler, pruefen
-from wrm.zeit import als_ortszeit
 
 #: Every field a report consists of, in the paper's order.
 MELDUNGSFELDER: tuple[str, ...] = (*ZAHLENNAMEN, "lage", "bemerkung")
@@ -121,7 +121,7 @@ def _konflikt(session: Session, meldung: Meldung, version: int,
         felder = ", ".join(FELDER_NACH_NAME[f].titel if f in FELDER_NACH_NAME else f
                            for f in eintrag.aenderungen) or "Angaben bestätigt"
         wer = eintrag.benutzer_name or "unbekannt"
-        wann = als_ortszeit(eintrag.zeitpunkt).strftime("%d.%m.%Y %H:%M")
+        wann = anzeige.zeitpunkt(eintrag.zeitpunkt)
         teile.append(f"{wer} am {wann}: {felder}")
     details = "; ".join(teile) or f"{meldung.gemeldet_von_name or 'unbekannt'}"
     zusammenfuehrung = None

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from wrm.anzeige import datum, zahl
 from wrm.kennzahlen import Zeile
 from wrm.meldefelder import FELDER_NACH_NAME, HOECHSTWERT, ZAHLENNAMEN, Lage
 
@@ -50,12 +51,8 @@ def zahl_lesen(text: str) -> int | None:
         raise ValueError(f"„{kurz(text)}“ ist keine ganze Zahl")
     if len(ziffern.lstrip("0")) > _HOECHSTE_ZIFFERN:
         raise ValueError(f"„{kurz(text)}“ hat zu viele Ziffern (erlaubt sind ganze Zahlen "
-                         f"bis {_tausender(HOECHSTWERT)})")
+                         f"bis {zahl(HOECHSTWERT)})")
     return int(text)
-
-
-def _tausender(zahl: int) -> str:
-    return f"{zahl:,}".replace(",", ".")
 
 
 def _ganzzahl_lesen(text: object, *, kleinste: int) -> int | None:
@@ -89,15 +86,15 @@ def text_pruefen(text: str | None, *, hoechstlaenge: int, mehrzeilig: bool = Fal
     if steuerzeichen(text) or (not mehrzeilig and any(z in text for z in "\r\n")):
         return "enthält unzulässige Steuerzeichen"
     if len(text) > hoechstlaenge:
-        return (f"darf höchstens {_tausender(hoechstlaenge)} Zeichen lang sein "
-                f"(sind {_tausender(len(text))})")
+        return (f"darf höchstens {zahl(hoechstlaenge)} Zeichen lang sein "
+                f"(sind {zahl(len(text))})")
     return None
 
 
 def stichtag_pruefen(tag: date, *, heute: date) -> str | None:
     """Why figures cannot be asked for at this day (too early or in the future), or None."""
     if tag < FRUEHESTER_STICHTAG:
-        return (f"Der Stichtag darf nicht vor dem {FRUEHESTER_STICHTAG.strftime('%d.%m.%Y')} "
+        return (f"Der Stichtag darf nicht vor dem {datum(FRUEHESTER_STICHTAG)} "
                 "liegen.")
     if tag > heute:
         return "Der Stichtag darf nicht in der Zukunft liegen."
@@ -124,7 +121,7 @@ def zahl_pruefen(wert: object) -> str | None:
     if wert < 0:
         return "darf nicht negativ sein"
     if wert > HOECHSTWERT:
-        return f"darf höchstens {_tausender(HOECHSTWERT)} sein"
+        return f"darf höchstens {zahl(HOECHSTWERT)} sein"
     return None
 
 

@@ -1,0 +1,40 @@
+"""How numbers, days and timestamps read in German, everywhere: screens (as Jinja filters),
+charts, exports, messages and the CLI. Babel does the formatting; no Flask needed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from wrm.zeit import ZEITZONE
+
+GEBIETSSCHEMA = "de_DE"
+
+
+def zahl(wert: float | None) -> str:
+    """1.123 and −407 (a real minus sign, as in print); empty for "not reported"."""
+    if wert is None:
+        return ""
+    return format_decimal(wert, locale=GEBIETSSCHEMA).replace("-", "−", 1)
+
+
+def datum(tag: date) -> str:
+    """A day: 01.03.2026."""
+    return format_date(tag, "dd.MM.yyyy", locale=GEBIETSSCHEMA)
+
+
+def tag_kurz(tag: date) -> str:
+    """A day without the year, for chart axes: 01.03."""
+    return format_date(tag, "dd.MM.", locale=GEBIETSSCHEMA)
+
+
+def zeitpunkt(wert: datetime | None, *, sekunden: bool = False) -> str:
+    """A moment in the county's local time: 01.03.2026 14:05 (aware) or as it is (naive, as
+    spreadsheets hold it); empty for None."""
+    if wert is None:
+        return ""
+    muster = "dd.MM.yyyy HH:mm:ss" if sekunden else "dd.MM.yyyy HH:mm"
+    zone = ZEITZONE if wert.tzinfo is not None else None
+    return format_datetime(wert, muster, tzinfo=zone, locale=GEBIETSSCHEMA)
