@@ -8,6 +8,7 @@ here, once, with the same condition.
 
 from __future__ import annotations
 
+from enum import Enum
 from functools import partial
 from typing import Any
 
@@ -15,6 +16,7 @@ from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.model import typefmt
 from flask_admin.model.filters import BaseFilter
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +28,7 @@ from wrm import berechtigungen, exporte
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR
+from wrm.meldefelder import bezeichnung
 from wrm.models import Benutzer
 from wrm.services.pruefung import (
     HOECHSTE_KENNUNG,
@@ -86,6 +89,11 @@ class BereichsLoader(QueryAjaxModelLoader):
         return self.get_query().filter(getattr(self.model, self.pk) == schluessel).one_or_none()
 
 
+def _wert_deutsch(view: Any, wert: Enum, name: str) -> str:
+    """A stored enum value as its German word from the catalogue (lists and details)."""
+    return bezeichnung(name.rsplit(".", 1)[-1], wert)
+
+
 def _filterwert_gueltig(filter_: BaseFilter, wert: str) -> bool:
     """Flask-Admin's check of a filter value, made total: a value it cannot read (an unknown
     enum name raises KeyError, not ValueError), a control character or a number beyond the
@@ -118,8 +126,11 @@ class GeschuetzteModelView(ModelView):
     page_size = 50
     export_types = ["xlsx", "csv"]
     export_erlaubt = False
-    # Raw values for the export writer, which types the cells itself (`exporte.zellwert`).
-    column_type_formatters_export: dict[type, Any] = {}
+    # Stored words as German labels (`meldefelder.bezeichnung`), in lists, details, exports;
+    # otherwise raw values for the export writer, which types the cells itself.
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, Enum: _wert_deutsch}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, Enum: _wert_deutsch}
+    column_type_formatters_export: dict[type, Any] = {Enum: _wert_deutsch}
 
     def __init__(self, model: type, **kwargs: Any) -> None:
         super().__init__(model, db, **kwargs)

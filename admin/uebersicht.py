@@ -14,7 +14,14 @@ from admin.herunterladen import herunterladen
 from wrm import berechtigungen, exporte, kennzahlen
 from wrm.berechtigungen import Aktion
 from wrm.db import db, jetzt
-from wrm.meldefelder import ZAHLENFELDER, ZU_ERFUELLEN
+from wrm.meldefelder import (
+    AUSWERTUNG,
+    LAGE,
+    UEBERSICHT,
+    ZAHLENFELDER,
+    ZU_ERFUELLEN,
+    ZUSAMMENFASSUNG,
+)
 from wrm.models import Benutzer, Kommune, Meldung
 from wrm.services.frische import alter_tage, frische, meldefrist
 from wrm.services.pruefung import kennung_lesen, stichtag_pruefen
@@ -110,7 +117,8 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
         reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute())
         return self.render(
             "admin/auswertung.html", auswertung=ergebnis, stichtag=stichtag or heute(),
-            heute=heute(), spalten=exporte.AUSWERTUNG[1:-2],
+            heute=heute(), spalten=AUSWERTUNG[1:-1], lage=LAGE,
+            zusammenfassung=ZUSAMMENFASSUNG,
             frische=frische(ergebnis.zeilen, bezug=bezug, frist_tage=frist),
             alter=lambda z: alter_tage(z.stand, bezug),
             veraltet=lambda z: kennzahlen.veraltet(z.stand, bezug, frist),
@@ -144,7 +152,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
         frist = _frist(benutzer)
         return self.render(
             "admin/auswertung_kommune.html", kommune=kommune, zeile=zeile,
-            stichtag=stichtag or heute(), felder=exporte.UEBERSICHT[1:-1],
+            stichtag=stichtag or heute(), felder=UEBERSICHT[1:],
             alter=alter_tage(zeile.stand, bezug),
             veraltet=kennzahlen.veraltet(zeile.stand, bezug, frist),
             zurueck=url_for(".index", stichtag=stichtag.isoformat() if stichtag else None),

@@ -13,6 +13,7 @@ from admin.spalten import (
 )
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
+from wrm.meldefelder import bezeichnung
 from wrm.models import Verlaufseintrag
 
 _TITEL = {**zahlenspalten(), "lage": "(12) Lage", "bemerkung": "Bemerkung"}
@@ -22,6 +23,10 @@ def _sichtbare_aenderungen(view: VerlaufView, model: Verlaufseintrag) -> dict[st
     return {feld: werte for feld, werte in model.aenderungen.items()
             if feld != "bemerkung" or berechtigungen.bemerkung_sichtbar(view.benutzer,
                                                                       model.kommune_id)}
+
+
+def _vorgang(view: VerlaufView, context: Any, model: Verlaufseintrag, name: str) -> str:
+    return bezeichnung("vorgang", model.vorgang)
 
 
 def _aenderungen(view: VerlaufView, context: Any, model: Verlaufseintrag, name: str) -> Any:
@@ -47,8 +52,9 @@ class VerlaufView(GeschuetzteModelView):
                      "vorgang": "Vorgang", "aenderungen": "Änderungen (alt → neu)",
                      "kommune.name": "Kommune"}
     column_sortable_list = ("zeitpunkt", ("kommune", "kommune.name"))
-    column_formatters = {"zeitpunkt": stand_formatieren, "aenderungen": _aenderungen}
-    column_formatters_export = {"aenderungen": _aenderungen_export}
+    column_formatters = {"zeitpunkt": stand_formatieren, "aenderungen": _aenderungen,
+                         "vorgang": _vorgang}
+    column_formatters_export = {"aenderungen": _aenderungen_export, "vorgang": _vorgang}
 
     def is_accessible(self) -> bool:
         # The history names who changed what: personal data, not for the press office.

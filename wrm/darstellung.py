@@ -8,28 +8,12 @@ from datetime import date
 
 from wrm.anzeige import datum, zahl
 from wrm.kennzahlen import Auswertung, Zeile
+from wrm.meldefelder import AUSWERTUNG, ZUSAMMENFASSUNG
 from wrm.zeit import als_ortszeit
 
 #: Columns of the paper's "Kontinuierliche Auswertung" (and of `auswertung_erwartet.csv`).
-AUSWERTUNGSSPALTEN = (
-    "kommune", "zuweisungen", "zu_erfuellen", "verfuegbar_gemeinschaftsunterkunft",
-    "verfuegbar_dezentral", "in_aussicht_gemeinschaftsunterkunft", "in_aussicht_dezentral",
-    "gesamt_verfuegbar", "bedarf", "lage",
-)
-_KOEPFE = {
-    "kommune": "Kommune", "zuweisungen": "bish. Zuweisungen", "zu_erfuellen": "noch zu erfüllen",
-    "verfuegbar_gemeinschaftsunterkunft": "verf. GU", "verfuegbar_dezentral": "verf. dezentral",
-    "in_aussicht_gemeinschaftsunterkunft": "in Aussicht GU",
-    "in_aussicht_dezentral": "in Aussicht dez.", "gesamt_verfuegbar": "Summe",
-    "bedarf": "Bedarf", "lage": "Einschätzung",
-}
-ZUSAMMENFASSUNG = (
-    ("benoetigt", "benötigter Wohnraum (Personen)"),
-    ("sofort_verfuegbar", "davon sofort verfügbar (Personen)"),
-    ("in_aussicht", "in Aussicht stehender Wohnraum (Personen)"),
-    ("gesamt_verfuegbar", "aktuelle Gesamtverfügbarkeit (Personen)"),
-    ("fehlend", "fehlender Wohnraum (Personen)"),
-)
+AUSWERTUNGSSPALTEN: tuple[str, ...] = tuple(f.name for f in AUSWERTUNG)
+_KOEPFE = {f.name: f.kurz or f.label for f in AUSWERTUNG}
 
 
 def _zeile_json(zeile: Zeile) -> dict[str, object]:

@@ -19,10 +19,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from wrm import meldefelder
 from wrm.anzeige import datum, zeitpunkt
-from wrm.darstellung import ZUSAMMENFASSUNG
 from wrm.kennzahlen import Auswertung, Zeile
-from wrm.meldefelder import AUFNAHMEQUOTE, LAGE, ZAHLENFELDER, ZU_ERFUELLEN
+from wrm.meldefelder import GEMELDET_VON, STAND, ZUSAMMENFASSUNG
 from wrm.services.stand import Stand
 from wrm.zeit import als_ortszeit, heute
 
@@ -35,38 +35,19 @@ class Spalte:
     titel: str
 
 
-#: The paper's "Kontinuierliche Auswertung", plus the stand of each row.
+#: The paper's "Kontinuierliche Auswertung" (its own headers), plus the stand of each row.
 AUSWERTUNG: tuple[Spalte, ...] = (
-    Spalte("kommune", "Kommune"),
-    Spalte("zuweisungen", "bisherige Zuweisungen"),
-    Spalte("zu_erfuellen", "noch zu erfüllende Quote"),
-    Spalte("verfuegbar_gemeinschaftsunterkunft", "verfügbar GU"),
-    Spalte("verfuegbar_dezentral", "verfügbar dezentral"),
-    Spalte("in_aussicht_gemeinschaftsunterkunft", "in Aussicht GU"),
-    Spalte("in_aussicht_dezentral", "in Aussicht dezentral"),
-    Spalte("gesamt_verfuegbar", "Summe"),
-    Spalte("bedarf", "Bedarf (fehlender Wohnraum)"),
-    Spalte("lage", "Einschätzung der Kommune"),
-    Spalte("stand", "Stand"),
+    *(Spalte(f.name, f.auswertungstitel) for f in meldefelder.AUSWERTUNG),
+    Spalte(STAND.name, STAND.label),
 )
-
 #: The paper's "Übersicht" with its numbered columns (1)–(12) and the computed figures.
 UEBERSICHT: tuple[Spalte, ...] = (
-    Spalte("kommune", "Kommune"),
-    Spalte(AUFNAHMEQUOTE.name, AUFNAHMEQUOTE.label),
-    *(Spalte(f.name, f.titel) for f in ZAHLENFELDER[:4]),
-    Spalte(ZU_ERFUELLEN.name, ZU_ERFUELLEN.titel),
-    *(Spalte(f.name, f.titel) for f in ZAHLENFELDER[4:]),
-    Spalte(LAGE.name, LAGE.titel),
-    Spalte("sofort_verfuegbar", "sofort verfügbar (8)+(9)"),
-    Spalte("in_aussicht", "in Aussicht (10)+(11)"),
-    Spalte("gesamt_verfuegbar", "Summe verfügbar"),
-    Spalte("bedarf", "Bedarf"),
-    Spalte("stand", "Stand"),
+    *(Spalte(f.name, f.titel) for f in meldefelder.UEBERSICHT),
+    Spalte(STAND.name, STAND.label),
 )
 #: Only in the county's Übersicht export: never for the press office.
-INTERN: tuple[Spalte, ...] = (Spalte("gemeldet_von", "gemeldet von"),
-                              Spalte("bemerkung", "Bemerkung (intern)"))
+INTERN: tuple[Spalte, ...] = (Spalte(GEMELDET_VON.name, GEMELDET_VON.label),
+                              Spalte(meldefelder.BEMERKUNG.name, meldefelder.BEMERKUNG.label))
 
 
 @dataclass

@@ -1,7 +1,9 @@
-"""The report fields of the concept paper: column names, numbers, German labels and help texts.
+"""The one catalogue of what WRM's columns and values are called: the report fields of the
+concept paper (column names, numbers, German labels and help texts), the computed columns, the
+paper's two table layouts, the summary block, and the German words for stored values.
 
-One list serves the import header, the admin forms, the API and the exports, so that every part
-speaks the same column names (`zuweisungen`, `ankuenfte`, ...).
+One list serves the import header, the admin forms, the API, the screens, the exports and the
+CLI, so that every part speaks the same column names (`zuweisungen`, `ankuenfte`, ...).
 """
 
 from __future__ import annotations
@@ -19,27 +21,36 @@ class Lage(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Feld:
-    """One column of the paper's "Übersicht"."""
+    """One column: of the paper's "Übersicht" (with its number), or computed or descriptive
+    (`nummer` None). `auswertung` is its header in the paper's "Kontinuierliche Auswertung"."""
 
     name: str
-    nummer: int
+    nummer: int | None
     label: str
     hilfe: str = ""
     kurz: str = ""
+    auswertung: str = ""
 
     @property
     def spaltenkopf(self) -> str:
         """The short column header of wide tables, e.g. "(1) Zuweisungen"."""
-        return f"({self.nummer}) {self.kurz or self.label}"
+        kurz = self.kurz or self.label
+        return kurz if self.nummer is None else f"({self.nummer}) {kurz}"
 
     @property
     def titel(self) -> str:
         """The label with the paper's column number: "(1) vom Land ausgesprochene Zuweisungen"."""
-        return f"({self.nummer}) {self.label}"
+        return self.label if self.nummer is None else f"({self.nummer}) {self.label}"
+
+    @property
+    def auswertungstitel(self) -> str:
+        """The header in the paper's "Kontinuierliche Auswertung"."""
+        return self.auswertung or self.label
 
 
 ZUWEISUNGEN = Feld(
     "zuweisungen", 1, "vom Land ausgesprochene Zuweisungen", kurz="Zuweisungen",
+    auswertung="bisherige Zuweisungen",
     hilfe="Anzahl der Personen, die laut Zuweisungsbescheid des Landes der Kommune zugeordnet "
     "werden.",
 )
@@ -60,24 +71,77 @@ ZAHLENFELDER: tuple[Feld, ...] = (
     Feld("dezentral_untergebracht", 7, "dezentral untergebracht", kurz="dezentral",
          hilfe="Personen, die derzeit dezentral (z. B. in Wohnungen) untergebracht sind."),
     Feld("verfuegbar_gemeinschaftsunterkunft", 8, "verfügbar in Gemeinschaftsunterkünften",
-         kurz="verfügbar GU",
+         kurz="verfügbar GU", auswertung="verfügbar GU",
          hilfe="Plätze in Gemeinschaftsunterkünften, die sofort belegt werden können."),
     Feld("verfuegbar_dezentral", 9, "verfügbar dezentral", kurz="verfügbar dez.",
+         auswertung="verfügbar dezentral",
          hilfe="Dezentrale Plätze, die sofort belegt werden können."),
     Feld("in_aussicht_gemeinschaftsunterkunft", 10, "in Aussicht, Gemeinschaftsunterkünfte",
-         kurz="Aussicht GU", hilfe="Plätze in Gemeinschaftsunterkünften, die in Aussicht stehen."),
+         kurz="Aussicht GU", auswertung="in Aussicht GU",
+         hilfe="Plätze in Gemeinschaftsunterkünften, die in Aussicht stehen."),
     Feld("in_aussicht_dezentral", 11, "in Aussicht, dezentral", kurz="Aussicht dez.",
+         auswertung="in Aussicht dezentral",
          hilfe="Dezentrale Plätze, die in Aussicht stehen."),
 )
 
-LAGE = Feld("lage", 12, "Einschätzung der Lage", kurz="Lage", hilfe="ausreichend oder kritisch")
+LAGE = Feld("lage", 12, "Einschätzung der Lage", kurz="Lage", hilfe="ausreichend oder kritisch",
+            auswertung="Einschätzung der Kommune")
 ZU_ERFUELLEN = Feld("zu_erfuellen", 5, "zu erfüllen", kurz="zu erfüllen",
-                    hilfe="Aufnahmequote minus Zuweisungen; negativ heißt: Quote übererfüllt.")
-AUFNAHMEQUOTE = Feld("aufnahmequote", 0, "Aufnahmequote",
+                    hilfe="Aufnahmequote minus Zuweisungen; negativ heißt: Quote übererfüllt.",
+                    auswertung="noch zu erfüllende Quote")
+AUFNAHMEQUOTE = Feld("aufnahmequote", None, "Aufnahmequote",
                      hilfe="Vom Landkreis für den Verteilzeitraum festgelegte Quote.")
+
+# Columns that are not the paper's numbered ones: who, when, and the computed sums.
+KOMMUNE = Feld("kommune", None, "Kommune")
+SOFORT_VERFUEGBAR = Feld("sofort_verfuegbar", None, "sofort verfügbar (8)+(9)")
+IN_AUSSICHT = Feld("in_aussicht", None, "in Aussicht (10)+(11)")
+GESAMT_VERFUEGBAR = Feld("gesamt_verfuegbar", None, "Summe verfügbar", kurz="Summe",
+                         auswertung="Summe")
+BEDARF = Feld("bedarf", None, "Bedarf", auswertung="Bedarf (fehlender Wohnraum)",
+              hilfe="Fehlender Wohnraum: zu erfüllen (höchstens bis 0) minus alle Plätze; "
+                    "negativ heißt: Plätze über den eigenen Bedarf hinaus.")
+STAND = Feld("stand", None, "Stand")
+GEMELDET_VON = Feld("gemeldet_von", None, "gemeldet von")
+BEMERKUNG = Feld("bemerkung", None, "Bemerkung (intern)", kurz="Bemerkung")
 
 ZAHLENNAMEN: tuple[str, ...] = tuple(f.name for f in ZAHLENFELDER)
 FELDER_NACH_NAME: dict[str, Feld] = {f.name: f for f in (*ZAHLENFELDER, LAGE)}
+
+#: The paper's "Kontinuierliche Auswertung": its columns, in its order.
+AUSWERTUNG: tuple[Feld, ...] = (
+    KOMMUNE, ZUWEISUNGEN, ZU_ERFUELLEN, *ZAHLENFELDER[6:], GESAMT_VERFUEGBAR, BEDARF, LAGE,
+)
+#: The paper's "Übersicht" with its numbered columns (1)–(12) and the computed sums.
+UEBERSICHT: tuple[Feld, ...] = (
+    KOMMUNE, AUFNAHMEQUOTE, *ZAHLENFELDER[:4], ZU_ERFUELLEN, *ZAHLENFELDER[4:], LAGE,
+    SOFORT_VERFUEGBAR, IN_AUSSICHT, GESAMT_VERFUEGBAR, BEDARF,
+)
+#: The paper's summary block below the Auswertung: (key of `Zusammenfassung`, label).
+ZUSAMMENFASSUNG: tuple[tuple[str, str], ...] = (
+    ("benoetigt", "benötigter Wohnraum (Personen)"),
+    ("sofort_verfuegbar", "davon sofort verfügbar (Personen)"),
+    ("in_aussicht", "in Aussicht stehender Wohnraum (Personen)"),
+    ("gesamt_verfuegbar", "aktuelle Gesamtverfügbarkeit (Personen)"),
+    ("fehlend", "fehlender Wohnraum (Personen)"),
+)
+
+#: German words for stored values, by what they are: roles, kinds of history entries, lage.
+#: (Kinds of Kommune are stored as German words already.)
+WERTBEZEICHNUNGEN: dict[str, dict[str, str]] = {
+    "rolle": {"landkreis": "Landkreis", "kommune": "Kommune", "presse": "Pressestelle"},
+    "vorgang": {"geaendert": "geändert", "bestaetigt": "bestätigt", "import": "Import"},
+    "lage": {"ausreichend": "ausreichend", "kritisch": "kritisch"},
+}
+
+
+def bezeichnung(art: str, wert: object) -> str:
+    """The German word for a stored value (`art`: "rolle", "vorgang", "lage"); the value itself
+    when the catalogue has none; empty for None."""
+    if wert is None:
+        return ""
+    text = str(getattr(wert, "value", wert))
+    return WERTBEZEICHNUNGEN.get(art, {}).get(text, text)
 
 #: Largest figure accepted anywhere (import, forms, API).
 HOECHSTWERT = 1_000_000
