@@ -34,10 +34,9 @@ def bedarf_je_kommune(zeilen: Sequence[Zeile]) -> str:
         x_label_rotation=40, value_formatter=zahl, legend_at_bottom=True,
         title="Bedarf je Kommune (Personen)", print_values=False, explicit_size=False)
     diagramm.x_labels = [z.kommune for z in mit_bedarf]
-    diagramm.add("fehlender Wohnraum", [z.bedarf if z.bedarf > 0 else None  # type: ignore[operator]
+    diagramm.add("fehlender Wohnraum", [z.bedarf if z.fehlt_wohnraum else None
                                         for z in mit_bedarf])
-    diagramm.add("Überschuss", [z.bedarf if z.bedarf <= 0 else None  # type: ignore[operator]
-                                for z in mit_bedarf])
+    diagramm.add("Überschuss", [None if z.fehlt_wohnraum else z.bedarf for z in mit_bedarf])
     return _svg(diagramm)
 
 

@@ -23,7 +23,7 @@ from wrm.meldefelder import (
     ZUSAMMENFASSUNG,
 )
 from wrm.models import Benutzer, Kommune, Meldung
-from wrm.services.frische import alter_tage, frische, meldefrist
+from wrm.services.frische import frische, meldefrist
 from wrm.services.pruefung import kennung_lesen, stichtag_pruefen
 from wrm.services.stand import Stand, staende
 from wrm.services.zeitreihe import wochenreihe
@@ -120,7 +120,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
             heute=heute(), spalten=AUSWERTUNG[1:-1], lage=LAGE,
             zusammenfassung=ZUSAMMENFASSUNG,
             frische=frische(ergebnis.zeilen, bezug=bezug, frist_tage=frist),
-            alter=lambda z: alter_tage(z.stand, bezug),
+            alter=lambda z: kennzahlen.alter_tage(z.stand, bezug),
             veraltet=lambda z: kennzahlen.veraltet(z.stand, bezug, frist),
             kommune_ids={s.kommune.name: s.kommune.id for s in stand},
             exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
@@ -153,7 +153,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
         return self.render(
             "admin/auswertung_kommune.html", kommune=kommune, zeile=zeile,
             stichtag=stichtag or heute(), felder=UEBERSICHT[1:],
-            alter=alter_tage(zeile.stand, bezug),
+            alter=kennzahlen.alter_tage(zeile.stand, bezug),
             veraltet=kennzahlen.veraltet(zeile.stand, bezug, frist),
             zurueck=url_for(".index", stichtag=stichtag.isoformat() if stichtag else None),
             verlauf_svg=diagramme.verlauf(reihe, f"{kommune.name} je Woche (Personen)"),

@@ -128,3 +128,27 @@ def test_the_arithmetic_imports_no_web_framework_and_no_database() -> None:
     ergebnis = subprocess.run([sys.executable, "-c", pruefung], capture_output=True, text=True,
                               check=False)
     assert ergebnis.returncode == 0, ergebnis.stderr
+
+
+def test_the_smaller_figures() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from wrm.kennzahlen import (
+        alter_tage,
+        fehlt_wohnraum,
+        stark_veraendert,
+        unterbringung_weicht_ab,
+        untergebracht,
+    )
+
+    assert [fehlt_wohnraum(b) for b in (None, -3, 0, 1)] == [False, False, False, True]
+    assert (untergebracht(None, None), untergebracht(3, None), untergebracht(3, 4)) == (None, 3, 7)
+    assert not unterbringung_weicht_ab(100, 110) and unterbringung_weicht_ab(100, 111)
+    assert not unterbringung_weicht_ab(10, 15) and unterbringung_weicht_ab(10, 16)
+    assert not unterbringung_weicht_ab(None, 50) and not unterbringung_weicht_ab(50, None)
+    assert stark_veraendert(10, 16) and not stark_veraendert(10, 15)
+    assert not stark_veraendert(0, 100) and not stark_veraendert(None, 3)
+    jetzt = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    assert alter_tage(None, jetzt) is None
+    assert alter_tage(jetzt - timedelta(days=2, hours=23), jetzt) == 2
+    assert alter_tage(jetzt + timedelta(hours=1), jetzt) == 0  # a clock slightly ahead

@@ -60,6 +60,39 @@ def bedarf(
     return max(zu_erfuellen, 0) - summe(*plaetze)
 
 
+def fehlt_wohnraum(bedarf: int | None) -> bool:
+    """Whether places are missing: a Bedarf above zero (shown red everywhere)."""
+    return bedarf is not None and bedarf > 0
+
+
+def untergebracht(in_gemeinschaftsunterkuenften: int | None,
+                  dezentral_untergebracht: int | None) -> int | None:
+    """Persons housed, (6) + (7); empty when neither is reported."""
+    if in_gemeinschaftsunterkuenften is None and dezentral_untergebracht is None:
+        return None
+    return summe(in_gemeinschaftsunterkuenften, dezentral_untergebracht)
+
+
+def unterbringung_weicht_ab(ankuenfte: int | None, untergebracht: int | None) -> bool:
+    """Whether the persons housed (6)+(7) are far from the arrivals (2): more than five and more
+    than a tenth apart (a plausibility hint, not a rule)."""
+    if ankuenfte is None or untergebracht is None:
+        return False
+    return abs(untergebracht - ankuenfte) > max(5, ankuenfte // 10)
+
+
+def stark_veraendert(vorher: int | None, jetzt: int | None) -> bool:
+    """Whether a figure changed by more than half of its previous value (a plausibility hint)."""
+    if vorher is None or jetzt is None or vorher <= 0:
+        return False
+    return abs(jetzt - vorher) * 2 > vorher
+
+
+def alter_tage(stand: datetime | None, bezug: datetime) -> int | None:
+    """Whole days between a report and `bezug`; empty when never reported."""
+    return None if stand is None else max((bezug - stand).days, 0)
+
+
 def fehlend(benoetigt: int, gesamt_verfuegbar: int) -> int:
     """The county's missing places: Σ zu_erfuellen − Σ gesamt_verfuegbar (the paper's −407)."""
     return benoetigt - gesamt_verfuegbar
@@ -134,6 +167,16 @@ class Zeile:
     def widerspruch(self) -> bool:
         """See `widerspruch`."""
         return widerspruch(self.lage, self.bedarf)
+
+    @property
+    def fehlt_wohnraum(self) -> bool:
+        """See `fehlt_wohnraum`."""
+        return fehlt_wohnraum(self.bedarf)
+
+    @property
+    def untergebracht(self) -> int | None:
+        """See `untergebracht`."""
+        return untergebracht(self.in_gemeinschaftsunterkuenften, self.dezentral_untergebracht)
 
     def als_dict(self) -> dict[str, object]:
         """The row with its computed figures, keys in `ZEILENSCHLUESSEL` order."""

@@ -15,11 +15,6 @@ def meldefrist(landkreis: Landkreis, standard: int) -> int:
     return landkreis.meldefrist_tage if landkreis.meldefrist_tage is not None else standard
 
 
-def alter_tage(stand: datetime | None, bezug: datetime) -> int | None:
-    """Whole days between a report and `bezug`; None when never reported."""
-    return None if stand is None else max((bezug - stand).days, 0)
-
-
 @dataclass(frozen=True)
 class Frische:
     """How current the Landkreis' picture is at `bezug`."""

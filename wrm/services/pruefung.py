@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from wrm.anzeige import datum, zahl
-from wrm.kennzahlen import Zeile
+from wrm.kennzahlen import Zeile, stark_veraendert, unterbringung_weicht_ab
 from wrm.meldefelder import FELDER_NACH_NAME, HOECHSTWERT, ZAHLENNAMEN, Lage
 
 #: The longest internal note of a report, in characters.
@@ -167,17 +167,13 @@ def hinweise(zeile: Zeile, alt: Mapping[str, object] | None) -> list[str]:
         ergebnis.append(
             f"Die Lage ist als „kritisch“ eingeschätzt, rechnerisch sind aber {-bedarf} Plätze "  # type: ignore[operator]
             "mehr vorhanden als benötigt. Bitte erläutern Sie die Einschätzung in der Bemerkung.")
-    untergebracht = (zeile.in_gemeinschaftsunterkuenften, zeile.dezentral_untergebracht)
-    if zeile.ankuenfte is not None and any(u is not None for u in untergebracht):
-        summe = sum(u or 0 for u in untergebracht)
-        if abs(summe - zeile.ankuenfte) > max(5, zeile.ankuenfte // 10):
-            ergebnis.append(
-                f"(6) + (7) ergeben {summe} untergebrachte Personen, gemeldet sind aber "
-                f"{zeile.ankuenfte} Ankünfte (2). Bitte prüfen.")
+    if unterbringung_weicht_ab(zeile.ankuenfte, zeile.untergebracht):
+        ergebnis.append(
+            f"(6) + (7) ergeben {zeile.untergebracht} untergebrachte Personen, gemeldet sind "
+            f"aber {zeile.ankuenfte} Ankünfte (2). Bitte prüfen.")
     for name in ZAHLENNAMEN:
         vorher, jetzt = (alt or {}).get(name), getattr(zeile, name)
-        if isinstance(vorher, int) and isinstance(jetzt, int) and vorher > 0 \
-                and abs(jetzt - vorher) * 2 > vorher:
+        if stark_veraendert(vorher, jetzt):  # type: ignore[arg-type]
             ergebnis.append(f"{FELDER_NACH_NAME[name].titel} hat sich stark verändert "
                             f"({vorher} → {jetzt}). Bitte prüfen.")
     return ergebnis
