@@ -80,7 +80,7 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
         return self.render(
             "admin/uebersicht.html", stand=stand, felder=ZAHLENFELDER, zu_erfuellen=ZU_ERFUELLEN,
             stichtag=stichtag or heute(), heute=heute(),
-            bemerkung_sichtbar=lambda k: berechtigungen.bemerkung_sichtbar(benutzer, k.id),
+            bemerkung_sichtbar=lambda k: berechtigungen.bemerkung_sichtbar(benutzer, k),
             personen_sichtbar=berechtigungen.personen_sichtbar(benutzer),
             exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
         )

@@ -22,7 +22,7 @@ _TITEL = {**zahlenspalten(), "lage": "(12) Lage", "bemerkung": "Bemerkung"}
 def _sichtbare_aenderungen(view: VerlaufView, model: Verlaufseintrag) -> dict[str, list[object]]:
     return {feld: werte for feld, werte in model.aenderungen.items()
             if feld != "bemerkung" or berechtigungen.bemerkung_sichtbar(view.benutzer,
-                                                                      model.kommune_id)}
+                                                                      model.kommune)}
 
 
 def _vorgang(view: VerlaufView, context: Any, model: Verlaufseintrag, name: str) -> str:

@@ -9,6 +9,7 @@ Two questions, answered here only:
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
@@ -67,8 +68,29 @@ def darf(benutzer: Benutzer | None, aktion: Aktion, modell: type) -> bool:
     return aktion in RECHTE.get(modell, {}).get(Rolle(benutzer.rolle), frozenset())
 
 
-def _im_landkreis(benutzer: Benutzer, modell: type) -> ColumnElement[bool]:
-    landkreis_id = benutzer.landkreis_id
+@dataclass(frozen=True)
+class Bereich:
+    """The rows of one kind a user may act on: none (`landkreis_id` None), those of one
+    Landkreis, or (with `kommune_id`) only those of one Kommune in it. The one statement of the
+    row rule; `bereich` turns it into SQL, `im_bereich` checks one Kommune in Python."""
+
+    landkreis_id: int | None
+    kommune_id: int | None = None
+
+
+def bereich_von(benutzer: Benutzer | None, modell: type, aktion: Aktion) -> Bereich:
+    """The user's `Bereich` for `aktion` on records of `modell`."""
+    if benutzer is None or not darf(benutzer, aktion, modell):
+        return Bereich(None)
+    if benutzer.rolle == Rolle.KOMMUNE and (
+        (aktion is not Aktion.LESEN and modell in _EIGENE_KOMMUNE_BEIM_SCHREIBEN)
+        or modell in _EIGENE_KOMMUNE_AUCH_BEIM_LESEN
+    ):
+        return Bereich(benutzer.landkreis_id, benutzer.kommune_id)
+    return Bereich(benutzer.landkreis_id)
+
+
+def _im_landkreis(landkreis_id: int, modell: type) -> ColumnElement[bool]:
     if modell is Landkreis:
         return Landkreis.id == landkreis_id
     if modell in (Kommune, Verteilzeitraum, Benutzer):
@@ -81,42 +103,38 @@ def bereich(
     benutzer: Benutzer | None, modell: type, aktion: Aktion = Aktion.LESEN
 ) -> ColumnElement[bool]:
     """The rows of `modell` the user may `aktion`, as a condition for `.where()`."""
-    if benutzer is None or not darf(benutzer, aktion, modell):
+    rahmen = bereich_von(benutzer, modell, aktion)
+    if rahmen.landkreis_id is None:
         return false()
-    bedingung = _im_landkreis(benutzer, modell)
-    if benutzer.rolle == Rolle.KOMMUNE and (
-        (aktion is not Aktion.LESEN and modell in _EIGENE_KOMMUNE_BEIM_SCHREIBEN)
-        or modell in _EIGENE_KOMMUNE_AUCH_BEIM_LESEN
-    ):
-        bedingung = bedingung & (modell.kommune_id == benutzer.kommune_id)  # type: ignore[attr-defined]
+    bedingung = _im_landkreis(rahmen.landkreis_id, modell)
+    if rahmen.kommune_id is not None:
+        bedingung = bedingung & (modell.kommune_id == rahmen.kommune_id)  # type: ignore[attr-defined]
     return bedingung
 
 
+def im_bereich(benutzer: Benutzer | None, modell: type, aktion: Aktion, kommune: Kommune
+               ) -> bool:
+    """Whether the records of `modell` that belong to `kommune` are in the user's `bereich`
+    for `aktion` (the same rule, checked in Python for one Kommune)."""
+    rahmen = bereich_von(benutzer, modell, aktion)
+    return (rahmen.landkreis_id is not None and kommune.landkreis_id == rahmen.landkreis_id
+            and (rahmen.kommune_id is None or kommune.id == rahmen.kommune_id))
+
+
 def darf_meldung_aendern(benutzer: Benutzer | None, kommune: Kommune) -> bool:
-    """Whether the user may change this Kommune's report (the same rule as `bereich`)."""
-    if not darf(benutzer, Aktion.AENDERN, Meldung) or benutzer is None:
-        return False
-    if kommune.landkreis_id != benutzer.landkreis_id:
-        return False
-    return benutzer.rolle != Rolle.KOMMUNE or benutzer.kommune_id == kommune.id
+    """Whether the user may change (or create) this Kommune's report."""
+    return im_bereich(benutzer, Meldung, Aktion.AENDERN, kommune)
 
 
-def bemerkung_sichtbar(benutzer: Benutzer | None, kommune_id: int) -> bool:
-    """The internal note of a report: the county sees all, a Kommune its own, the press none."""
-    if benutzer is None or not benutzer.aktiv:
-        return False
-    if benutzer.rolle == Rolle.LANDKREIS:
-        return True
-    return benutzer.rolle == Rolle.KOMMUNE and benutzer.kommune_id == kommune_id
+def bemerkung_sichtbar(benutzer: Benutzer | None, kommune: Kommune) -> bool:
+    """The internal note of a report is for those who may write the report: the county, and
+    the Kommune itself; never the press office."""
+    return darf_meldung_aendern(benutzer, kommune)
 
 
-def verlauf_sichtbar(benutzer: Benutzer | None, kommune_id: int) -> bool:
-    """A Kommune's history: the same rule as `bereich` for `Verlaufseintrag`, for one Kommune."""
-    if not darf(benutzer, Aktion.LESEN, Verlaufseintrag) or benutzer is None:
-        return False
-    if benutzer.rolle == Rolle.KOMMUNE and Verlaufseintrag in _EIGENE_KOMMUNE_AUCH_BEIM_LESEN:
-        return benutzer.kommune_id == kommune_id
-    return True
+def verlauf_sichtbar(benutzer: Benutzer | None, kommune: Kommune) -> bool:
+    """Whether the user may read this Kommune's history."""
+    return im_bereich(benutzer, Verlaufseintrag, Aktion.LESEN, kommune)
 
 
 def personen_sichtbar(benutzer: Benutzer | None) -> bool:

@@ -25,12 +25,17 @@ class Kommune:
 
     name: str
     art: ArtEnum  # type: ignore[valid-type]
-    kommune_id: strawberry.Private[int]
+    kommune_modell: strawberry.Private[KommuneModell]
+
+    @property
+    def kommune_id(self) -> int:
+        """The record's id."""
+        return self.kommune_modell.id
 
     @classmethod
     def aus(cls, modell: KommuneModell) -> Kommune:
         """The API object of a Kommune record."""
-        return cls(name=modell.name, art=Art(modell.art), kommune_id=modell.id)
+        return cls(name=modell.name, art=Art(modell.art), kommune_modell=modell)
 
     @strawberry.field(description="Die aktuelle Meldung; null, wenn nie gemeldet wurde.")
     def meldung(self, info: Info) -> Meldung | None:
@@ -49,7 +54,7 @@ class Kommune:
                 ) -> list[Aenderung] | None:
         """The history, loaded for every Kommune of the request in one query."""
         ctx = kontext(info)
-        return verlauf_von(ctx, ctx.kommune_ids(), self.kommune_id, von, bis)
+        return verlauf_von(ctx, ctx.kommune_ids(), self.kommune_modell, von, bis)
 
 
 @strawberry.type

@@ -34,7 +34,7 @@ class BemerkungSichtbar(_Regel):
 
     def erlaubt(self, benutzer: Benutzer, quelle: Any) -> bool:
         """`bemerkung_sichtbar` for the report's Kommune."""
-        return berechtigungen.bemerkung_sichtbar(benutzer, quelle.kommune_id)
+        return berechtigungen.bemerkung_sichtbar(benutzer, quelle.kommune_modell)
 
 
 class PersonenSichtbar(_Regel):
@@ -54,4 +54,4 @@ class VerlaufSichtbar(_Regel):
 
     def erlaubt(self, benutzer: Benutzer, quelle: Any) -> bool:
         """`verlauf_sichtbar` for the Kommune."""
-        return berechtigungen.verlauf_sichtbar(benutzer, quelle.kommune_id)
+        return berechtigungen.verlauf_sichtbar(benutzer, quelle.kommune_modell)

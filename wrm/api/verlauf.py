@@ -13,6 +13,7 @@ from wrm.api.context import Kontext
 from wrm.api.permissions import PersonenSichtbar
 from wrm.berechtigungen import Aktion
 from wrm.meldefelder import FELDER_NACH_NAME
+from wrm.models import Kommune as KommuneModell
 from wrm.models import Verlaufseintrag
 from wrm.services.pruefung import FRUEHESTER_STICHTAG
 from wrm.zeit import heute, tagesbeginn, tagesende
@@ -55,9 +56,9 @@ def _aenderungen(eintrag: Verlaufseintrag, bemerkung_sichtbar: bool) -> list[Aen
             for feld, (alt, neu) in felder]
 
 
-def verlauf_von(ctx: Kontext, kommune_ids: list[int], kommune_id: int, von: date | None,
+def verlauf_von(ctx: Kontext, kommune_ids: list[int], kommune: KommuneModell, von: date | None,
                 bis: date | None) -> list[Aenderung]:
-    """Kommune `kommune_id`'s changes, oldest first; loads all `kommune_ids` in one query."""
+    """The Kommune's changes, oldest first; loads all `kommune_ids` in one query."""
     # Bounds outside the days anyone reported on mean "no bound" (and keep the date arithmetic
     # of `tagesende` inside the calendar).
     if von is not None and von <= FRUEHESTER_STICHTAG:
@@ -79,6 +80,6 @@ def verlauf_von(ctx: Kontext, kommune_ids: list[int], kommune_id: int, von: date
                 abfrage.order_by(Verlaufseintrag.zeitpunkt, Verlaufseintrag.id)):
             geladen[eintrag.kommune_id].append(eintrag)
         ctx.verlauf_merken(von, bis, geladen)
-    sichtbar = berechtigungen.bemerkung_sichtbar(ctx.angemeldet, kommune_id)
-    return [a for e in geladen.get(kommune_id, []) for a in _aenderungen(e, sichtbar)]
+    sichtbar = berechtigungen.bemerkung_sichtbar(ctx.angemeldet, kommune)
+    return [a for e in geladen.get(kommune.id, []) for a in _aenderungen(e, sichtbar)]
 
