@@ -15,3 +15,31 @@ def abzug() -> dict[str, list[tuple[object, ...]]]:
             (tuple(map(repr, zeile)) for zeile in db.session.execute(select(tabelle))), key=str)
         for tabelle in Base.metadata.sorted_tables
     }
+
+
+def unterschied(vorher: dict[str, list[tuple[object, ...]]],
+                nachher: dict[str, list[tuple[object, ...]]]
+                ) -> dict[str, tuple[list[dict[str, object]], list[dict[str, object]]]]:
+    """Per table that changed: the rows gone and the rows new, as {column: repr}."""
+    ergebnis = {}
+    for tabelle in Base.metadata.sorted_tables:
+        alt, neu = set(vorher[tabelle.name]), set(nachher[tabelle.name])
+        if alt != neu:
+            spalten = list(tabelle.columns.keys())
+            ergebnis[tabelle.name] = ([dict(zip(spalten, z, strict=True)) for z in alt - neu],
+                                      [dict(zip(spalten, z, strict=True)) for z in neu - alt])
+    return ergebnis
+
+
+def nur_die_meldung(vorher: dict[str, list[tuple[object, ...]]],
+                    nachher: dict[str, list[tuple[object, ...]]], *, kommune_id: int,
+                    neu: bool = False) -> None:
+    """Assert that exactly one Kommune's report was saved and nothing else changed: its row in
+    `meldungen` (new, or replaced), one new history entry of it, and the data version."""
+    diff = unterschied(vorher, nachher)
+    assert set(diff) == {"meldungen", "verlaufseintraege", "datenstand"}, set(diff)
+    weg, hinzu = diff["meldungen"]
+    assert [z["kommune_id"] for z in hinzu] == [repr(kommune_id)]
+    assert [z["kommune_id"] for z in weg] == ([] if neu else [repr(kommune_id)])
+    weg, hinzu = diff["verlaufseintraege"]
+    assert weg == [] and [z["kommune_id"] for z in hinzu] == [repr(kommune_id)]
