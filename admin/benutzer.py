@@ -97,10 +97,17 @@ class BenutzerView(GeschuetzteModelView):
         """Deactivate users (not oneself); their sessions end."""
         anzahl = 0
         for benutzer in self.ausgewaehlt(ids):
-            if benutzer.id != self.benutzer.id and benutzer.aktiv:  # type: ignore[union-attr]
+            if not benutzer.aktiv:
+                continue
+            try:  # the service refuses to deactivate oneself
                 benutzer_aendern(db.session, benutzer=benutzer, rolle=benutzer.rolle,
-                                 kommune=benutzer.kommune, email=benutzer.email, aktiv=False)
-                anzahl += 1
+                                 kommune=benutzer.kommune, email=benutzer.email, aktiv=False,
+                                 von=self.benutzer)
+            except Validierungsfehler as fehler:
+                for text in fehler.fehler.values():
+                    flash(text, "warning")
+                continue
+            anzahl += 1
         db.session.commit()
         flash(f"{anzahl} Benutzer deaktiviert.", "success")
 
