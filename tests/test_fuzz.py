@@ -187,7 +187,7 @@ def test_csv_import(web: Flask, welt: Welt) -> None:
                     db.session.commit()
                 except Importfehler as fehler:
                     db.session.rollback()
-                    assert all(f.startswith("Zeile ") for f in fehler.fehler), fehler.fehler
+                    assert all(str(f).startswith("Zeile ") for f in fehler.fehler), fehler.fehler
                     assert abzug() == vorher
                 vorher = abzug()
 

@@ -211,3 +211,23 @@ def test_import_attributed_to_user(app: Flask, runner: FlaskCliRunner, tmp_path:
         assert meldung.gemeldet_von == kreis
         eintrag = db.session.scalars(select(Verlaufseintrag)).first()
         assert eintrag.benutzer_name == "kreis"
+
+
+def test_errors_are_located_values_formatted_at_the_edge(app: Flask) -> None:
+    from wrm.services.csvdatei import Fundstelle, Importfehler
+    from wrm.services.importe import meldungen_importieren
+    from wrm.services.kommunen import landkreis_holen
+
+    inhalt = (f"{KOPF}\nC;x;1;0;;;;;;;;;ausreichend\nB;1;2;3;;;;;;;;;bunt\n"
+              "A;1;1;0;;;;;;;;;ausreichend\nA;1;1;0;;;;;;;;;ausreichend\n").encode()
+    with app.app_context(), pytest.raises(Importfehler) as fehler:
+        meldungen_importieren(db.session, inhalt=inhalt, anlegen=True,
+                              landkreis=landkreis_holen(db.session, name="Landkreis Osnabrück"))
+    assert fehler.value.fehler == [
+        Fundstelle(2, "aufnahmequote", "„x“ ist keine ganze Zahl"),
+        Fundstelle(3, "lage", "„bunt“ ist keine gültige Lage (ausreichend oder kritisch)"),
+        Fundstelle(3, "ankuenfte", "(2) Ankünfte (3) dürfen nicht größer sein als "
+                                   "(1) Zuweisungen (2)"),
+        Fundstelle(5, "kommune", "„A“ steht schon in Zeile 4"),
+    ]
+    assert str(fehler.value.fehler[0]) == "Zeile 2, Spalte aufnahmequote: „x“ ist keine ganze Zahl"

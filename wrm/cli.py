@@ -95,7 +95,7 @@ def kommunen_import_befehl(datei: IO[bytes] | None) -> None:
     try:
         ergebnis = kommunen_importieren(db.session, inhalt=inhalt, landkreis=eigener_landkreis())
     except Importfehler as fehler:
-        abbrechen("Import abgebrochen, nichts wurde gespeichert:", fehler.fehler)
+        abbrechen("Import abgebrochen, nichts wurde gespeichert:", list(map(str, fehler.fehler)))
     db.session.commit()
     click.echo(f"{len(ergebnis.angelegt)} Kommunen angelegt, {len(ergebnis.geaendert)} geändert, "
                f"{len(ergebnis.unveraendert)} unverändert.")
@@ -121,7 +121,7 @@ def import_befehl(anlegen: bool, benutzername: str | None, datei: IO[bytes]) -> 
                                          benutzer=benutzer)
     except Importfehler as fehler:
         abbrechen(f"Import abgebrochen, nichts wurde gespeichert ({len(fehler.fehler)} Fehler):",
-                   fehler.fehler)
+                   list(map(str, fehler.fehler)))
     db.session.commit()
     if ergebnis.zeitraum_eroeffnet is not None:
         click.echo(f"Es gab noch keinen Verteilzeitraum; „{ergebnis.zeitraum_eroeffnet.name}“ "

@@ -15,12 +15,28 @@ from wrm.services.pruefung import (
 )
 
 
-class Importfehler(Exception):
-    """A file was refused; `fehler` lists every problem as "Zeile N, Spalte X: reason"."""
+@dataclass(frozen=True)
+class Fundstelle:
+    """One problem of a file: its line (the header is line 1; None: the file as a whole), its
+    column ("" for the whole line) and what is wrong, in German. Formatted where it is shown."""
 
-    def __init__(self, fehler: Iterable[str]) -> None:
-        self.fehler = list(fehler)
-        super().__init__("\n".join(self.fehler))
+    zeile: int | None
+    spalte: str
+    text: str
+
+    def __str__(self) -> str:
+        if self.zeile is None:
+            return self.text
+        ort = f"Zeile {self.zeile}, Spalte {self.spalte}" if self.spalte else f"Zeile {self.zeile}"
+        return f"{ort}: {self.text}"
+
+
+class Importfehler(Exception):
+    """A file was refused; `fehler` lists every problem, by line (the file's order)."""
+
+    def __init__(self, fehler: Iterable[Fundstelle]) -> None:
+        self.fehler = sorted(fehler, key=lambda f: f.zeile or 0)
+        super().__init__("\n".join(map(str, self.fehler)))
 
 
 @dataclass(frozen=True)
@@ -36,10 +52,9 @@ def _dekodieren(inhalt: bytes) -> str:
         return inhalt.decode("utf-8-sig")
     except UnicodeDecodeError as fehler:
         zeile = inhalt[: fehler.start].count(b"\n") + 1
-        raise Importfehler([
-            f"Zeile {zeile}: Die Datei ist nicht UTF-8-kodiert. Bitte in der Tabellenkalkulation "
-            "als „CSV UTF-8“ speichern."
-        ]) from None
+        raise Importfehler([Fundstelle(
+            zeile, "", "Die Datei ist nicht UTF-8-kodiert. Bitte in der Tabellenkalkulation "
+            "als „CSV UTF-8“ speichern.")]) from None
 
 
 def _datensaetze(text: str, trenner: str) -> Iterator[tuple[int, list[str]]]:
@@ -53,18 +68,19 @@ def _datensaetze(text: str, trenner: str) -> Iterator[tuple[int, list[str]]]:
             yield beginn, zellen
             beginn = leser.line_num + 1
     except csv.Error:
-        raise Importfehler([f"Zeile {beginn}: Die Zeile ist kein gültiges CSV (z. B. ein nicht "
-                            "geschlossenes Anführungszeichen)."]) from None
+        raise Importfehler([Fundstelle(beginn, "", "Die Zeile ist kein gültiges CSV (z. B. ein "
+                                              "nicht geschlossenes Anführungszeichen).")]) from None
 
 
-def _zellenfehler(nummer: int, zellen: dict[str, str], mehrzeilig: set[str]) -> list[str]:
+def _zellenfehler(nummer: int, zellen: dict[str, str], mehrzeilig: set[str]
+                  ) -> list[Fundstelle]:
     fehler = []
     for spalte, inhalt in zellen.items():
         lang = spalte in mehrzeilig
         grund = text_pruefen(inhalt.strip(), mehrzeilig=lang,
                              hoechstlaenge=BEMERKUNG_HOECHSTLAENGE if lang else NAME_HOECHSTLAENGE)
         if grund:
-            fehler.append(f"Zeile {nummer}, Spalte {spalte}: {grund}")
+            fehler.append(Fundstelle(nummer, spalte, grund))
     return fehler
 
 
@@ -84,13 +100,13 @@ def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = ()
     try:
         _, kopfzellen = next(datensaetze)
     except StopIteration:
-        raise Importfehler(["Zeile 1: Die Datei ist leer."]) from None
+        raise Importfehler([Fundstelle(1, "", "Die Datei ist leer.")]) from None
     kopf = tuple(z.strip().lower() for z in kopfzellen)
     pflicht, erlaubt = tuple(pflicht), {*pflicht, *optional}
-    fehler = [f"Zeile 1, Spalte {kurz(name) or '(leer)'}: unbekannte Spalte" for name in kopf
+    fehler = [Fundstelle(1, kurz(name) or "(leer)", "unbekannte Spalte") for name in kopf
               if name not in erlaubt]
-    fehler += [f"Zeile 1, Spalte {name}: Spalte fehlt" for name in pflicht if name not in kopf]
-    fehler += [f"Zeile 1, Spalte {name}: Spalte kommt mehrfach vor"
+    fehler += [Fundstelle(1, name, "Spalte fehlt") for name in pflicht if name not in kopf]
+    fehler += [Fundstelle(1, name, "Spalte kommt mehrfach vor")
                for name in sorted({n for n in kopf if kopf.count(n) > 1})]
     if fehler:
         raise Importfehler(fehler)
@@ -99,7 +115,7 @@ def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = ()
         if not any(z.strip() for z in zellen):
             continue
         if len(zellen) != len(kopf):
-            fehler.append(f"Zeile {nummer}: {len(zellen)} statt {len(kopf)} Spalten")
+            fehler.append(Fundstelle(nummer, "", f"{len(zellen)} statt {len(kopf)} Spalten"))
             continue
         werte = dict(zip(kopf, zellen, strict=True))
         fehler += _zellenfehler(nummer, werte, set(mehrzeilig))

@@ -16,7 +16,7 @@ from wrm.meldefelder import ZAHLENNAMEN
 from wrm.models import Art, Benutzer, Kommune, Landkreis, Verteilzeitraum
 from wrm.models.verlauf import VORGANG_IMPORT
 from wrm.services import meldungen
-from wrm.services.csvdatei import Importfehler, lesen
+from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
 from wrm.services.pruefung import lage_lesen, pruefen, zahl_lesen, zahl_pruefen
 from wrm.services.verteilzeitraeume import (
     erste_quoten,
@@ -50,30 +50,50 @@ class _Zeile:
     werte: dict[str, object]
 
 
-def _zeile_lesen(nummer: int, zellen: dict[str, str], fehler: list[str]) -> _Zeile | None:
+def _zeile_lesen(nummer: int, zellen: dict[str, str]) -> tuple[_Zeile | None, list[Fundstelle]]:
+    """Parse one row: cells to figures, then the report's rules. The row, or its problems."""
+    fehler = []
     name = zellen["kommune"].strip()
     if not name:
-        fehler.append(f"Zeile {nummer}, Spalte kommune: Name der Kommune fehlt")
+        fehler.append(Fundstelle(nummer, "kommune", "Name der Kommune fehlt"))
     gelesen: dict[str, object] = {}
-    unlesbar: set[str] = set()
     for spalte in ("aufnahmequote", *ZAHLENNAMEN, "lage"):
         try:
             gelesen[spalte] = (lage_lesen if spalte == "lage" else zahl_lesen)(zellen[spalte])
         except ValueError as grund:
-            fehler.append(f"Zeile {nummer}, Spalte {spalte}: {grund}")
+            fehler.append(Fundstelle(nummer, spalte, str(grund)))
             gelesen[spalte] = None
-            unlesbar.add(spalte)
+    unlesbar = {f.spalte for f in fehler}
     werte = {k: v for k, v in gelesen.items() if k != "aufnahmequote"}
     if "bemerkung" in zellen:
         werte["bemerkung"] = zellen["bemerkung"].strip() or None
-    regelverstoesse = {k: v for k, v in pruefen(werte).items() if k not in unlesbar}
     quote = gelesen["aufnahmequote"]
     if quotenfehler := zahl_pruefen(quote):
-        regelverstoesse = {"aufnahmequote": quotenfehler, **regelverstoesse}
-    fehler += [f"Zeile {nummer}, Spalte {s}: {grund}" for s, grund in regelverstoesse.items()]
-    if not name or regelverstoesse or unlesbar:
-        return None
-    return _Zeile(nummer, name, quote, werte)  # type: ignore[arg-type]
+        fehler.append(Fundstelle(nummer, "aufnahmequote", quotenfehler))
+    fehler += [Fundstelle(nummer, s, grund) for s, grund in pruefen(werte).items()
+               if s not in unlesbar]
+    if fehler:
+        return None, fehler
+    return _Zeile(nummer, name, quote, werte), []  # type: ignore[arg-type]
+
+
+def _kommunen_pruefen(zeilen: list[_Zeile], kommunen: dict[str, Kommune], anlegen: bool
+                      ) -> list[Fundstelle]:
+    """Check the rows against the Landkreis: each Kommune once, known (or `anlegen`), active."""
+    fehler, gesehen = [], {}
+    for zeile in zeilen:
+        schluessel = zeile.name.casefold()
+        if schluessel in gesehen:
+            fehler.append(Fundstelle(zeile.nummer, "kommune", f"„{zeile.name}“ steht schon in "
+                                                              f"Zeile {gesehen[schluessel]}"))
+        gesehen.setdefault(schluessel, zeile.nummer)
+        kommune = kommunen.get(schluessel)
+        if kommune is None and not anlegen:
+            fehler.append(Fundstelle(zeile.nummer, "kommune", f"unbekannte Kommune „{zeile.name}“ "
+                                                              "(mit --anlegen wird sie angelegt)"))
+        elif kommune is not None and not kommune.aktiv:
+            fehler.append(Fundstelle(zeile.nummer, "kommune", f"„{kommune.name}“ ist deaktiviert"))
+    return fehler
 
 
 def meldungen_importieren(
@@ -85,36 +105,34 @@ def meldungen_importieren(
     benutzer: Benutzer | None = None,
     zeitpunkt: datetime | None = None,
 ) -> Importergebnis:
-    """Check every row, then write all of them; the caller commits, or rolls back on
+    """Parse and check every row, then write all of them; the caller commits, or rolls back on
     `Importfehler` (the session may hold part of the import then).
 
     Empty cells mean "not reported"; an empty aufnahmequote leaves the quota as it is.
     """
     tabelle = lesen(inhalt, pflicht=PFLICHTSPALTEN, optional=OPTIONALE_SPALTEN,
                     mehrzeilig=OPTIONALE_SPALTEN)
-    fehler: list[str] = []
-    zeilen = [z for n, zellen in tabelle.zeilen if (z := _zeile_lesen(n, zellen, fehler))]
+    zeilen, fehler = [], []
+    for nummer, zellen in tabelle.zeilen:
+        zeile, probleme = _zeile_lesen(nummer, zellen)
+        fehler += probleme
+        if zeile is not None:
+            zeilen.append(zeile)
     kommunen = {k.name.casefold(): k for k in session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id)
         .options(selectinload(Kommune.meldung))
     )}
-    gesehen: dict[str, int] = {}
-    for zeile in zeilen:
-        schluessel = zeile.name.casefold()
-        if schluessel in gesehen:
-            fehler.append(f"Zeile {zeile.nummer}, Spalte kommune: „{zeile.name}“ steht schon in "
-                          f"Zeile {gesehen[schluessel]}")
-        gesehen.setdefault(schluessel, zeile.nummer)
-        kommune = kommunen.get(schluessel)
-        if kommune is None and not anlegen:
-            fehler.append(f"Zeile {zeile.nummer}, Spalte kommune: unbekannte Kommune "
-                          f"„{zeile.name}“ (mit --anlegen wird sie angelegt)")
-        elif kommune is not None and not kommune.aktiv:
-            fehler.append(f"Zeile {zeile.nummer}, Spalte kommune: „{kommune.name}“ ist deaktiviert")
+    fehler += _kommunen_pruefen(zeilen, kommunen, anlegen)
     if fehler:
-        raise Importfehler(sorted(fehler, key=lambda f: int(f.split()[1].rstrip(":,"))))
+        raise Importfehler(fehler)
+    return _schreiben(session, zeilen=zeilen, kommunen=kommunen, landkreis=landkreis,
+                      benutzer=benutzer, zeitpunkt=zeitpunkt or jetzt())
 
-    zeitpunkt = zeitpunkt or jetzt()
+
+def _schreiben(session: Session, *, zeilen: list[_Zeile], kommunen: dict[str, Kommune],
+               landkreis: Landkreis, benutzer: Benutzer | None, zeitpunkt: datetime
+               ) -> Importergebnis:
+    """Write checked rows: new Kommunen, quotas, reports (first ones in bulk), history."""
     ergebnis = Importergebnis()
     zeitraum = zeitraum_am(session, landkreis=landkreis, tag=als_ortszeit(zeitpunkt).date())
     if zeitraum is None and any(z.aufnahmequote is not None for z in zeilen):
@@ -173,8 +191,9 @@ def meldungen_importieren(
                                   zeitpunkt=zeitpunkt)
         session.flush()
     except (StaleDataError, IntegrityError):
-        raise Importfehler(["Eine Meldung wurde während des Imports von jemand anderem "
-                            "geändert; nichts wurde gespeichert. Bitte erneut importieren."]
+        raise Importfehler([Fundstelle(None, "", "Eine Meldung wurde während des Imports von "
+                                              "jemand anderem geändert; nichts wurde gespeichert. "
+                                              "Bitte erneut importieren.")]
                            ) from None
     for kommune_id, _ in erste:  # their reports were written around the ORM: reload on access
         session.expire(session.get(Kommune, kommune_id), ["meldung"])

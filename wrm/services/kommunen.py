@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wrm.models import Art, Kommune, Landkreis
-from wrm.services.csvdatei import Importfehler, lesen
+from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
 
 
 @dataclass
@@ -53,21 +53,21 @@ def kommunen_importieren(
 ) -> Stammdatenergebnis:
     """Create or update Kommunen from a `name;art` file, all or nothing; caller commits."""
     tabelle = lesen(inhalt, pflicht=("name", "art"))
-    fehler: list[str] = []
+    fehler: list[Fundstelle] = []
     gelesen: list[tuple[str, Art]] = []
     namen: dict[str, int] = {}
     for nummer, zellen in tabelle.zeilen:
         name = zellen["name"].strip()
         if not name:
-            fehler.append(f"Zeile {nummer}, Spalte name: Name fehlt")
+            fehler.append(Fundstelle(nummer, "name", "Name fehlt"))
         elif name.casefold() in namen:
-            fehler.append(f"Zeile {nummer}, Spalte name: „{name}“ steht schon in "
-                          f"Zeile {namen[name.casefold()]}")
+            fehler.append(Fundstelle(nummer, "name", f"„{name}“ steht schon in "
+                                                     f"Zeile {namen[name.casefold()]}"))
         namen.setdefault(name.casefold(), nummer)
         try:
             art = _art_lesen(zellen["art"])
         except ValueError as grund:
-            fehler.append(f"Zeile {nummer}, Spalte art: {grund}")
+            fehler.append(Fundstelle(nummer, "art", str(grund)))
             continue
         gelesen.append((name, art))
     if fehler:
