@@ -41,7 +41,7 @@ env -u WRM_TEST_DATABASE_URL WRM_TEST_REDIS_URL="$(redis_fuer 14)" \
 sqlite_pid=$!
 if [ -n "$url" ]; then
   WRM_TEST_DATABASE_URL="$url" WRM_TEST_REDIS_URL="$(redis_fuer 15)" \
-    "$PY" -m pytest -p no:cacheprovider --ignore=tests/test_browser.py "$@" \
+    "$PY" -m pytest -p no:cacheprovider --ignore=tests/browser "$@" \
     > "$protokolle/postgres.log" 2>&1 &
   postgres_pid=$!
 fi

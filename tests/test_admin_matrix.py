@@ -298,20 +298,3 @@ def test_county_sets_its_reporting_interval_others_cannot(web: Flask, welt: Welt
         assert db.session.get(Landkreis, kreis_id).meldefrist_tage == 3
     seite = client.get("/admin/auswertung/").get_data(as_text=True)
     assert "in den letzten 3 Tagen gemeldet" in seite
-
-
-def test_the_county_cannot_deactivate_itself_by_bulk_action(web: Flask, welt: Welt) -> None:
-    client = web.test_client()
-    anmelden(client, "kreis", PASSWORT)
-    with web.app_context():
-        ich = db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis"))
-        presse = db.session.scalar(select(Benutzer).where(Benutzer.name == "presse"))
-        kennungen = [ich.id, presse.id]
-    antwort = client.post("/admin/benutzer/action/", data={
-        "action": "deaktivieren", "rowid": kennungen, "csrf_token": admin_token(client)},
-        follow_redirects=True)
-    text = antwort.get_data(as_text=True)
-    assert "Sie können sich nicht selbst deaktivieren" in text and "1 Benutzer deaktiviert" in text
-    with web.app_context():
-        aktiv = dict(db.session.execute(select(Benutzer.name, Benutzer.aktiv)).all())
-    assert aktiv["kreis"] is True and aktiv["presse"] is False

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.conftest import anmelden
+from tests.conftest import admin_token, anmelden
 from tests.welt import PASSWORT, Welt
 from wrm.db import db
 from wrm.models import Benutzer
@@ -128,3 +128,20 @@ def test_session_cookie_is_httponly_and_lax(web: Flask, welt: Welt) -> None:
 def test_login_page_is_german(web: Flask) -> None:
     seite = web.test_client().get("/login").get_data(as_text=True)
     assert 'lang="de"' in seite and "Benutzername" in seite and "Anmelden" in seite
+
+
+def test_the_county_cannot_deactivate_itself_by_bulk_action(web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    anmelden(client, "kreis", PASSWORT)
+    with web.app_context():
+        ich = db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis"))
+        presse = db.session.scalar(select(Benutzer).where(Benutzer.name == "presse"))
+        kennungen = [ich.id, presse.id]
+    antwort = client.post("/admin/benutzer/action/", data={
+        "action": "deaktivieren", "rowid": kennungen, "csrf_token": admin_token(client)},
+        follow_redirects=True)
+    text = antwort.get_data(as_text=True)
+    assert "Sie können sich nicht selbst deaktivieren" in text and "1 Benutzer deaktiviert" in text
+    with web.app_context():
+        aktiv = dict(db.session.execute(select(Benutzer.name, Benutzer.aktiv)).all())
+    assert aktiv["kreis"] is True and aktiv["presse"] is False

@@ -1,130 +1,28 @@
-"""End to end in a real browser: Playwright driving Debian's Chromium against a live server.
-
-Screenshots of every screen go to tests/artifacts/ so a person can look at them.
-"""
+"""End to end in a real browser: a Kommune reports, a conflict, the press office, the county's
+screens and the dashboard. Screenshots of every screen go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import os
-import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.welt import PASSWORT, Welt
+from tests.browser.hilfe import (
+    ARTEFAKTE,
+    anmelden,
+    bedienen,
+    bild,
+    chromium_verlangen,
+    expect,
+    feld,
+    meldung_oeffnen,
+    menue,
+    seiten,
+)
+from tests.welt import Welt
 
-CHROMIUM = Path(os.environ.get("WRM_CHROMIUM", "/usr/bin/chromium"))
-ARTEFAKTE = Path(__file__).parent / "artifacts"
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} fehlt; scripts/chromium.sh installiert Debians Chromium.")
-    pytest.skip(f"{CHROMIUM} fehlt (scripts/chromium.sh installiert es)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-
-@contextmanager
-def bedienen(app: Flask) -> Iterator[str]:
-    """Serve the app with Werkzeug in a thread on a free port; yields its base URL."""
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    faden = threading.Thread(target=http.serve_forever, daemon=True)
-    faden.start()
-    try:
-        yield f"http://127.0.0.1:{http.server_port}"
-    finally:
-        http.shutdown()
-        faden.join(5)
-
-
-@pytest.fixture
-def server(web: Flask, welt: Welt) -> Iterator[str]:
-    """The permission world, served."""
-    with bedienen(web) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the module."""
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
-        yield chromium
-        chromium.close()
-
-
-@contextmanager
-def seiten(browser, url: str):  # type: ignore[no-untyped-def]
-    """Factory for pages in separate browser contexts (separate sessions) on `url`."""
-    kontexte, verstoesse = [], []
-
-    def oeffnen():  # type: ignore[no-untyped-def]
-        kontext = browser.new_context(base_url=url, locale="de-DE",
-                                      viewport={"width": 1400, "height": 900})
-        kontext.set_default_timeout(10_000)
-        kontexte.append(kontext)
-        seite = kontext.new_page()
-        # Every screen must work under the Content-Security-Policy: a blocked script or style
-        # shows up as a console error.
-        seite.on("console", lambda m: verstoesse.append(m.text) if m.type == "error" and (
-            "Content Security Policy" in m.text) else None)
-        return seite
-
-    try:
-        yield oeffnen
-    finally:
-        for kontext in kontexte:
-            kontext.close()
-    assert verstoesse == [], verstoesse
-
-
-@pytest.fixture
-def neue_seite(browser, server: str):  # type: ignore[no-untyped-def]
-    """Pages on the permission world."""
-    with seiten(browser, server) as oeffnen:
-        yield oeffnen
-
-
-def bild(seite, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Save a full-page screenshot as tests/artifacts/<name>.png."""
-    ARTEFAKTE.mkdir(exist_ok=True)
-    seite.screenshot(path=str(ARTEFAKTE / f"{name}.png"), full_page=True)
-
-
-def anmelden(seite, name: str, passwort: str = PASSWORT) -> None:  # type: ignore[no-untyped-def]
-    """Log in through the login page like a person would."""
-    seite.goto("/login")
-    seite.get_by_label("Benutzername").fill(name)
-    seite.get_by_label("Passwort").fill(passwort)
-    seite.get_by_role("button", name="Anmelden").click()
-    expect(seite.locator("#angemeldet")).to_contain_text(name)
-
-
-def menue(seite, name: str):  # type: ignore[no-untyped-def]
-    """A link in the top navigation bar."""
-    return seite.locator(".navbar").get_by_role("link", name=name, exact=True)
-
-
-def meldung_oeffnen(seite) -> None:  # type: ignore[no-untyped-def]
-    """Open "Meine Meldung" from the menu."""
-    menue(seite, "Meine Meldung").click()
-    expect(seite.locator("h4")).to_contain_text("Meldung Kommune Eigen")
-
-
-def feld(seite, nummer: int):  # type: ignore[no-untyped-def]
-    """The input whose label starts with the paper's column number, e.g. "(2) "."""
-    return seite.get_by_label(re.compile(rf"^\({nummer}\) "))
+chromium_verlangen()
 
 
 def test_kommune_reports_sees_errors_and_finds_its_figures_in_the_uebersicht(
@@ -183,48 +81,6 @@ def test_stale_form_in_a_second_session_gets_the_conflict_message(neue_seite) ->
     expect(feld(erste, 1)).to_have_value("11")  # the input was kept
     expect(erste.get_by_text("Inzwischen gespeichert: 12")).to_be_visible()
     bild(erste, "08_meldung_konflikt")
-
-
-def test_deleting_a_quota_asks_first_under_the_csp(neue_seite) -> None:
-    seite = neue_seite()
-    anmelden(seite, "kreis")
-    seite.goto("/admin/aufnahmequote/")
-    zeilen = seite.locator("table.model-list tbody tr")
-    anzahl = zeilen.count()
-    fragen: list[str] = []
-
-    def antworten(dialog, annehmen: bool) -> None:  # type: ignore[no-untyped-def]
-        fragen.append(dialog.message)
-        dialog.accept() if annehmen else dialog.dismiss()
-
-    seite.once("dialog", lambda d: antworten(d, False))
-    zeilen.first.locator("form button").click()
-    expect(zeilen).to_have_count(anzahl)  # declined: nothing deleted
-    seite.once("dialog", lambda d: antworten(d, True))
-    with seite.expect_navigation():  # accepted: the form is sent and the list comes back
-        zeilen.first.locator("form button").click()
-    expect(zeilen).to_have_count(anzahl - 1)
-    assert len(fragen) == 2 and "löschen" in fragen[0]
-
-
-def test_bulk_action_deactivates_users_under_the_csp(neue_seite, web: Flask) -> None:
-    from wrm.db import db
-    from wrm.models import Benutzer
-
-    seite = neue_seite()
-    anmelden(seite, "kreis")
-    seite.goto("/admin/benutzer/")
-    seite.locator("table.model-list tbody tr").filter(
-        has=seite.get_by_role("cell", name="presse", exact=True)).locator(
-        "input.action-checkbox").check()
-    seite.get_by_role("button", name="Mit Auswahl").or_(
-        seite.get_by_role("link", name="Mit Auswahl")).click()
-    seite.once("dialog", lambda dialog: dialog.accept())
-    with seite.expect_navigation():
-        seite.locator("a[data-aktion=deaktivieren]").click()
-    expect(seite.locator(".alert-success")).to_contain_text("1 Benutzer deaktiviert")
-    with web.app_context():
-        assert db.session.scalar(select(Benutzer.aktiv).where(Benutzer.name == "presse")) is False
 
 
 def test_presse_finds_no_edit_screen(neue_seite, welt: Welt) -> None:
@@ -287,7 +143,7 @@ def test_dashboard_shows_the_papers_figures_today_and_at_a_stichtag(demo_web: Fl
 
     from wrm.zeit import heute
 
-    reihenfolge = [z.split(";")[0] for z in (Path(__file__).parent / "data" /
+    reihenfolge = [z.split(";")[0] for z in (Path(__file__).parent.parent / "data" /
                                              "auswertung_erwartet.csv").read_text(
         encoding="utf-8").splitlines()[1:] if z and not z.startswith("Gesamt")]
     _demo_zurueckdatieren(demo_web, 10)
