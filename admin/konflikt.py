@@ -16,6 +16,7 @@ from flask import flash, request
 from wtforms import Form
 
 from admin.formulare import fehler_eintragen
+from wrm import anzeige
 from wrm.db import db
 from wrm.models import Kommune
 from wrm.services.meldungen import MELDUNGSFELDER, Abweichung, Konflikt, werte_bei
@@ -25,11 +26,6 @@ from wrm.services.pruefung import Validierungsfehler
 ABWEICHUNGEN = "abweichungen"
 EINGABE, GESPEICHERT = "eingabe", "gespeichert"
 WAHL_FEHLT = "Bitte wählen Sie, welcher Wert gelten soll."
-
-
-def anzeige(wert: object) -> str:
-    """A report value as the form shows it beside a field ("leer" for not reported)."""
-    return "leer" if wert is None or wert == "" else str(wert)
 
 
 def _feld_setzen(formular: Form, name: str, wert: object) -> None:
@@ -47,13 +43,13 @@ def konflikt_zeigen(formular: Form, kommune: Kommune, konflikt: Konflikt) -> Non
     zusammen = konflikt.zusammenfuehrung
     if zusammen is None:  # a concurrent flush: only the changed fields are known
         werte = aktuell.werte()
-        fehler_eintragen(formular, {n: f"Inzwischen gespeichert: {anzeige(werte[n])}"
+        fehler_eintragen(formular, {n: f"Inzwischen gespeichert: {anzeige.wert(werte[n])}"
                                     for n in konflikt.felder if n in werte})
         return
     for name in MELDUNGSFELDER:
         _feld_setzen(formular, name, zusammen.werte[name])
     formular.feldhinweise = {  # type: ignore[attr-defined]
-        name: f"Inzwischen gespeichert: {anzeige(zusammen.werte[name])} – übernommen"
+        name: f"Inzwischen gespeichert: {anzeige.wert(zusammen.werte[name])} – übernommen"
         for name in zusammen.fremd_geaendert if name not in zusammen.abweichungen}
     abweichungen_setzen(formular, zusammen.abweichungen)
 
@@ -64,8 +60,9 @@ def abweichungen_setzen(formular: Form, abweichungen: dict[str, Abweichung]) -> 
     formular.abweichungen_json = json.dumps(  # type: ignore[attr-defined]
         {n: [a.vorher, a.gespeichert] for n, a in abweichungen.items()})
     fehler_eintragen(formular, {
-        name: f"Inzwischen gespeichert: {anzeige(a.gespeichert)} · vorher: {anzeige(a.vorher)} "
-              f"· Ihre Eingabe: {anzeige(a.eingabe)}. {WAHL_FEHLT}"
+        name: f"Inzwischen gespeichert: {anzeige.wert(a.gespeichert)} · "
+              f"vorher: {anzeige.wert(a.vorher)} · Ihre Eingabe: {anzeige.wert(a.eingabe)}. "
+              f"{WAHL_FEHLT}"
         for name, a in abweichungen.items()})
 
 

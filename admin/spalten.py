@@ -6,6 +6,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from wrm import anzeige
 from wrm.anzeige import zeitpunkt
 from wrm.meldefelder import ZAHLENFELDER
 
@@ -24,7 +25,7 @@ UNVERAENDERT = "bestätigt, unverändert"
 
 
 def _aenderungszeilen(aenderungen: dict[str, list[object]], titel: dict[str, str]) -> list[str]:
-    return [f"{titel.get(feld, feld)}: {_leer(alt)} → {_leer(neu)}"
+    return [f"{titel.get(feld, feld)}: {anzeige.wert(alt)} → {anzeige.wert(neu)}"
             for feld, (alt, neu) in aenderungen.items()]
 
 
@@ -38,7 +39,3 @@ def aenderungen_formatieren(aenderungen: dict[str, list[object]], titel: dict[st
 def aenderungen_text(aenderungen: dict[str, list[object]], titel: dict[str, str]) -> str:
     """The same as plain text, "; "-separated (for exports: no HTML in data)."""
     return "; ".join(_aenderungszeilen(aenderungen, titel)) or UNVERAENDERT
-
-
-def _leer(wert: object) -> str:
-    return "leer" if wert is None or wert == "" else str(wert)

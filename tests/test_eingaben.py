@@ -87,6 +87,11 @@ def test_unreadable_filter_values_are_shown_as_invalid(web: Flask, welt: Welt) -
                  "/admin/meldung/?sort=99&desc=" + JENSEITS):
         antwort = client.get(pfad)
         assert antwort.status_code in (200, 400), pfad
+        text = antwort.get_data(as_text=True)
+        if antwort.status_code == 400:  # a control character in the query
+            assert "Steuerzeichen" in text, pfad
+        elif "flt" in pfad:
+            assert "Ungültiger Filter-Wert" in text, pfad
 
 
 def test_control_characters_are_refused_where_they_are_typed(web: Flask, welt: Welt) -> None:

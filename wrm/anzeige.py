@@ -20,6 +20,11 @@ def zahl(wert: float | None) -> str:
     return format_decimal(wert, locale=GEBIETSSCHEMA).replace("-", "−", 1)
 
 
+def wert(wert: object) -> str:
+    """A reported value as text beside a field or in a change: "leer" for not reported."""
+    return "leer" if wert is None or wert == "" else str(wert)
+
+
 def datum(tag: date) -> str:
     """A day: 01.03.2026."""
     return format_date(tag, "dd.MM.yyyy", locale=GEBIETSSCHEMA)

@@ -44,7 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_deutsch, timezone_selector=lambda: "Europe/Berlin")
     # One German format for every number, day and moment a template shows (`wrm.anzeige`).
     app.jinja_env.globals.update(zahl=anzeige.zahl, datum=anzeige.datum,
-                                 zeitpunkt=anzeige.zeitpunkt)
+                                 zeitpunkt=anzeige.zeitpunkt, wert=anzeige.wert)
 
     from admin import init_admin
     from wrm.anmeldung import init_anmeldung

@@ -1,7 +1,7 @@
 """Error answers in German: a page for the screens, JSON with `extensions.code` for the API.
 
 A database that is down, full or read-only is not a bug but a state that passes: it answers
-503 with "nothing was saved", the session is rolled back, and the next request tries again.
+503 with "nothing was saved", the connection is discarded, and the next request tries again.
 """
 
 from __future__ import annotations
