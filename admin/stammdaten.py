@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import flash
 from sqlalchemy import select
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from admin.base import GeschuetzteModelView, angemeldeter_benutzer
 from admin.formulare import AuswahlFeld, WrmFormular, ZahlFeld
@@ -15,6 +15,7 @@ from wrm.anzeige import zahl
 from wrm.db import db
 from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
+from wrm.services.kommunen import koordinaten_fehler
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.verteilzeitraeume import quote_setzen
 
@@ -62,6 +63,9 @@ class KommuneView(GeschuetzteModelView):
     }
 
     def on_model_change(self, form: Any, model: Kommune, is_created: bool) -> None:
+        grund = koordinaten_fehler(model.breitengrad, model.laengengrad)
+        if grund:
+            raise ValidationError(grund)
         if is_created:
             model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
 

@@ -94,19 +94,23 @@ def lesen(inhalt: bytes, *, pflicht: Iterable[str], optional: Iterable[str] = ()
     Raises `Importfehler` for an unreadable file, a wrong header, ragged rows or bad cells.
     """
     text = _dekodieren(inhalt)
-    erste_zeile = text.split("\n", 1)[0]
+    # Lines starting with "#" above the header name a file's source (the shipped master data).
+    zeilen_text = text.split("\n")
+    kommentare = next((i for i, z in enumerate(zeilen_text) if not z.startswith("#")),
+                      len(zeilen_text))
+    erste_zeile = zeilen_text[kommentare] if kommentare < len(zeilen_text) else ""
     trenner = ";" if ";" in erste_zeile or "," not in erste_zeile else ","
-    datensaetze = _datensaetze(text, trenner)
-    try:
-        _, kopfzellen = next(datensaetze)
-    except StopIteration:
-        raise Importfehler([Fundstelle(1, "", "Die Datei ist leer.")]) from None
+    datensaetze = _datensaetze("\n" * kommentare + "\n".join(zeilen_text[kommentare:]), trenner)
+    kopfzeile, kopfzellen = next(((n, z) for n, z in datensaetze if z), (1, []))
+    if not kopfzellen:
+        raise Importfehler([Fundstelle(1, "", "Die Datei ist leer.")])
     kopf = tuple(z.strip().lower() for z in kopfzellen)
     pflicht, erlaubt = tuple(pflicht), {*pflicht, *optional}
-    fehler = [Fundstelle(1, kurz(name) or "(leer)", "unbekannte Spalte") for name in kopf
+    fehler = [Fundstelle(kopfzeile, kurz(name) or "(leer)", "unbekannte Spalte") for name in kopf
               if name not in erlaubt]
-    fehler += [Fundstelle(1, name, "Spalte fehlt") for name in pflicht if name not in kopf]
-    fehler += [Fundstelle(1, name, "Spalte kommt mehrfach vor")
+    fehler += [Fundstelle(kopfzeile, name, "Spalte fehlt") for name in pflicht
+               if name not in kopf]
+    fehler += [Fundstelle(kopfzeile, name, "Spalte kommt mehrfach vor")
                for name in sorted({n for n in kopf if kopf.count(n) > 1})]
     if fehler:
         raise Importfehler(fehler)

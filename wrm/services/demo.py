@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.importe import meldungen_importieren
-from wrm.services.kommunen import paketdatei
+from wrm.services.kommunen import kommunen_importieren, paketdatei
 from wrm.services.verteilzeitraeume import zeitraum_eroeffnen
 from wrm.zeit import heute
 
@@ -25,12 +25,13 @@ def _login_name(kommune: str) -> str:
 def demo_laden(session: Session, *, landkreis: Landkreis) -> list[tuple[str, str, str]]:
     """Load the demo into an empty Landkreis; returns the logins as (name, rolle, kommune).
 
-    The figures are the paper's anonymous rows ("Kommune A" … "Kommune U"); they are never
-    attached to the real Kommunen of the county. Caller commits.
+    The figures are the paper's anonymous rows ("Kommune A" … "Kommune U"), placed at invented
+    coordinates; they are never attached to the real Kommunen of the county. Caller commits.
     """
     tag = heute()
     zeitraum_eroeffnen(session, landkreis=landkreis, beginn=tag - timedelta(days=60),
                        ende=tag + timedelta(days=120), name="Demo-Verteilzeitraum")
+    kommunen_importieren(session, inhalt=paketdatei("demo_kommunen.csv"), landkreis=landkreis)
     meldungen_importieren(session, inhalt=paketdatei("demo_uebersicht.csv"),
                           landkreis=landkreis, anlegen=True)
     logins = [("landkreis", Rolle.LANDKREIS, None), ("presse", Rolle.PRESSE, None)]

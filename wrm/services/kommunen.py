@@ -1,4 +1,5 @@
-"""Master data of the Kommunen: the county's list, imported from `name;art` files."""
+"""Master data of the Kommunen: the county's list, imported from `name;art` files with optional
+official key and WGS84 coordinates."""
 
 from __future__ import annotations
 
@@ -48,13 +49,78 @@ def _art_lesen(text: str) -> Art:
     raise ValueError(f"„{text.strip()}“ ist keine gültige Art ({erlaubt})")
 
 
+#: WGS84 bounds of the two coordinates, with the German wording of each.
+KOORDINATEN = {"breitengrad": (-90.0, 90.0, "Der Breitengrad"),
+               "laengengrad": (-180.0, 180.0, "Der Längengrad")}
+
+
+def koordinate_lesen(spalte: str, text: str) -> float:
+    """A WGS84 coordinate in degrees, with a decimal comma or point; ValueError in German."""
+    unten, oben, wort = KOORDINATEN[spalte]
+    try:
+        wert = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise ValueError(f"„{text.strip()}“ ist keine Zahl (Grad, z. B. 52,2799)") from None
+    if not unten <= wert <= oben:  # also refuses NaN
+        raise ValueError(f"{wort} liegt zwischen {unten:g} und {oben:g} (WGS84)")
+    return wert
+
+
+def koordinaten_fehler(breitengrad: object, laengengrad: object) -> str | None:
+    """Why a pair of coordinates is refused: only one of the two given; None when fine."""
+    if (breitengrad is None) != (laengengrad is None):
+        return "Breitengrad und Längengrad gehören zusammen: beide angeben oder beide leer lassen."
+    return None
+
+
+@dataclass(frozen=True)
+class _Stammzeile:
+    name: str
+    art: Art
+    # Only the optional columns the file fills in this row: an empty cell keeps what is stored.
+    werte: dict[str, object]
+
+
+def _zeile_lesen(nummer: int, zellen: dict[str, str]
+                 ) -> tuple[_Stammzeile | None, list[Fundstelle]]:
+    fehler: list[Fundstelle] = []
+    werte: dict[str, object] = {}
+    ags = zellen.get("ags", "").strip()
+    if ags:
+        if ags.isascii() and ags.isdigit() and len(ags) == 8:
+            werte["ags"] = ags
+        else:
+            fehler.append(Fundstelle(nummer, "ags", f"„{ags}“ ist kein Gemeindeschlüssel "
+                                                    "(8 Ziffern)"))
+    for spalte in KOORDINATEN:
+        if zellen.get(spalte, "").strip():
+            try:
+                werte[spalte] = koordinate_lesen(spalte, zellen[spalte])
+            except ValueError as grund:
+                fehler.append(Fundstelle(nummer, spalte, str(grund)))
+    if not fehler and (grund := koordinaten_fehler(
+            zellen.get("breitengrad", "").strip() or None,
+            zellen.get("laengengrad", "").strip() or None)):
+        fehler.append(Fundstelle(nummer, "", grund))
+    try:
+        art = _art_lesen(zellen["art"])
+    except ValueError as grund:
+        fehler.append(Fundstelle(nummer, "art", str(grund)))
+        return None, fehler
+    return _Stammzeile(zellen["name"].strip(), art, werte), fehler
+
+
 def kommunen_importieren(
     session: Session, *, inhalt: bytes, landkreis: Landkreis
 ) -> Stammdatenergebnis:
-    """Create or update Kommunen from a `name;art` file, all or nothing; caller commits."""
-    tabelle = lesen(inhalt, pflicht=("name", "art"))
+    """Create or update Kommunen from a `name;art[;ags;breitengrad;laengengrad]` file, all or
+    nothing; an empty optional cell leaves the stored value as it is. Caller commits."""
+    tabelle = lesen(inhalt, pflicht=("name", "art"), optional=("ags", *KOORDINATEN))
     fehler: list[Fundstelle] = []
-    gelesen: list[tuple[str, Art]] = []
+    if len(set(KOORDINATEN) & set(tabelle.kopf)) == 1:
+        raise Importfehler([Fundstelle(None, "", "Die Spalten breitengrad und laengengrad "
+                                                 "gehören zusammen: beide oder keine.")])
+    gelesen: list[_Stammzeile] = []
     namen: dict[str, int] = {}
     for nummer, zellen in tabelle.zeilen:
         name = zellen["name"].strip()
@@ -64,27 +130,29 @@ def kommunen_importieren(
             fehler.append(Fundstelle(nummer, "name", f"„{name}“ steht schon in "
                                                      f"Zeile {namen[name.casefold()]}"))
         namen.setdefault(name.casefold(), nummer)
-        try:
-            art = _art_lesen(zellen["art"])
-        except ValueError as grund:
-            fehler.append(Fundstelle(nummer, "art", str(grund)))
-            continue
-        gelesen.append((name, art))
+        zeile, zeilenfehler = _zeile_lesen(nummer, zellen)
+        fehler += zeilenfehler
+        if zeile is not None:
+            gelesen.append(zeile)
     if fehler:
         raise Importfehler(fehler)
     ergebnis = Stammdatenergebnis()
     vorhanden = {k.name.casefold(): k for k in session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id))}
-    for name, art in gelesen:
-        kommune = vorhanden.get(name.casefold())
+    for zeile in gelesen:
+        kommune = vorhanden.get(zeile.name.casefold())
         if kommune is None:
-            session.add(Kommune(landkreis=landkreis, name=name, art=art))
-            ergebnis.angelegt.append(name)
-        elif kommune.art != art:
-            kommune.art = art
-            ergebnis.geaendert.append(name)
+            session.add(Kommune(landkreis=landkreis, name=zeile.name, art=zeile.art,
+                                **zeile.werte))
+            ergebnis.angelegt.append(zeile.name)
+            continue
+        neu = {"art": zeile.art, **zeile.werte}
+        if any(getattr(kommune, k) != v for k, v in neu.items()):
+            for k, v in neu.items():
+                setattr(kommune, k, v)
+            ergebnis.geaendert.append(zeile.name)
         else:
-            ergebnis.unveraendert.append(name)
+            ergebnis.unveraendert.append(zeile.name)
     session.flush()
     return ergebnis
 
