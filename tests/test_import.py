@@ -69,7 +69,8 @@ def test_json_row_has_the_documented_keys(runner: FlaskCliRunner, tmp_path: Path
         "moegliche_quotenanrechnung", "zu_erfuellen", "in_gemeinschaftsunterkuenften",
         "dezentral_untergebracht", "verfuegbar_gemeinschaftsunterkunft", "verfuegbar_dezentral",
         "in_aussicht_gemeinschaftsunterkunft", "in_aussicht_dezentral", "sofort_verfuegbar",
-        "in_aussicht", "gesamt_verfuegbar", "bedarf", "lage", "stand"]
+        "in_aussicht", "gesamt_verfuegbar", "bedarf", "lage", "stand", "zugesagt_fuer_andere",
+        "zusagen_anderer", "in_anderen_kommunen"]
     assert zeile["lage"] == "ausreichend" and zeile["stand"].startswith("20")
 
 

@@ -20,6 +20,11 @@ def zahl(wert: float | None) -> str:
     return format_decimal(wert, locale=GEBIETSSCHEMA).replace("-", "−", 1)
 
 
+def personenzahl(anzahl: int) -> str:
+    """"1 Person", "1.234 Personen"."""
+    return f"{zahl(anzahl)} {'Person' if anzahl == 1 else 'Personen'}"
+
+
 def wert(wert: object) -> str:
     """A reported value as text beside a field or in a change: "leer" for not reported."""
     return "leer" if wert is None or wert == "" else str(wert)

@@ -12,16 +12,20 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false, or_, select
 
 from wrm.models import (
     Aufnahmequote,
     Benutzer,
+    Hilfeersuchen,
     Kommune,
     Landkreis,
     Meldung,
     Quotenaenderung,
     Rolle,
+    Seite,
+    Vereinbarung,
+    Vereinbarungsstatus,
     Verlaufseintrag,
     Verteilzeitraum,
 )
@@ -51,14 +55,20 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
     Verlaufseintrag: {Rolle.LANDKREIS: _LESEN, Rolle.KOMMUNE: _LESEN, Rolle.PRESSE: _LESEN},
     Quotenaenderung: {Rolle.LANDKREIS: _LESEN},
     Benutzer: {Rolle.LANDKREIS: _PFLEGEN},
+    # Help between Kommunen: the press office sees only the counts in the figures.
+    Hilfeersuchen: {Rolle.LANDKREIS: _PFLEGEN, Rolle.KOMMUNE: _PFLEGEN},
+    Vereinbarung: {Rolle.LANDKREIS: _PFLEGEN, Rolle.KOMMUNE: _PFLEGEN},
     # The county's own settings (the reporting interval); never created or deleted here.
     Landkreis: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.AENDERN})},
 }
 
 #: Records that belong to one Kommune: a kommune user may change only its own, and reads only
-#: its own history (who changed what is internal to the Kommune).
-_EIGENE_KOMMUNE_BEIM_SCHREIBEN = (Meldung,)
-_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag,)
+#: its own history (who changed what is internal to the Kommune) and the agreements its
+#: Kommune is a side of (the others' show only as counts in the figures).
+_EIGENE_KOMMUNE_BEIM_SCHREIBEN = (Meldung, Hilfeersuchen, Vereinbarung)
+_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag, Vereinbarung)
+#: The columns that name a record's Kommune (an agreement has two sides); default kommune_id.
+_KOMMUNENSPALTEN: dict[type, tuple[str, ...]] = {Vereinbarung: ("zuweisend_id", "aufnehmend_id")}
 
 
 def darf(benutzer: Benutzer | None, aktion: Aktion, modell: type) -> bool:
@@ -96,7 +106,13 @@ def _im_landkreis(landkreis_id: int, modell: type) -> ColumnElement[bool]:
     if modell in (Kommune, Verteilzeitraum, Benutzer):
         return modell.landkreis_id == landkreis_id  # type: ignore[attr-defined,no-any-return]
     kommunen = select(Kommune.id).where(Kommune.landkreis_id == landkreis_id)
-    return modell.kommune_id.in_(kommunen)  # type: ignore[attr-defined,no-any-return]
+    spalte = _KOMMUNENSPALTEN.get(modell, ("kommune_id",))[0]
+    return getattr(modell, spalte).in_(kommunen)  # type: ignore[no-any-return]
+
+
+def _eine_kommune(modell: type, kommune_id: int) -> ColumnElement[bool]:
+    return or_(*(getattr(modell, spalte) == kommune_id
+                 for spalte in _KOMMUNENSPALTEN.get(modell, ("kommune_id",))))
 
 
 def bereich(
@@ -108,7 +124,7 @@ def bereich(
         return false()
     bedingung = _im_landkreis(rahmen.landkreis_id, modell)
     if rahmen.kommune_id is not None:
-        bedingung = bedingung & (modell.kommune_id == rahmen.kommune_id)  # type: ignore[attr-defined]
+        bedingung = bedingung & _eine_kommune(modell, rahmen.kommune_id)
     return bedingung
 
 
@@ -135,6 +151,38 @@ def bemerkung_sichtbar(benutzer: Benutzer | None, kommune: Kommune) -> bool:
 def verlauf_sichtbar(benutzer: Benutzer | None, kommune: Kommune) -> bool:
     """Whether the user may read this Kommune's history."""
     return im_bereich(benutzer, Verlaufseintrag, Aktion.LESEN, kommune)
+
+
+#: Which side of an agreement takes each step (the county may take every step in its
+#: Landkreis): the allocated Kommune asks and withdraws, the host answers and reports moves.
+SEITE_DES_SCHRITTS: dict[Vereinbarungsstatus, Seite] = {
+    Vereinbarungsstatus.ANGEFRAGT: Seite.ZUWEISEND,
+    Vereinbarungsstatus.ZURUECKGEZOGEN: Seite.ZUWEISEND,
+    Vereinbarungsstatus.ZUGESAGT: Seite.AUFNEHMEND,
+    Vereinbarungsstatus.ABGELEHNT: Seite.AUFNEHMEND,
+    Vereinbarungsstatus.BELEGT: Seite.AUFNEHMEND,
+    Vereinbarungsstatus.BEENDET: Seite.AUFNEHMEND,
+}
+
+
+def darf_schritt(benutzer: Benutzer | None, ziel: Vereinbarungsstatus, *, zuweisend: Kommune,
+                 aufnehmend: Kommune) -> bool:
+    """Whether the user may bring an agreement between these Kommunen to status `ziel`
+    (`angefragt`: create it): the county in its Landkreis, a kommune user for its side."""
+    kommune = zuweisend if SEITE_DES_SCHRITTS[ziel] is Seite.ZUWEISEND else aufnehmend
+    aktion = Aktion.ANLEGEN if ziel is Vereinbarungsstatus.ANGEFRAGT else Aktion.AENDERN
+    return im_bereich(benutzer, Vereinbarung, aktion, kommune)
+
+
+def darf_beruecksichtigen(benutzer: Benutzer | None, kommune: Kommune) -> bool:
+    """Whether the user may mark an agreement as included in this Kommune's own report (the
+    same people who write that report)."""
+    return darf_meldung_aendern(benutzer, kommune)
+
+
+def darf_ersuchen(benutzer: Benutzer | None, kommune: Kommune, aktion: Aktion) -> bool:
+    """Whether the user may file (`ANLEGEN`) or close (`AENDERN`) this Kommune's request."""
+    return im_bereich(benutzer, Hilfeersuchen, aktion, kommune)
 
 
 def personen_sichtbar(benutzer: Benutzer | None) -> bool:

@@ -133,7 +133,8 @@ def import_befehl(anlegen: bool, benutzername: str | None, datei: IO[bytes]) -> 
                f"{ergebnis.quoten_geaendert} Aufnahmequoten geändert.")
 
 
-def _stichtag_lesen(ctx: click.Context, param: click.Parameter, wert: str | None) -> date | None:
+def stichtag_lesen(ctx: click.Context, param: click.Parameter, wert: str | None) -> date | None:
+    """Click callback: a date option as JJJJ-MM-TT, refused in German otherwise."""
     if wert is None:
         return None
     try:
@@ -146,7 +147,7 @@ def _stichtag_lesen(ctx: click.Context, param: click.Parameter, wert: str | None
 @with_appcontext
 @click.option("--format", "format_", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True, help="Ausgabeformat.")
-@click.option("--stichtag", callback=_stichtag_lesen, metavar="JJJJ-MM-TT",
+@click.option("--stichtag", callback=stichtag_lesen, metavar="JJJJ-MM-TT",
               help="Stand am Ende dieses Tages statt jetzt.")
 def auswertung_befehl(format_: str, stichtag: date | None) -> None:
     """Die Kontinuierliche Auswertung ausgeben, jetzt oder zu einem Stichtag."""
@@ -196,12 +197,13 @@ def benutzer_anlegen_befehl(name: str, rolle: str, kommunenname: str | None,
 def register(app: Flask) -> None:
     """Add the WRM commands to the app's CLI."""
     from wrm.cli_erinnern import erinnern_befehl
+    from wrm.cli_hilfe import umverteilung_gruppe, vereinbarung_gruppe
     from wrm.cli_sicherung import sicherung_befehl, wiederherstellen_befehl
     from wrm.cli_tokens import token_gruppe
 
     for befehl in (init_befehl, demo_befehl, kommunen_gruppe, import_befehl, auswertung_befehl,
                    benutzer_gruppe, token_gruppe, erinnern_befehl, sicherung_befehl,
-                   wiederherstellen_befehl):
+                   wiederherstellen_befehl, umverteilung_gruppe, vereinbarung_gruppe):
         app.cli.add_command(befehl)
 
 

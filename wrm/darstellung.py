@@ -8,7 +8,7 @@ from datetime import date
 
 from wrm.anzeige import datum, zahl
 from wrm.kennzahlen import Auswertung, Zeile
-from wrm.meldefelder import AUSWERTUNG, ZUSAMMENFASSUNG
+from wrm.meldefelder import AUSWERTUNG, HILFE, ZUSAMMENFASSUNG
 from wrm.zeit import als_ortszeit
 
 #: Columns of the paper's "Kontinuierliche Auswertung" (and of `auswertung_erwartet.csv`).
@@ -38,18 +38,27 @@ def als_json(auswertung: Auswertung, stichtag: date) -> dict[str, object]:
     }
 
 
-def _zellen(werte: dict[str, object]) -> list[str]:
-    return ["" if werte.get(s) is None else str(werte[s]) for s in AUSWERTUNGSSPALTEN]
+def _zellen(werte: dict[str, object], spalten: tuple[str, ...]) -> list[str]:
+    return ["" if werte.get(s) is None else str(werte[s]) for s in spalten]
+
+
+def mit_hilfe(auswertung: Auswertung) -> bool:
+    """Whether any agreement between Kommunen shows in the figures (then tables add its
+    columns; without, they stay exactly the paper's)."""
+    return any(auswertung.gesamt.get(f.name) for f in HILFE)
 
 
 def als_csv(auswertung: Auswertung) -> str:
-    """The paper's table as `;`-separated text: header, one row per Kommune, the Gesamt row."""
+    """The paper's table as `;`-separated text: header, one row per Kommune, the Gesamt row;
+    the agreements' columns appended when there are any."""
+    spalten = AUSWERTUNGSSPALTEN + (tuple(f.name for f in HILFE) if mit_hilfe(auswertung)
+                                    else ())
     puffer = io.StringIO()
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\n")
-    schreiber.writerow(AUSWERTUNGSSPALTEN)
+    schreiber.writerow(spalten)
     for zeile in auswertung.zeilen:
-        schreiber.writerow(_zellen(zeile.als_dict()))
-    schreiber.writerow(_zellen({**auswertung.gesamt, "kommune": "Gesamt"}))
+        schreiber.writerow(_zellen(zeile.als_dict(), spalten))
+    schreiber.writerow(_zellen({**auswertung.gesamt, "kommune": "Gesamt"}, spalten))
     return puffer.getvalue()
 
 

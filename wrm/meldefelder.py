@@ -102,6 +102,18 @@ BEDARF = Feld("bedarf", None, "Bedarf", auswertung="Bedarf (fehlender Wohnraum)"
               hilfe="Fehlender Wohnraum: zu erfüllen (höchstens bis 0) minus alle Plätze; "
                     "negativ heißt: Plätze über den eigenen Bedarf hinaus.")
 STAND = Feld("stand", None, "Stand")
+#: Help between Kommunen (agreements), beside the paper's columns.
+HILFE: tuple[Feld, ...] = (
+    Feld("zugesagt_fuer_andere", None, "für andere zugesagt", kurz="zugesagt für andere",
+         hilfe="Personen anderer Kommunen, die diese Kommune aufzunehmen zugesagt hat und die "
+               "ihre Meldung noch nicht enthält; erhöht den Bedarf."),
+    Feld("zusagen_anderer", None, "Zusagen anderer", kurz="Zusagen anderer",
+         hilfe="Personen dieser Kommune, die andere Kommunen aufzunehmen zugesagt haben und "
+               "die ihre Meldung noch nicht enthält; senkt den Bedarf."),
+    Feld("in_anderen_kommunen", None, "in anderen Kommunen untergebracht",
+         kurz="in anderen Kommunen",
+         hilfe="Personen dieser Kommune, die nach einer Vereinbarung anderswo wohnen."),
+)
 GEMELDET_VON = Feld("gemeldet_von", None, "gemeldet von")
 BEMERKUNG = Feld("bemerkung", None, "Bemerkung (intern)", kurz="Bemerkung")
 

@@ -50,6 +50,15 @@ class Spalten:
     in_aussicht: int
     gesamt_verfuegbar: int
     bedarf: int | None
+    zugesagt_fuer_andere: int = strawberry.field(
+        description="Personen, die diese Kommune anderen zugesagt hat (zugesagt oder belegt) "
+                    "und die ihre Meldung noch nicht enthält; erhöht den Bedarf.")
+    zusagen_anderer: int = strawberry.field(
+        description="Personen, die andere Kommunen dieser zugesagt haben und die ihre Meldung "
+                    "noch nicht enthält; senkt den Bedarf.")
+    in_anderen_kommunen: int = strawberry.field(
+        description="Personen dieser Kommune, die nach einer Vereinbarung (belegt) in einer "
+                    "anderen Kommune wohnen.")
 
 
 @strawberry.type(description="Die Zahlen einer Kommune, gemeldet und errechnet "

@@ -6,6 +6,15 @@ from wrm.models.kommune import Art, Kommune
 from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
 from wrm.models.token import Token
+from wrm.models.vereinbarung import (
+    Ersuchensstatus,
+    Hilfeersuchen,
+    Platzart,
+    Seite,
+    Vereinbarung,
+    Vereinbarungsereignis,
+    Vereinbarungsstatus,
+)
 from wrm.models.verlauf import Quotenaenderung, Verlaufseintrag
 from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
 
@@ -14,12 +23,19 @@ __all__ = [
     "Aufnahmequote",
     "Benutzer",
     "Datenstand",
+    "Ersuchensstatus",
+    "Hilfeersuchen",
     "Kommune",
     "Landkreis",
     "Meldung",
+    "Platzart",
     "Quotenaenderung",
     "Rolle",
+    "Seite",
     "Token",
+    "Vereinbarung",
+    "Vereinbarungsereignis",
+    "Vereinbarungsstatus",
     "Verlaufseintrag",
     "Verteilzeitraum",
 ]

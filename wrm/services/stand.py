@@ -4,7 +4,7 @@ the CLI read them in; built here only, now (the current reports) or at the end o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -23,6 +23,7 @@ from wrm.models import (
     Verteilzeitraum,
 )
 from wrm.models.meldung import Meldungsfelder
+from wrm.services.hilfen import hilfen
 from wrm.services.verteilzeitraeume import zeitraeume_am, zeitraum_am
 from wrm.zeit import heute, tagesende
 
@@ -92,7 +93,20 @@ def staende(
     else:
         ergebnis = _am_stichtag(session, stichtag=stichtag, landkreis_ids=[landkreis.id],
                                 bedingungen=bedingungen)
+    wirkung = kennzahlen.hilfewirkung(hilfen(session, landkreis_ids=[landkreis.id],
+                                             stichtag=stichtag))
+    if wirkung:
+        ergebnis = [_mit_hilfe(s, wirkung.get(s.kommune.id)) for s in ergebnis]
     return sorted(ergebnis, key=lambda s: s.kommune.sortierschluessel)
+
+
+def _mit_hilfe(stand: Stand, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
+    if wirkung is None:
+        return stand
+    zeile = replace(stand.zeile, zugesagt_fuer_andere=wirkung.zugesagt_fuer_andere,
+                    zusagen_anderer=wirkung.zusagen_anderer,
+                    in_anderen_kommunen=wirkung.in_anderen_kommunen)
+    return replace(stand, zeile=zeile)
 
 
 def _jetzt(session: Session, *, landkreis: Landkreis, bedingungen: list[Any]) -> list[Stand]:

@@ -10,13 +10,29 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from wrm.kennzahlen.hilfe import (
+    ZAEHLENDE_STATUS,
+    Hilfe,
+    Hilfewirkung,
+    abgebbare_plaetze,
+    hilfebedarf,
+    hilfewirkung,
+)
 from wrm.meldefelder import ZAHLENNAMEN
+
+__all__ = [
+    "ZAEHLENDE_STATUS", "Hilfe", "Hilfewirkung", "abgebbare_plaetze", "hilfebedarf",
+    "hilfewirkung",
+]
 
 #: Keys of an Auswertung row in the documented order (the JSON contract of `wrm auswertung`).
 ZEILENSCHLUESSEL: tuple[str, ...] = (
     "kommune", "aufnahmequote", *ZAHLENNAMEN[:4], "zu_erfuellen", *ZAHLENNAMEN[4:],
     "sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", "bedarf", "lage", "stand",
+    "zugesagt_fuer_andere", "zusagen_anderer", "in_anderen_kommunen",
 )
+#: The keys about help between Kommunen (agreements), appended to the paper's columns.
+HILFESCHLUESSEL: tuple[str, ...] = ZEILENSCHLUESSEL[-3:]
 #: The numeric keys, which the Gesamt row sums.
 SUMMENSCHLUESSEL: tuple[str, ...] = tuple(
     k for k in ZEILENSCHLUESSEL if k not in ("kommune", "lage", "stand")
@@ -45,8 +61,12 @@ def bedarf(
     verfuegbar_dezentral: int | None,
     in_aussicht_gemeinschaftsunterkunft: int | None,
     in_aussicht_dezentral: int | None,
+    zugesagt_fuer_andere: int = 0,
+    zusagen_anderer: int = 0,
 ) -> int | None:
-    """Places still missing: max(zu_erfuellen, 0) − all places; negative is a surplus.
+    """Places still missing: max(zu_erfuellen, 0) − all places + places promised to others
+    − places others promised, both only while not yet in the Kommune's own report; negative is
+    a surplus.
 
     An over-fulfilled quota creates no need. Empty when there is no quota or none of
     (8)–(11) is reported, because then nothing is known about the places.
@@ -57,7 +77,7 @@ def bedarf(
     )
     if zu_erfuellen is None or all(p is None for p in plaetze):
         return None
-    return max(zu_erfuellen, 0) - summe(*plaetze)
+    return max(zu_erfuellen, 0) - summe(*plaetze) + zugesagt_fuer_andere - zusagen_anderer
 
 
 def fehlt_wohnraum(bedarf: int | None) -> bool:
@@ -131,6 +151,11 @@ class Zeile:
     in_aussicht_dezentral: int | None = None
     lage: str | None = None
     stand: datetime | None = None
+    # Agreements with other Kommunen not yet in this Kommune's report (see `bedarf`) and the
+    # persons housed elsewhere under agreements; computed by `wrm.vereinbarungswirkung`.
+    zugesagt_fuer_andere: int = 0
+    zusagen_anderer: int = 0
+    in_anderen_kommunen: int = 0
     # Order of the Kommune among equal needs; not part of the output.
     reihenfolge: Hashable = field(default=0, compare=False)
 
@@ -161,7 +186,19 @@ class Zeile:
             self.zu_erfuellen,
             self.verfuegbar_gemeinschaftsunterkunft, self.verfuegbar_dezentral,
             self.in_aussicht_gemeinschaftsunterkunft, self.in_aussicht_dezentral,
+            self.zugesagt_fuer_andere, self.zusagen_anderer,
         )
+
+    @property
+    def hilfebedarf(self) -> int:
+        """See `hilfebedarf`."""
+        return hilfebedarf(self.bedarf)
+
+    @property
+    def abgebbare_plaetze(self) -> int:
+        """See `abgebbare_plaetze`."""
+        return abgebbare_plaetze(self.sofort_verfuegbar, self.zu_erfuellen,
+                                 self.zugesagt_fuer_andere)
 
     @property
     def widerspruch(self) -> bool:
@@ -205,7 +242,7 @@ class Auswertung:
 
 
 #: Columns that are never empty in a row (empty cells count 0), so their sum is never empty.
-_IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar"})
+_IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", *HILFESCHLUESSEL})
 
 
 def _spaltensumme(zeilen: Iterable[dict[str, object]], schluessel: str) -> int | None:
