@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from datetime import date, datetime, timedelta
@@ -106,6 +107,9 @@ def test_press_operations_on_random_data_equal_the_cli(app: Flask, saat: int) ->
     ("landkreis/verlauf_kommune", {"name": "Kommune A"}),
     ("landkreis/verlauf_kommune", {"name": "Kommune A", "von": "2020-01-01",
                                    "bis": "2020-01-31"}),
+    ("landkreis/umverteilungsvorschlag", {}),
+    ("landkreis/vorschlag_anfragen", {"nach": "Kommune M", "von": "Kommune B", "personen": 50}),
+    ("landkreis/vereinbarungen", {"status": ["ANGEFRAGT"]}),
 ])
 def test_county_operations_run(leere_app: Flask, pfad: str, variablen: dict) -> None:
     runner = leere_app.test_cli_runner()
@@ -119,6 +123,14 @@ def test_county_operations_run(leere_app: Flask, pfad: str, variablen: dict) -> 
         assert daten["auswertung"]["gesamt"]["bedarf"] == -407
     if pfad == "landkreis/ueberfaellige_meldungen":
         assert daten["kommunen"] == []  # the demo was reported today
+    if pfad == "landkreis/umverteilungsvorschlag":
+        cli = json.loads(runner.invoke(args=["umverteilung", "vorschlag", "--format", "json"]
+                                       ).output)
+        assert daten["umverteilungsvorschlag"] == cli
+    if pfad == "landkreis/vorschlag_anfragen":
+        assert daten["vereinbarungAnfragen"]["status"] == "ANGEFRAGT"
+    if pfad == "landkreis/vereinbarungen":
+        assert daten["vereinbarungen"] == []
     if pfad == "landkreis/verlauf_kommune":
         verlauf = daten["kommune"]["verlauf"]
         assert (verlauf == []) == ("von" in variablen)  # nothing in January 2020
@@ -131,4 +143,6 @@ def test_every_saved_operation_is_tested() -> None:
                    for p in OPERATIONEN.rglob("*.graphql")}
     assert gespeichert == {"presse/kreis_heute", "presse/kreis_stichtag",
                            "presse/kommunen_tabelle", "landkreis/auswertung",
-                           "landkreis/ueberfaellige_meldungen", "landkreis/verlauf_kommune"}
+                           "landkreis/ueberfaellige_meldungen", "landkreis/verlauf_kommune",
+                           "landkreis/umverteilungsvorschlag", "landkreis/vereinbarungen",
+                           "landkreis/vorschlag_anfragen"}

@@ -185,6 +185,11 @@ def darf_ersuchen(benutzer: Benutzer | None, kommune: Kommune, aktion: Aktion) -
     return im_bereich(benutzer, Hilfeersuchen, aktion, kommune)
 
 
+def vorschlag_sichtbar(benutzer: Benutzer | None) -> bool:
+    """The redistribution proposal is the county's steering tool: for its users only."""
+    return (benutzer is not None and benutzer.aktiv and benutzer.rolle == Rolle.LANDKREIS)
+
+
 def personen_sichtbar(benutzer: Benutzer | None) -> bool:
     """Names of users (history authors, who reported): not for the press office."""
     return benutzer is not None and benutzer.aktiv and benutzer.rolle != Rolle.PRESSE

@@ -16,6 +16,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, TEXTE
+from wrm.meldefelder import FELDER_NACH_NAME
 
 INTERNER_FEHLER = "Interner Fehler. Bitte versuchen Sie es später erneut."
 NICHT_VERFUEGBAR = TEXTE[503].text
@@ -52,6 +53,15 @@ class Konflikt(ApiFehler):
     """The report changed since the given version; nothing was saved."""
 
     code = "CONFLICT"
+
+
+def nicht_gespeichert(fehler: dict[str, str]) -> str:
+    """One German message for a refused write, each text naming its field."""
+    # At a form field the field is obvious; in one API message each text must name it.
+    teile = [text if text.startswith("(") else
+             f"{FELDER_NACH_NAME[name].titel if name in FELDER_NACH_NAME else name.title()}: "
+             f"{text}" for name, text in fehler.items()]
+    return "Nicht gespeichert. " + " ".join(t.rstrip(".") + "." for t in teile)
 
 
 def anfragefehler(fehler: GraphQLError) -> bool:

@@ -12,10 +12,10 @@ from strawberry.types import Info
 
 from wrm import berechtigungen, kennzahlen
 from wrm.api.context import kontext
-from wrm.api.fehler import Konflikt, NichtErlaubt, UngueltigeEingabe
+from wrm.api.fehler import Konflikt, NichtErlaubt, UngueltigeEingabe, nicht_gespeichert
 from wrm.api.permissions import BemerkungSichtbar, PersonenSichtbar
 from wrm.db import jetzt
-from wrm.meldefelder import FELDER_NACH_NAME, Lage
+from wrm.meldefelder import Lage
 from wrm.models import Kommune as KommuneModell
 from wrm.models import Meldung as MeldungModell
 from wrm.services import meldungen
@@ -147,7 +147,7 @@ def _schreiben(info: Info) -> Iterator[None]:
         yield
     except Validierungsfehler as fehler:
         session.rollback()
-        raise UngueltigeEingabe(_fehlermeldung(fehler.fehler), fehler=fehler.fehler) from None
+        raise UngueltigeEingabe(nicht_gespeichert(fehler.fehler), fehler=fehler.fehler) from None
     except meldungen.Konflikt as konflikt:
         session.rollback()
         zusammen = konflikt.zusammenfuehrung
@@ -164,14 +164,6 @@ def _ergebnis(info: Info, kommune: KommuneModell) -> Meldung:
     stand = ctx.aktueller_stand(kommune.id)
     assert stand is not None  # an active Kommune of the user's Landkreis
     return meldung_aus(stand, bezug=jetzt(), frist_tage=ctx.meldefrist_tage)
-
-
-def _fehlermeldung(fehler: dict[str, str]) -> str:
-    # At a form field the field is obvious; in one API message each text must name it.
-    teile = [text if text.startswith("(") else
-             f"{FELDER_NACH_NAME[name].titel if name in FELDER_NACH_NAME else name.title()}: "
-             f"{text}" for name, text in fehler.items()]
-    return "Nicht gespeichert. " + " ".join(t.rstrip(".") + "." for t in teile)
 
 
 @strawberry.type

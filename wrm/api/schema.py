@@ -16,6 +16,7 @@ from strawberry.types import ExecutionContext
 from graphql import GraphQLError, ValidationContext, ValidationRule
 from wrm.api.auswertung import AuswertungQuery
 from wrm.api.fehler import unerwartet
+from wrm.api.hilfe import HilfeMutation, HilfeQuery
 from wrm.api.kommunen import KommuneQuery
 from wrm.api.meldungen import MeldungMutation
 
@@ -42,13 +43,15 @@ class Tiefenregel(_Tiefenregel):  # type: ignore[valid-type,misc]
 _REGELN = [Tiefenregel, aliasregel(MAX_ALIASE)]
 
 
-@strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf.")
-class Query(KommuneQuery, AuswertungQuery):
+@strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf, Hilfe zwischen "
+                             "Kommunen.")
+class Query(KommuneQuery, AuswertungQuery, HilfeQuery):
     """All reading fields."""
 
 
-@strawberry.type(description="Schreiben: Meldungen speichern und bestätigen.")
-class Mutation(MeldungMutation):
+@strawberry.type(description="Schreiben: Meldungen speichern und bestätigen; Vereinbarungen "
+                             "zwischen Kommunen.")
+class Mutation(MeldungMutation, HilfeMutation):
     """All writing fields."""
 
 
