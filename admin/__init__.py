@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from admin.base import StartAnsicht
 from admin.benutzer import BenutzerView
+from admin.hilfe import VereinbarungView
 from admin.meldungen import MeineMeldungAnsicht, MeldungView
 from admin.stammdaten import AufnahmequoteView, KommuneView, LandkreisView, VerteilzeitraumView
 from admin.uebersicht import AuswertungAnsicht, UebersichtAnsicht
@@ -21,6 +22,7 @@ from wrm.models import (
     Kommune,
     Landkreis,
     Meldung,
+    Vereinbarung,
     Verlaufseintrag,
     Verteilzeitraum,
 )
@@ -47,6 +49,8 @@ def init_admin(app: Flask) -> Admin:
                                           url="/admin/auswertung"))
     verwaltung.add_view(MeldungView(Meldung, name="Meldungen", endpoint="meldung"))
     verwaltung.add_view(VerlaufView(Verlaufseintrag, name="Verlauf", endpoint="verlauf"))
+    verwaltung.add_view(VereinbarungView(Vereinbarung, name="Hilfe zwischen Kommunen",
+                                         endpoint="vereinbarung"))
     stammdaten = "Stammdaten"
     verwaltung.add_view(KommuneView(Kommune, name="Kommunen", endpoint="kommune",
                                     category=stammdaten))

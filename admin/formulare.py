@@ -21,7 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import Choice
-from wtforms.validators import AnyOf, InputRequired, NumberRange
+from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationError
 
 from wrm.anzeige import zahl
 from wrm.meldefelder import LAGE, ZAHLENFELDER, Lage
@@ -71,6 +71,13 @@ class AuswahlFeld(QuerySelectField):
         """The options as `Choice` instances (value, label, selected, render_kw)."""
         for wahl in super().iter_choices():
             yield wahl if isinstance(wahl, Choice) else Choice(*wahl)
+
+    def pre_validate(self, form: Any) -> None:
+        """Flask-Admin's check that the choice is one of the options, in German."""
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Bitte eine der angebotenen Möglichkeiten wählen.") from None
 
 
 class ZahlFeld(IntegerField):

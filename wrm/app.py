@@ -14,6 +14,7 @@ from flask_migrate import Migrate
 from wrm import anzeige
 from wrm.db import db
 from wrm.konfiguration import DEFAULTS, instanzpfad, vervollstaendigen
+from wrm.meldefelder import bezeichnung
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 migrate = Migrate(directory=MIGRATIONS)
@@ -44,7 +45,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_deutsch, timezone_selector=lambda: "Europe/Berlin")
     # One German format for every number, day and moment a template shows (`wrm.anzeige`).
     app.jinja_env.globals.update(zahl=anzeige.zahl, datum=anzeige.datum,
-                                 zeitpunkt=anzeige.zeitpunkt, wert=anzeige.wert)
+                                 zeitpunkt=anzeige.zeitpunkt, wert=anzeige.wert,
+                                 personenzahl=anzeige.personenzahl, bezeichnung=bezeichnung)
 
     from admin import init_admin
     from wrm.anmeldung import init_anmeldung

@@ -144,6 +144,17 @@ WERTBEZEICHNUNGEN: dict[str, dict[str, str]] = {
     "rolle": {"landkreis": "Landkreis", "kommune": "Kommune", "presse": "Pressestelle"},
     "vorgang": {"geaendert": "geändert", "bestaetigt": "bestätigt", "import": "Import"},
     "lage": {"ausreichend": "ausreichend", "kritisch": "kritisch"},
+    "status": {"angefragt": "angefragt", "zugesagt": "zugesagt", "abgelehnt": "abgelehnt",
+               "belegt": "belegt", "beendet": "beendet", "zurueckgezogen": "zurückgezogen",
+               "offen": "offen", "erledigt": "erledigt"},
+    "platzart": {"gemeinschaftsunterkunft": "Gemeinschaftsunterkunft",
+                 "dezentral": "dezentral"},
+    "seite": {"zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune"},
+    "anrechnung": {"zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune"},
+    "leistungen_durch": {"zuweisend": "zuweisende Kommune",
+                         "aufnehmend": "aufnehmende Kommune"},
+    "kita_schule_durch": {"zuweisend": "zuweisende Kommune",
+                          "aufnehmend": "aufnehmende Kommune"},
 }
 
 

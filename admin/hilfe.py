@@ -1,0 +1,211 @@
+"""The "Hilfe zwischen Kommunen" screen: agreements with status filters, a page per agreement
+with its history and its steps as buttons, and the form to ask a host. Every write goes through
+`wrm.services.vereinbarungen`, every read through the row scope of `wrm.berechtigungen`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from admin.base import GeschuetzteModelView
+from admin.hilfe_formulare import AnfrageFormular, BeruecksichtigenFormular, SchrittFormular
+from wrm import berechtigungen
+from wrm.anzeige import personenzahl
+from wrm.berechtigungen import Aktion
+from wrm.db import db
+from wrm.models import Kommune, Platzart, Seite, Vereinbarung, Vereinbarungsstatus
+from wrm.services import vereinbarungen as dienst
+from wrm.services.meldungen import Konflikt
+from wrm.services.pruefung import Validierungsfehler, kennung_lesen
+
+#: The button of each step, as the person taking it reads it.
+KNOEPFE = {
+    Vereinbarungsstatus.ZUGESAGT: "Zusagen",
+    Vereinbarungsstatus.ABGELEHNT: "Ablehnen",
+    Vereinbarungsstatus.BELEGT: "Als belegt melden",
+    Vereinbarungsstatus.BEENDET: "Als beendet melden",
+    Vereinbarungsstatus.ZURUECKGEZOGEN: "Zurückziehen",
+}
+
+
+def _seiten(view: VereinbarungView, context: Any, model: Vereinbarung, name: str) -> str:
+    return "ja" if getattr(model, name) is not None else "nein"
+
+
+class VereinbarungView(GeschuetzteModelView):
+    """Agreements the user may read (the county: all of its Landkreis; a Kommune: those it is
+    a side of); created and changed only through the service, never through a generic form."""
+
+    aktion = Aktion.LESEN
+    details_template = "admin/vereinbarung.html"
+    list_template = "admin/vereinbarungen.html"
+    column_list = ("id", "zuweisend", "aufnehmend", "personen", "platzart", "status", "von",
+                   "bis", "zuweisend_beruecksichtigt_am", "aufnehmend_beruecksichtigt_am")
+    column_details_list = (*column_list, "anrechnung", "leistungen_durch", "kita_schule_durch",
+                           "belegt_am", "beendet_am", "grund", "bemerkung", "angelegt_von",
+                           "angelegt_am", "version")
+    column_default_sort = ("id", True)
+    column_filters = ("status", "platzart")
+    column_searchable_list = ("zuweisend.name", "aufnehmend.name")
+    column_labels = {
+        "id": "Nr.", "zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune",
+        "personen": "Personen", "platzart": "Art der Plätze", "status": "Status", "von": "von",
+        "bis": "bis", "zuweisend_beruecksichtigt_am": "in Meldung der zuweisenden",
+        "aufnehmend_beruecksichtigt_am": "in Meldung der aufnehmenden",
+        "anrechnung": "Anrechnung auf die Quote der", "leistungen_durch": "AsylbLG-Leistungen",
+        "kita_schule_durch": "Kita und Schule", "belegt_am": "belegt am",
+        "beendet_am": "beendet am", "grund": "Grund", "bemerkung": "Bemerkung",
+        "angelegt_von": "angelegt von", "angelegt_am": "angelegt am", "version": "Version",
+        "zuweisend.name": "zuweisende Kommune", "aufnehmend.name": "aufnehmende Kommune"}
+    column_formatters = {"zuweisend_beruecksichtigt_am": _seiten,
+                         "aufnehmend_beruecksichtigt_am": _seiten}
+
+    # Writes only through the steps below (rules, locking, history).
+    can_create = False  # type: ignore[assignment]
+    can_edit = False  # type: ignore[assignment]
+    can_delete = False  # type: ignore[assignment]
+
+    @property
+    def darf_anfragen(self) -> bool:
+        """Whether the user may ask a host at all (county, kommune users)."""
+        return berechtigungen.darf(self.benutzer, Aktion.ANLEGEN, Vereinbarung)
+
+    def schritte(self, v: Vereinbarung) -> list[tuple[Vereinbarungsstatus, str, SchrittFormular]]:
+        """The steps this user may take now, each with its button text and form."""
+        return [(ziel, KNOEPFE[ziel], SchrittFormular(id=v.id, version=v.version,
+                                                       ziel=ziel.value))
+                for ziel in sorted(dienst.SCHRITTE.get(v.status, frozenset()))
+                if berechtigungen.darf_schritt(self.benutzer, ziel, zuweisend=v.zuweisend,
+                                               aufnehmend=v.aufnehmend)]
+
+    def einschluesse(self, v: Vereinbarung) -> list[tuple[Kommune, BeruecksichtigenFormular]]:
+        """The sides whose report this user may mark as including the agreement."""
+        if v.status not in (Vereinbarungsstatus.ZUGESAGT, Vereinbarungsstatus.BELEGT,
+                            Vereinbarungsstatus.BEENDET):
+            return []
+        return [(k, BeruecksichtigenFormular(id=v.id, version=v.version, kommune=k.id))
+                for k, am in ((v.zuweisend, v.zuweisend_beruecksichtigt_am),
+                              (v.aufnehmend, v.aufnehmend_beruecksichtigt_am))
+                if am is None and berechtigungen.darf_beruecksichtigen(self.benutzer, k)]
+
+    def _kommunen(self, nur_eigene: bool) -> Any:
+        benutzer = self.benutzer
+        abfrage = (select(Kommune).where(Kommune.aktiv,
+                                         berechtigungen.bereich(benutzer, Kommune))
+                   .order_by(Kommune.name))
+        if nur_eigene and benutzer is not None and benutzer.kommune_id is not None:
+            abfrage = abfrage.where(Kommune.id == benutzer.kommune_id)
+        return lambda: db.session.scalars(abfrage).all()
+
+    def anfrageformular(self, daten: Any = None) -> AnfrageFormular:
+        """The form to ask a host; a kommune user asks for its own Kommune only."""
+        formular = AnfrageFormular(daten)
+        formular.zuweisend.query_factory = self._kommunen(nur_eigene=True)
+        formular.aufnehmend.query_factory = self._kommunen(nur_eigene=False)
+        return formular
+
+    @expose("/anfragen/", methods=("GET", "POST"))
+    def anfragen_view(self) -> Response | str:
+        """Ask a host (a form; from the proposal, prefilled or sent with one click)."""
+        if not self.darf_anfragen:
+            abort(403)
+        formular = self.anfrageformular(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            self._vorbelegen(formular)
+        elif formular.validate():
+            try:
+                neu = dienst.vereinbarung_anlegen(db.session, benutzer=self.benutzer, angaben=(
+                    dienst.Vereinbarungsangaben(
+                        zuweisend=formular.zuweisend.data, aufnehmend=formular.aufnehmend.data,
+                        personen=formular.personen.data,
+                        platzart=Platzart(formular.platzart.data), von=formular.von.data,
+                        bis=formular.bis.data, anrechnung=Seite(formular.anrechnung.data),
+                        leistungen_durch=Seite(formular.leistungen_durch.data),
+                        kita_schule_durch=Seite(formular.kita_schule_durch.data),
+                        bemerkung=formular.bemerkung.data)))
+                db.session.commit()
+                flash(f"Anfrage an {neu.aufnehmend.name} gestellt: "
+                      f"{personenzahl(neu.personen)}.", "success")
+                return redirect(self.get_url(".details_view", id=neu.id))
+            except Validierungsfehler as fehler:
+                db.session.rollback()
+                for name, text in fehler.fehler.items():
+                    feld = getattr(formular, name, None)
+                    if feld is not None:
+                        feld.errors = [*feld.errors, text]
+                    else:
+                        flash(text, "error")
+            except dienst.Verweigert as fehler:
+                db.session.rollback()
+                flash(str(fehler), "error")
+        return self.render("admin/vereinbarung_anfragen.html", form=formular)
+
+    def _vorbelegen(self, formular: AnfrageFormular) -> None:
+        """Prefill from the proposal's link: ?zuweisend=ID&aufnehmend=ID&personen=N."""
+        kommunen = {k.id: k for k in formular.zuweisend.query_factory()}
+        kommunen |= {k.id: k for k in formular.aufnehmend.query_factory()}
+        for name in ("zuweisend", "aufnehmend"):
+            kennung = kennung_lesen(request.args.get(name, ""))
+            if kennung in kommunen:
+                getattr(formular, name).data = kommunen[kennung]
+        personen = kennung_lesen(request.args.get("personen", ""))
+        if personen:
+            formular.personen.data = personen
+
+    @expose("/schritt/", methods=("POST",))
+    def schritt_view(self) -> Response:
+        """Take one step; refused steps are explained and change nothing."""
+        formular = SchrittFormular(request.form)
+        if not formular.validate():
+            abort(400)
+        vereinbarung = self.get_one(formular.id.data)
+        self._ausfuehren(lambda: dienst.status_setzen(
+            db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(formular.ziel.data),
+            version=formular.version.data if formular.version.data is not None else -1,
+            benutzer=self.benutzer, grund=formular.grund.data, datum=formular.datum.data),
+            f"Vereinbarung {vereinbarung.id}: "
+            f"{dienst.STATUSWORT[Vereinbarungsstatus(formular.ziel.data)]}.")
+        return redirect(self.get_url(".details_view", id=vereinbarung.id))
+
+    @expose("/beruecksichtigen/", methods=("POST",))
+    def beruecksichtigen_view(self) -> Response:
+        """Mark one side's report as including the agreement."""
+        formular = BeruecksichtigenFormular(request.form)
+        if not formular.validate():
+            abort(400)
+        vereinbarung = self.get_one(formular.id.data)
+        kennung = kennung_lesen(formular.kommune.data)
+        seite = next((k for k in (vereinbarung.zuweisend, vereinbarung.aufnehmend)
+                      if k.id == kennung), None)
+        if seite is None:
+            abort(400)
+        self._ausfuehren(lambda: dienst.beruecksichtigen(
+            db.session, vereinbarung=vereinbarung, kommune=seite,
+            version=formular.version.data if formular.version.data is not None else -1,
+            benutzer=self.benutzer),
+            f"Festgehalten: Die Meldung von {seite.name} enthält diese Vereinbarung.")
+        return redirect(request.form.get("zurueck") == "meldung"
+                        and self._meldung_url(seite) or
+                        self.get_url(".details_view", id=vereinbarung.id))
+
+    def _meldung_url(self, kommune: Kommune) -> str | None:
+        if kommune.meldung is None:
+            return None
+        return self.get_url("meldung.edit_view", id=kommune.meldung.id)
+
+    def _ausfuehren(self, schritt: Any, erfolg: str) -> None:
+        try:
+            schritt()
+            db.session.commit()
+            flash(erfolg, "success")
+        except Validierungsfehler as fehler:
+            db.session.rollback()
+            for text in fehler.fehler.values():
+                flash(text, "error")
+        except (dienst.Verweigert, Konflikt) as fehler:
+            db.session.rollback()
+            flash(str(fehler), "error")
