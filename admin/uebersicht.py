@@ -10,8 +10,10 @@ from flask_admin import expose
 
 from admin import diagramme
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
+from admin.formulare import WrmFormular
 from admin.herunterladen import herunterladen
-from wrm import berechtigungen, exporte, kennzahlen
+from admin.karte import Punkt, karte
+from wrm import berechtigungen, exporte, kennzahlen, umverteilung
 from wrm.berechtigungen import Aktion
 from wrm.db import db, jetzt
 from wrm.meldefelder import (
@@ -22,10 +24,11 @@ from wrm.meldefelder import (
     ZU_ERFUELLEN,
     ZUSAMMENFASSUNG,
 )
-from wrm.models import Benutzer, Kommune, Meldung
+from wrm.models import Benutzer, Kommune, Meldung, Vereinbarung
 from wrm.services.frische import frische, meldefrist
 from wrm.services.pruefung import kennung_lesen, stichtag_pruefen
 from wrm.services.stand import Stand, staende
+from wrm.services.vorschlag import orte
 from wrm.services.zeitreihe import wochenreihe
 from wrm.zeit import heute, tagesende
 
@@ -65,6 +68,25 @@ def _frist(benutzer: Benutzer) -> int:
 
 def _bezug(stichtag: date | None) -> datetime:
     return jetzt() if stichtag is None else tagesende(stichtag)
+
+
+def _umverteilung(benutzer: Benutzer, stand: list[Stand], stichtag: date | None
+                  ) -> dict[str, object]:
+    """The proposal (for the county) and the map (for everyone who reads the figures)."""
+    vorschlag = (umverteilung.vorschlagen(orte(stand))
+                 if berechtigungen.vorschlag_sichtbar(benutzer) else None)
+    punkte = [Punkt(s.kommune.name, s.kommune.breitengrad, s.kommune.laengengrad, s.zeile)
+              for s in stand if s.kommune.breitengrad is not None
+              and s.kommune.laengengrad is not None]
+    ohne_ort = [s.kommune.name for s in stand if s.kommune.breitengrad is None
+                or s.kommune.laengengrad is None]
+    return {"vorschlag": vorschlag, "kommune_ids_vorschlag": {s.kommune.name: s.kommune.id
+                                                            for s in stand},
+            "anfragen_moeglich": stichtag is None and berechtigungen.darf(
+                benutzer, Aktion.ANLEGEN, Vereinbarung),
+            "karte_svg": karte(punkte, vorschlag.zeilen if vorschlag else (), ohne_ort),
+            # The one-click request of a proposal line is a POST with the form's CSRF token.
+            "csrf_token_admin": WrmFormular().csrf_token.current_token}
 
 
 class UebersichtAnsicht(GeschuetzteAnsicht):
@@ -126,6 +148,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
             exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
             bedarf_svg=diagramme.bedarf_je_kommune(ergebnis.zeilen),
             verlauf_svg=diagramme.verlauf(reihe, "Landkreis je Woche (Personen)"),
+            **_umverteilung(benutzer, stand, stichtag),
         )
 
     @expose("/export.<format_>")

@@ -3,6 +3,10 @@ buttons, list and page by role, asking a host (also prefilled from the proposal)
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -13,6 +17,7 @@ from tests.welt import Welt
 from wrm.db import db
 from wrm.models import Kommune, Vereinbarung, Vereinbarungsstatus
 from wrm.services import vereinbarungen as dienst
+from wrm.zeit import heute
 
 S = Vereinbarungsstatus
 NUTZER = ("kreis", "eigen", "fremd", "presse")
@@ -182,3 +187,46 @@ def test_a_stale_page_gets_the_conflict_message(web: Flask, welt: Welt) -> None:
         follow_redirects=True)
     assert "inzwischen geändert" in antwort.get_data(as_text=True)
     assert _stand(web, kennung)[0] is S.ZUGESAGT
+
+
+def _anmelden_demo(app: Flask, name: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    assert anmelden(client, name, "demo-wrm-2026").status_code == 302
+    return client
+
+
+def test_the_auswertung_shows_the_proposal_to_the_county_with_one_click(
+        demo_web: Flask) -> None:
+    cli = json.loads(demo_web.test_cli_runner().invoke(
+        args=["umverteilung", "vorschlag", "--format", "json"]).output)
+    client = _anmelden_demo(demo_web, "landkreis")
+    seite = client.get("/admin/auswertung/").get_data(as_text=True)
+    for zeile in cli["vorschlag"]:
+        km = f"{zeile['km']:.1f}".replace(".", ",").removesuffix(",0")
+        personen = f"{zeile['personen']} Person{'en' if zeile['personen'] != 1 else ''}"
+        assert f"Vorschlag: {zeile['von']} → {zeile['nach']}: {personen} ({km} km)" in seite
+    karte = seite[seite.index('id="karte"'):]
+    karte = karte[:karte.index("</svg>")]
+    assert "http://" not in karte.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert karte.count("<line ") == len(cli["vorschlag"])
+    # One click turns the first line into a request to the host.
+    formular = re.search(r'<form method="post" action="/admin/vereinbarung/anfragen/".*?</form>',
+                         seite, re.S)
+    daten = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', formular.group(0)))  # type: ignore[union-attr]
+    antwort = client.post("/admin/vereinbarung/anfragen/", data=daten)
+    assert antwort.status_code == 302
+    with demo_web.app_context():
+        neu = db.session.scalars(select(Vereinbarung)).one()
+        erste = cli["vorschlag"][0]
+        assert (neu.aufnehmend.name, neu.zuweisend.name, neu.personen, neu.status) == (
+            erste["von"], erste["nach"], erste["personen"], S.ANGEFRAGT)
+    # At a past Stichtag the proposal is shown, but no request is made from it.
+    gestern = client.get(f"/admin/auswertung/?stichtag={heute() - timedelta(days=1)}")
+    assert "anfragen</button>" not in gestern.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["kommune-a", "presse"])
+def test_others_see_the_map_but_not_the_proposal(demo_web: Flask, name: str) -> None:
+    seite = _anmelden_demo(demo_web, name).get("/admin/auswertung/").get_data(as_text=True)
+    assert 'id="karte"' in seite and "Kommune M (73)" in seite
+    assert "Umverteilungsvorschlag" not in seite and "<line " not in seite

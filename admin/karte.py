@@ -1,0 +1,113 @@
+"""A map of the Landkreis as inline SVG, drawn on the server from the Kommunen's coordinates:
+no tiles, no script, no internet. Each Kommune a dot coloured by its Bedarf (with the number
+beside its name, so colour is never the only sign), the proposal's flows as arrows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from wrm.anzeige import personenzahl, zahl
+from wrm.kennzahlen import Zeile
+from wrm.umverteilung import Vorschlagszeile
+
+ROT, GRUEN, GRAU, BLAU = "#c82333", "#1e7e34", "#6c757d", "#004085"
+BREITE, HOEHE, RAND = 760, 560, 70
+
+
+@dataclass(frozen=True)
+class Punkt:
+    """A Kommune on the map."""
+
+    name: str
+    breitengrad: float
+    laengengrad: float
+    zeile: Zeile
+
+
+def _projektion(punkte: Sequence[Punkt]):  # type: ignore[no-untyped-def]
+    """Equirectangular, x scaled by cos(mean latitude): true to shape at a county's size."""
+    breiten = [p.breitengrad for p in punkte]
+    laengen = [p.laengengrad for p in punkte]
+    faktor = math.cos(math.radians(sum(breiten) / len(breiten)))
+    spanne_x = max((max(laengen) - min(laengen)) * faktor, 1e-6)
+    spanne_y = max(max(breiten) - min(breiten), 1e-6)
+    massstab = min((BREITE - 2 * RAND) / spanne_x, (HOEHE - 2 * RAND) / spanne_y)
+
+    def xy(p: Punkt) -> tuple[float, float]:
+        return (RAND + (p.laengengrad - min(laengen)) * faktor * massstab,
+                HOEHE - RAND - (p.breitengrad - min(breiten)) * massstab)
+    return xy
+
+
+def _farbe(zeile: Zeile) -> str:
+    if zeile.bedarf is None:
+        return GRAU
+    return ROT if zeile.fehlt_wohnraum else GRUEN
+
+
+def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
+          ohne_ort: Sequence[str] = ()) -> Markup:
+    """The SVG (empty when no Kommune has coordinates)."""
+    if not punkte:
+        return Markup("")
+    xy = _projektion(punkte)
+    orte = {p.name: xy(p) for p in punkte}
+    teile = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BREITE} {HOEHE}" role="img" '
+        'aria-labelledby="karte-titel karte-beschreibung" class="karte" width="100%">',
+        '<title id="karte-titel">Karte des Landkreises: Bedarf je Kommune'
+        + (" und vorgeschlagene Umverteilung" if fluesse else "") + "</title>",
+        f'<desc id="karte-beschreibung">{escape(_beschreibung(punkte, fluesse))}</desc>',
+        # Fixed-size arrowheads: scaled with the stroke they would hide the thicker lines.
+        '<defs><marker id="pfeil" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" '
+        'markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{BLAU}"/></marker></defs>',
+        f'<rect width="{BREITE}" height="{HOEHE}" fill="#fff" stroke="#adb5bd"/>',
+    ]
+    groesste = max((f.personen for f in fluesse), default=1)
+    for fluss in fluesse:
+        if fluss.von not in orte or fluss.nach not in orte:
+            continue
+        (x1, y1), (x2, y2) = orte[fluss.von], orte[fluss.nach]
+        laenge = math.hypot(x2 - x1, y2 - y1) or 1
+        kuerzer = 9 / laenge  # stop at the dot's edge
+        teile.append(
+            f'<line x1="{x1 + (x2 - x1) * kuerzer:.1f}" y1="{y1 + (y2 - y1) * kuerzer:.1f}" '
+            f'x2="{x2 - (x2 - x1) * kuerzer:.1f}" y2="{y2 - (y2 - y1) * kuerzer:.1f}" '
+            f'stroke="{BLAU}" stroke-width="{1.5 + 4 * fluss.personen / groesste:.1f}" '
+            'marker-end="url(#pfeil)" opacity="0.85"><title>'
+            f"{escape(fluss.von)} → {escape(fluss.nach)}: {personenzahl(fluss.personen)}"
+            "</title></line>")
+    for p in punkte:
+        x, y = orte[p.name]
+        bedarf = "nicht gemeldet" if p.zeile.bedarf is None else zahl(p.zeile.bedarf)
+        teile.append(
+            f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{_farbe(p.zeile)}" '
+            f'stroke="#212529"/><text x="{x + 10:.1f}" y="{y + 4:.1f}" font-size="12" '
+            f'font-family="sans-serif" fill="#212529">{escape(p.name)} ({bedarf})</text>'
+            f"<title>{escape(p.name)}: Bedarf {bedarf}</title></g>")
+    legende = [(ROT, "Bedarf über 0 (fehlender Wohnraum)"), (GRUEN, "kein Bedarf (Überschuss)"),
+               (GRAU, "keine Plätze gemeldet")]
+    for i, (farbe, text) in enumerate(legende):
+        teile.append(f'<circle cx="20" cy="{20 + 18 * i}" r="6" fill="{farbe}" '
+                     f'stroke="#212529"/><text x="32" y="{24 + 18 * i}" font-size="12" '
+                     f'font-family="sans-serif" fill="#212529">{text}</text>')
+    if ohne_ort:
+        teile.append(f'<text x="20" y="{HOEHE - 14}" font-size="12" font-family="sans-serif" '
+                     f'fill="#212529">Ohne Koordinaten, nicht eingezeichnet: '
+                     f"{escape(', '.join(ohne_ort))}</text>")
+    teile.append("</svg>")
+    return Markup("".join(teile))
+
+
+def _beschreibung(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile]) -> str:
+    fehlend = [p.name for p in punkte if p.zeile.fehlt_wohnraum]
+    text = (f"{len(punkte)} Kommunen; Bedarf über 0: {', '.join(fehlend) or 'keine'}.")
+    if fluesse:
+        text += " Vorschlag: " + "; ".join(
+            f"{f.von} → {f.nach}: {personenzahl(f.personen)}" for f in fluesse) + "."
+    return text
