@@ -17,8 +17,9 @@ from wrm import berechtigungen
 from wrm.anzeige import personenzahl
 from wrm.berechtigungen import Aktion
 from wrm.db import db
-from wrm.models import Kommune, Platzart, Seite, Vereinbarung, Vereinbarungsstatus
+from wrm.models import Benutzer, Kommune, Platzart, Seite, Vereinbarung, Vereinbarungsstatus
 from wrm.services import vereinbarungen as dienst
+from wrm.services.hilfen import einschluss_hinweis
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, kennung_lesen
 
@@ -30,6 +31,40 @@ KNOEPFE = {
     Vereinbarungsstatus.BEENDET: "Als beendet melden",
     Vereinbarungsstatus.ZURUECKGEZOGEN: "Zurückziehen",
 }
+
+
+def einschluesse(benutzer: Benutzer | None, v: Vereinbarung
+                 ) -> list[tuple[Kommune, BeruecksichtigenFormular]]:
+    """The sides whose report the user may mark as including the agreement, with the form."""
+    if v.status not in (Vereinbarungsstatus.ZUGESAGT, Vereinbarungsstatus.BELEGT,
+                        Vereinbarungsstatus.BEENDET):
+        return []
+    return [(k, BeruecksichtigenFormular(id=v.id, version=v.version, kommune=k.id))
+            for k, am in ((v.zuweisend, v.zuweisend_beruecksichtigt_am),
+                          (v.aufnehmend, v.aufnehmend_beruecksichtigt_am))
+            if am is None and berechtigungen.darf_beruecksichtigen(benutzer, k)]
+
+
+def fuer_meldung(benutzer: Benutzer | None, kommune: Kommune) -> list[dict[str, Any]]:
+    """The agreements a report form shows: those of its Kommune still running, with the
+    inclusion button where the user may press it and a hint where the figures did not move."""
+    offen = (Vereinbarungsstatus.ANGEFRAGT, Vereinbarungsstatus.ZUGESAGT,
+             Vereinbarungsstatus.BELEGT)
+    eintraege = []
+    for v in db.session.scalars(
+            select(Vereinbarung).where(
+                berechtigungen.bereich(benutzer, Vereinbarung),
+                (Vereinbarung.zuweisend_id == kommune.id)
+                | (Vereinbarung.aufnehmend_id == kommune.id),
+                Vereinbarung.status.in_(offen)).order_by(Vereinbarung.id)):
+        aufnehmend = v.aufnehmend_id == kommune.id
+        am = v.aufnehmend_beruecksichtigt_am if aufnehmend else v.zuweisend_beruecksichtigt_am
+        formular = next((f for k, f in einschluesse(benutzer, v) if k.id == kommune.id), None)
+        hinweis = (einschluss_hinweis(db.session, vereinbarung=v, kommune=kommune)
+                   if am is not None else None)
+        eintraege.append({"v": v, "aufnehmend": aufnehmend, "formular": formular,
+                          "hinweis": hinweis})
+    return eintraege
 
 
 def _seiten(view: VereinbarungView, context: Any, model: Vereinbarung, name: str) -> str:
@@ -84,13 +119,7 @@ class VereinbarungView(GeschuetzteModelView):
 
     def einschluesse(self, v: Vereinbarung) -> list[tuple[Kommune, BeruecksichtigenFormular]]:
         """The sides whose report this user may mark as including the agreement."""
-        if v.status not in (Vereinbarungsstatus.ZUGESAGT, Vereinbarungsstatus.BELEGT,
-                            Vereinbarungsstatus.BEENDET):
-            return []
-        return [(k, BeruecksichtigenFormular(id=v.id, version=v.version, kommune=k.id))
-                for k, am in ((v.zuweisend, v.zuweisend_beruecksichtigt_am),
-                              (v.aufnehmend, v.aufnehmend_beruecksichtigt_am))
-                if am is None and berechtigungen.darf_beruecksichtigen(self.benutzer, k)]
+        return einschluesse(self.benutzer, v)
 
     def _kommunen(self, nur_eigene: bool) -> Any:
         benutzer = self.benutzer
@@ -188,6 +217,8 @@ class VereinbarungView(GeschuetzteModelView):
             version=formular.version.data if formular.version.data is not None else -1,
             benutzer=self.benutzer),
             f"Festgehalten: Die Meldung von {seite.name} enthält diese Vereinbarung.")
+        if (hinweis := einschluss_hinweis(db.session, vereinbarung=vereinbarung, kommune=seite)):
+            flash(hinweis, "warning")
         return redirect(request.form.get("zurueck") == "meldung"
                         and self._meldung_url(seite) or
                         self.get_url(".details_view", id=vereinbarung.id))

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from admin.base import GeschuetzteAnsicht, GeschuetzteModelView, angemeldeter_benutzer
 from admin.formulare import ABSCHNITTE, BestaetigenFormular, fehler_eintragen, meldungsformular
+from admin.hilfe import fuer_meldung as hilfe_fuer_meldung
 from admin.konflikt import entscheidungen, konflikt_zeigen
 from admin.spalten import stand_formatieren, zahlenspalten
 from wrm import berechtigungen
@@ -142,6 +143,10 @@ class MeldungView(GeschuetzteModelView):
 
     def update_model(self, form: Any, model: Meldung) -> bool:
         return self._speichern(form, model.kommune, version=form.version.data) is not None
+
+    def hilfe(self, kommune: Kommune) -> list[dict[str, Any]]:
+        """The Kommune's running agreements for the panel beside the form."""
+        return hilfe_fuer_meldung(self.benutzer, kommune)
 
     def kennzahlen(self, kommune: Kommune) -> Zeile:
         """The computed figures shown beside the inputs, from `wrm.kennzahlen`."""

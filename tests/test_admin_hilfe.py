@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests import factories
 from tests.conftest import admin_token, anmelden
 from tests.datenbestand import abzug
 from tests.welt import Welt
@@ -230,3 +231,39 @@ def test_others_see_the_map_but_not_the_proposal(demo_web: Flask, name: str) -> 
     seite = _anmelden_demo(demo_web, name).get("/admin/auswertung/").get_data(as_text=True)
     assert 'id="karte"' in seite and "Kommune M (73)" in seite
     assert "Umverteilungsvorschlag" not in seite and "<line " not in seite
+
+
+def test_the_report_form_lists_agreements_and_hints_when_figures_did_not_move(
+        web: Flask, welt: Welt) -> None:
+    kennung = _vereinbarung(web, "Kommune Eigen", "Kommune Fremd", S.ZUGESAGT)
+    fremd = _angemeldet(web, "fremd")
+    with web.app_context():
+        meldung = _kommune("Kommune Fremd").meldung.id  # type: ignore[union-attr]
+        eigen = _kommune("Kommune Eigen")
+        eigen_meldung, eigen_id = eigen.meldung.id, eigen.id  # type: ignore[union-attr]
+    seite = fremd.get(f"/admin/meldung/edit/?id={meldung}").get_data(as_text=True)
+    assert "Wir nehmen 6 Personen von Kommune Eigen auf" in seite
+    assert "In unserer Meldung berücksichtigt" in seite
+    # Marked without changing (8)/(9): recorded, with a hint.
+    formular = re.search(r'<form method="post" action="/admin/vereinbarung/beruecksichtigen/"'
+                         r".*?</form>", seite, re.S)
+    daten = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', formular.group(0)))  # type: ignore[union-attr]
+    antwort = fremd.post("/admin/vereinbarung/beruecksichtigen/", data=daten,
+                         follow_redirects=True)
+    text = antwort.get_data(as_text=True)
+    assert "nennt seit der Zusage nicht 6 sofort verfügbare Plätze weniger" in text
+    assert "In unserer Meldung berücksichtigt</button>" not in text
+    # The allocated side first reports the six in (1), then marks it: no hint.
+    eigen_client = _angemeldet(web, "eigen")
+    with web.app_context():
+        factories.meldung(db.session.get(Kommune, eigen_id),
+                          zuweisungen=factories.ZAHLEN["zuweisungen"] + 6)
+        db.session.commit()
+        version = db.session.get(Vereinbarung, kennung).version  # type: ignore[union-attr]
+    antwort = eigen_client.post("/admin/vereinbarung/beruecksichtigen/", data={
+        "csrf_token": admin_token(eigen_client), "id": kennung, "version": version,
+        "kommune": eigen_id, "zurueck": "meldung"})
+    assert antwort.headers["Location"].endswith(f"/admin/meldung/edit/?id={eigen_meldung}")
+    text = eigen_client.get(antwort.headers["Location"]).get_data(as_text=True)
+    assert "Zuweisungen mehr" not in text
+    assert "Kommune Fremd nimmt 6 Personen von uns auf" in text

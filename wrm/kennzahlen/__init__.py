@@ -15,14 +15,15 @@ from wrm.kennzahlen.hilfe import (
     Hilfe,
     Hilfewirkung,
     abgebbare_plaetze,
+    einschluss_plausibel,
     hilfebedarf,
     hilfewirkung,
 )
 from wrm.meldefelder import ZAHLENNAMEN
 
 __all__ = [
-    "ZAEHLENDE_STATUS", "Hilfe", "Hilfewirkung", "abgebbare_plaetze", "hilfebedarf",
-    "hilfewirkung",
+    "ZAEHLENDE_STATUS", "Hilfe", "Hilfewirkung", "abgebbare_plaetze", "einschluss_plausibel",
+    "hilfebedarf", "hilfewirkung",
 ]
 
 #: Keys of an Auswertung row in the documented order (the JSON contract of `wrm auswertung`).

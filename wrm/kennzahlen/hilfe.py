@@ -19,6 +19,16 @@ def abgebbare_plaetze(sofort_verfuegbar: int, zu_erfuellen: int | None,
     return max(0, sofort_verfuegbar - max(zu_erfuellen or 0, 0) - zugesagt_fuer_andere)
 
 
+def einschluss_plausibel(*, aufnehmend: bool, personen: int, zuweisungen_vorher: int | None,
+                         zuweisungen_jetzt: int | None, sofort_vorher: int,
+                         sofort_jetzt: int) -> bool:
+    """Whether a report that claims to include an agreement moved by its persons since the
+    agreement was promised: the host reports at least that many places fewer free now (8)+(9),
+    the allocated Kommune at least that many more assignments (1)."""
+    if aufnehmend:
+        return sofort_vorher - sofort_jetzt >= personen
+    return (zuweisungen_jetzt or 0) - (zuweisungen_vorher or 0) >= personen
+
 
 #: Agreement statuses in which the places are promised or used, so they count in Bedarf.
 ZAEHLENDE_STATUS = frozenset({"zugesagt", "belegt"})
