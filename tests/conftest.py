@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import text
 
+from tests.postfach import Briefkasten, freier_port
 from tests.welt import Welt, welt_anlegen
 from wrm import create_app
 from wrm.db import Base, db
@@ -180,3 +182,16 @@ def graphql(client, abfrage: str, variablen: dict | None = None,  # type: ignore
     kopfzeilen.update(kopf)
     return client.post("/graphql", json={"query": abfrage, "variables": variablen or {}},
                        headers=kopfzeilen)
+
+
+@pytest.fixture
+def briefkasten(web: Flask) -> Iterator[Briefkasten]:
+    """A real SMTP server on 127.0.0.1 for this test; the app is configured to use it."""
+    handler = Briefkasten()
+    port = freier_port()
+    server = Controller(handler, hostname="127.0.0.1", port=port)
+    server.start()
+    web.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_ABSENDER="wrm@kreis.test",
+                      BASIS_URL="https://wrm.kreis.test")
+    yield handler
+    server.stop()

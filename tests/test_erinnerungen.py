@@ -3,52 +3,18 @@ local SMTP server; an up-to-date report gets none."""
 
 from __future__ import annotations
 
-import email
-import socket
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 
 from tests import factories
 from tests.conftest import anmelden, graphql
+from tests.postfach import Briefkasten, freier_port
 from wrm.db import db
 from wrm.models import Rolle
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.tokens import token_anlegen
-
-
-class Briefkasten:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.post: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        """Store the message."""
-        self.post.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _freier_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def briefkasten(web: Flask) -> Iterator[Briefkasten]:
-    """A real SMTP server on 127.0.0.1 for this test; the app is configured to use it."""
-    handler = Briefkasten()
-    port = _freier_port()
-    server = Controller(handler, hostname="127.0.0.1", port=port)
-    server.start()
-    web.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_ABSENDER="wrm@kreis.test",
-                      BASIS_URL="https://wrm.kreis.test")
-    yield handler
-    server.stop()
 
 
 @pytest.fixture
@@ -111,7 +77,7 @@ def test_backdated_report_is_overdue_everywhere_and_gets_a_reminder(
 
 
 def test_smtp_failure_is_reported_in_german(web: Flask, zwei_kommunen: str) -> None:
-    web.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_freier_port())
+    web.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=freier_port())
     ergebnis = web.test_cli_runner().invoke(args=["erinnern"])
     assert ergebnis.exit_code == 1 and "Versand fehlgeschlagen" in ergebnis.output
 

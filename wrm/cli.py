@@ -196,14 +196,15 @@ def benutzer_anlegen_befehl(name: str, rolle: str, kommunenname: str | None,
 
 def register(app: Flask) -> None:
     """Add the WRM commands to the app's CLI."""
-    from wrm.cli_erinnern import erinnern_befehl
+    from wrm.cli_erinnern import benachrichtigen_befehl, erinnern_befehl
     from wrm.cli_hilfe import umverteilung_gruppe, vereinbarung_gruppe
     from wrm.cli_sicherung import sicherung_befehl, wiederherstellen_befehl
     from wrm.cli_tokens import token_gruppe
 
     for befehl in (init_befehl, demo_befehl, kommunen_gruppe, import_befehl, auswertung_befehl,
                    benutzer_gruppe, token_gruppe, erinnern_befehl, sicherung_befehl,
-                   wiederherstellen_befehl, umverteilung_gruppe, vereinbarung_gruppe):
+                   wiederherstellen_befehl, umverteilung_gruppe, vereinbarung_gruppe,
+                   benachrichtigen_befehl):
         app.cli.add_command(befehl)
 
 

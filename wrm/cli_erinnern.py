@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import sys
 
 import click
 from flask import current_app
@@ -11,8 +12,30 @@ from flask.cli import with_appcontext
 from wrm.anzeige import zeitpunkt
 from wrm.cli import abbrechen, eigener_landkreis
 from wrm.db import db, jetzt
+from wrm.services.benachrichtigungen import senden
 from wrm.services.erinnerungen import Postausgang, faellige_erinnerungen, nachricht, versenden
 from wrm.services.frische import meldefrist
+
+
+def postausgang_aus_konfiguration() -> Postausgang:
+    """The SMTP settings of the app (WRM_MAIL_*)."""
+    config = current_app.config
+    return Postausgang(
+        server=config["MAIL_SERVER"], port=int(config["MAIL_PORT"]),
+        absender=config["MAIL_ABSENDER"], benutzer=config["MAIL_BENUTZER"],
+        passwort=config["MAIL_PASSWORT"], starttls=bool(config["MAIL_STARTTLS"]))
+
+
+@click.command("benachrichtigen")
+@with_appcontext
+def benachrichtigen_befehl() -> None:
+    """Die vorgemerkten E-Mails zu Vereinbarungen versenden (für cron, z. B. alle 5 Minuten)."""
+    ergebnis = senden(db.session, postausgang=postausgang_aus_konfiguration())
+    db.session.commit()  # also the failed attempt, so that it is counted
+    if ergebnis.fehler:
+        click.echo(ergebnis.fehler, err=True)
+        sys.exit(1)
+    click.echo(f"{ergebnis.gesendet} Benachrichtigung(en) versandt.")
 
 
 @click.command("erinnern")
@@ -40,12 +63,8 @@ def erinnern_befehl(probelauf: bool) -> None:
         click.echo(f"{'Würde erinnern' if probelauf else 'Erinnere'}: {zeile} "
                    f"<{erinnerung.benutzer.email}>")
     if nachrichten and not probelauf:
-        postausgang = Postausgang(
-            server=config["MAIL_SERVER"], port=int(config["MAIL_PORT"]),
-            absender=config["MAIL_ABSENDER"], benutzer=config["MAIL_BENUTZER"],
-            passwort=config["MAIL_PASSWORT"], starttls=bool(config["MAIL_STARTTLS"]))
         try:
-            versenden(nachrichten, postausgang)
+            versenden(nachrichten, postausgang_aus_konfiguration())
         except (OSError, smtplib.SMTPException) as fehler:
             abbrechen("Versand fehlgeschlagen:", [f"{config['MAIL_SERVER']}:"
                                                    f"{config['MAIL_PORT']}: {fehler}"])

@@ -1,5 +1,6 @@
 """The WRM domain model; importing this package registers every table on `Base.metadata`."""
 
+from wrm.models.benachrichtigung import Benachrichtigung
 from wrm.models.benutzer import Benutzer, Rolle
 from wrm.models.datenstand import Datenstand
 from wrm.models.kommune import Art, Kommune
@@ -21,6 +22,7 @@ from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
 __all__ = [
     "Art",
     "Aufnahmequote",
+    "Benachrichtigung",
     "Benutzer",
     "Datenstand",
     "Ersuchensstatus",

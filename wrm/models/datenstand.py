@@ -63,7 +63,10 @@ def _buchhaltung() -> dict[type, str]:
 
 
 def _zaehlt(objekt: Any) -> bool:
-    if isinstance(objekt, Datenstand):
+    from wrm.models.benachrichtigung import Benachrichtigung
+
+    # The outbox is read by no screen and no API field: its writes change no answer.
+    if isinstance(objekt, Datenstand | Benachrichtigung):
         return False
     buchhaltung = _buchhaltung().get(type(objekt))
     zustand = inspect(objekt)

@@ -26,6 +26,7 @@ from wrm.models import (
     Vereinbarungsereignis,
     Vereinbarungsstatus,
 )
+from wrm.services.benachrichtigungen import vormerken
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import BEMERKUNG_HOECHSTLAENGE, Validierungsfehler, text_pruefen
 from wrm.zeit import heute
@@ -153,6 +154,7 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
     session.add(_ereignis(vereinbarung, vorgang="angelegt", wer=_name(benutzer, system),
                           zeitpunkt=zeitpunkt, neu=STATUSWORT[S.ANGEFRAGT]))
     _speichern(session, "Die Vereinbarung")
+    vormerken(session, vereinbarung=vereinbarung, was="angefragt", wer=_name(benutzer, system))
     return vereinbarung
 
 
@@ -199,6 +201,8 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
                           zeitpunkt=jetzt(), alt=STATUSWORT[alt], neu=STATUSWORT[ziel],
                           grund=grund))
     _speichern(session, "Die Vereinbarung")
+    vormerken(session, vereinbarung=vereinbarung, was=STATUSWORT[ziel],
+              wer=_name(benutzer, system))
     return vereinbarung
 
 
@@ -230,6 +234,9 @@ def beruecksichtigen(session: Session, *, vereinbarung: Vereinbarung, kommune: K
     session.add(_ereignis(vereinbarung, vorgang="beruecksichtigt", wer=_name(benutzer, system),
                           zeitpunkt=zeitpunkt, neu=kommune.name))
     _speichern(session, "Die Vereinbarung")
+    vormerken(session, vereinbarung=vereinbarung,
+              was=f"in der Meldung von {kommune.name} berücksichtigt",
+              wer=_name(benutzer, system))
     return vereinbarung
 
 
