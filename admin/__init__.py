@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from admin.base import StartAnsicht
 from admin.benutzer import BenutzerView
 from admin.hilfe import VereinbarungView
+from admin.hilfeersuchen import HilfeersuchenView
 from admin.meldungen import MeineMeldungAnsicht, MeldungView
 from admin.stammdaten import AufnahmequoteView, KommuneView, LandkreisView, VerteilzeitraumView
 from admin.uebersicht import AuswertungAnsicht, UebersichtAnsicht
@@ -19,6 +20,7 @@ from admin.verlauf import VerlaufView
 from wrm.models import (
     Aufnahmequote,
     Benutzer,
+    Hilfeersuchen,
     Kommune,
     Landkreis,
     Meldung,
@@ -49,8 +51,11 @@ def init_admin(app: Flask) -> Admin:
                                           url="/admin/auswertung"))
     verwaltung.add_view(MeldungView(Meldung, name="Meldungen", endpoint="meldung"))
     verwaltung.add_view(VerlaufView(Verlaufseintrag, name="Verlauf", endpoint="verlauf"))
-    verwaltung.add_view(VereinbarungView(Vereinbarung, name="Hilfe zwischen Kommunen",
-                                         endpoint="vereinbarung"))
+    hilfe = "Hilfe zwischen Kommunen"
+    verwaltung.add_view(VereinbarungView(Vereinbarung, name="Vereinbarungen",
+                                         endpoint="vereinbarung", category=hilfe))
+    verwaltung.add_view(HilfeersuchenView(Hilfeersuchen, name="Hilfeersuchen",
+                                          endpoint="hilfeersuchen", category=hilfe))
     stammdaten = "Stammdaten"
     verwaltung.add_view(KommuneView(Kommune, name="Kommunen", endpoint="kommune",
                                     category=stammdaten))

@@ -17,7 +17,15 @@ from wrm import berechtigungen
 from wrm.anzeige import personenzahl
 from wrm.berechtigungen import Aktion
 from wrm.db import db
-from wrm.models import Benutzer, Kommune, Platzart, Seite, Vereinbarung, Vereinbarungsstatus
+from wrm.models import (
+    Benutzer,
+    Hilfeersuchen,
+    Kommune,
+    Platzart,
+    Seite,
+    Vereinbarung,
+    Vereinbarungsstatus,
+)
 from wrm.services import vereinbarungen as dienst
 from wrm.services.hilfen import einschluss_hinweis
 from wrm.services.meldungen import Konflikt
@@ -155,7 +163,8 @@ class VereinbarungView(GeschuetzteModelView):
                         bis=formular.bis.data, anrechnung=Seite(formular.anrechnung.data),
                         leistungen_durch=Seite(formular.leistungen_durch.data),
                         kita_schule_durch=Seite(formular.kita_schule_durch.data),
-                        bemerkung=formular.bemerkung.data)))
+                        bemerkung=formular.bemerkung.data,
+                        hilfeersuchen=self._ersuchen(formular.hilfeersuchen.data))))
                 db.session.commit()
                 flash(f"Anfrage an {neu.aufnehmend.name} gestellt: "
                       f"{personenzahl(neu.personen)}.", "success")
@@ -173,6 +182,15 @@ class VereinbarungView(GeschuetzteModelView):
                 flash(str(fehler), "error")
         return self.render("admin/vereinbarung_anfragen.html", form=formular)
 
+    def _ersuchen(self, kennung: object) -> Hilfeersuchen | None:
+        """The request for help this answers, if the user may read it."""
+        schluessel = kennung_lesen(kennung)
+        if schluessel is None:
+            return None
+        return db.session.scalar(select(Hilfeersuchen).where(
+            Hilfeersuchen.id == schluessel, berechtigungen.bereich(self.benutzer,
+                                                                   Hilfeersuchen)))
+
     def _vorbelegen(self, formular: AnfrageFormular) -> None:
         """Prefill from the proposal's link: ?zuweisend=ID&aufnehmend=ID&personen=N."""
         kommunen = {k.id: k for k in formular.zuweisend.query_factory()}
@@ -184,6 +202,8 @@ class VereinbarungView(GeschuetzteModelView):
         personen = kennung_lesen(request.args.get("personen", ""))
         if personen:
             formular.personen.data = personen
+        if (ersuchen := self._ersuchen(request.args.get("hilfeersuchen", ""))) is not None:
+            formular.hilfeersuchen.data = str(ersuchen.id)
 
     @expose("/schritt/", methods=("POST",))
     def schritt_view(self) -> Response:

@@ -43,6 +43,8 @@ class AnfrageFormular(WrmFormular):
                              Seite.ZUWEISEND)
     kita_schule_durch = _wahl("Kita und Schule regelt", "seite", Seite, Seite.AUFNEHMEND)
     bemerkung = TextAreaField("Bemerkung", validators=[Optional()])
+    # Set when the request answers a Kommune's request for help.
+    hilfeersuchen = HiddenField(validators=[Optional()])
 
 
 class SchrittFormular(WrmFormular):
@@ -62,3 +64,23 @@ class BeruecksichtigenFormular(WrmFormular):
     id = HiddenField(validators=[InputRequired()])
     version = VersionFeld()
     kommune = HiddenField(validators=[InputRequired()])
+
+
+class ErsuchenFormular(WrmFormular):
+    """A Kommune asks the county for places elsewhere."""
+
+    kommune = AuswahlFeld("Kommune", allow_blank=False,
+                          validators=[InputRequired("Bitte eine Kommune wählen.")])
+    personen = ZahlFeld("Personen, für die Plätze fehlen",
+                        validators=[InputRequired("Bitte die Zahl der Personen angeben.")],
+                        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    benoetigt_bis = DateField("benötigt bis", validators=[Optional()])
+    bemerkung = TextAreaField("Bemerkung", validators=[Optional()])
+
+
+class ErsuchenSchliessenFormular(WrmFormular):
+    """Close a request as done or withdrawn."""
+
+    id = HiddenField(validators=[InputRequired()])
+    version = VersionFeld()
+    status = HiddenField(validators=[AnyOf(["erledigt", "zurueckgezogen"])])

@@ -16,7 +16,7 @@ from tests.conftest import admin_token, anmelden
 from tests.datenbestand import abzug
 from tests.welt import Welt
 from wrm.db import db
-from wrm.models import Kommune, Vereinbarung, Vereinbarungsstatus
+from wrm.models import Hilfeersuchen, Kommune, Vereinbarung, Vereinbarungsstatus
 from wrm.services import vereinbarungen as dienst
 from wrm.zeit import heute
 
@@ -267,3 +267,52 @@ def test_the_report_form_lists_agreements_and_hints_when_figures_did_not_move(
     text = eigen_client.get(antwort.headers["Location"]).get_data(as_text=True)
     assert "Zuweisungen mehr" not in text
     assert "Kommune Fremd nimmt 6 Personen von uns auf" in text
+
+
+def test_a_kommune_asks_for_help_and_the_county_answers_with_a_request(
+        web: Flask, welt: Welt) -> None:
+    eigen = _angemeldet(web, "eigen")
+    with web.app_context():
+        eigen_id, fremd_id = _kommune("Kommune Eigen").id, _kommune("Kommune Fremd").id
+    formular = eigen.get("/admin/hilfeersuchen/erbitten/").get_data(as_text=True)
+    assert "Kommune Fremd" not in formular[formular.index('id="kommune"'):]
+    antwort = eigen.post("/admin/hilfeersuchen/erbitten/", data={
+        "csrf_token": admin_token(eigen), "kommune": eigen_id, "personen": "15",
+        "bemerkung": "Turnhalle"})
+    assert antwort.status_code == 302
+    ersuchen = int(antwort.headers["Location"].rsplit("=", 1)[1])
+    # Another Kommune sees it (to offer), the press office does not.
+    assert _angemeldet(web, "fremd").get(
+        f"/admin/hilfeersuchen/details/?id={ersuchen}").status_code == 200
+    assert _angemeldet(web, "presse").get("/admin/hilfeersuchen/").status_code == 403
+    kreis = _angemeldet(web, "kreis")
+    seite = kreis.get(f"/admin/hilfeersuchen/details/?id={ersuchen}").get_data(as_text=True)
+    link = re.search(r'id="anfragen" href="([^"]+)"', seite).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+    vorbelegt = kreis.get(link).get_data(as_text=True)
+    assert f'name="hilfeersuchen" type="hidden" value="{ersuchen}"' in vorbelegt
+    antwort = kreis.post("/admin/vereinbarung/anfragen/", data={
+        "csrf_token": admin_token(kreis), "zuweisend": eigen_id, "aufnehmend": fremd_id,
+        "personen": "15", "platzart": "dezentral", "anrechnung": "zuweisend",
+        "leistungen_durch": "zuweisend", "kita_schule_durch": "aufnehmend",
+        "hilfeersuchen": str(ersuchen)})
+    assert antwort.status_code == 302
+    seite = eigen.get(f"/admin/hilfeersuchen/details/?id={ersuchen}").get_data(as_text=True)
+    assert "Kommune Fremd: 15 Personen, angefragt" in seite
+    # The Kommune closes its request; a second close is refused in German.
+    with web.app_context():
+        version = db.session.get(Hilfeersuchen, ersuchen).version  # type: ignore[union-attr]
+    for erwartet in ("ist geschlossen", "Nur ein offenes Hilfeersuchen"):
+        antwort = eigen.post("/admin/hilfeersuchen/schliessen/", data={
+            "csrf_token": admin_token(eigen), "id": ersuchen, "version": version,
+            "status": "erledigt"}, follow_redirects=True)
+        assert erwartet in antwort.get_data(as_text=True)
+        version += 1
+    # Kommune Fremd may not close Eigen's request.
+    with web.app_context():
+        vorher = abzug()
+    fremd = _angemeldet(web, "fremd")
+    fremd.post("/admin/hilfeersuchen/schliessen/", data={
+        "csrf_token": admin_token(fremd), "id": ersuchen, "version": version - 1,
+        "status": "zurueckgezogen"})
+    with web.app_context():
+        assert abzug() == vorher
