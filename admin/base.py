@@ -8,6 +8,7 @@ here, once, with the same condition.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import Enum
 from functools import partial
 from typing import Any
@@ -25,6 +26,7 @@ from werkzeug.wrappers import Response
 from admin.formulare import Umwandler, WrmFormular
 from admin.herunterladen import herunterladen
 from wrm import berechtigungen, exporte
+from wrm.anzeige import datum, zeitpunkt
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR
@@ -94,6 +96,16 @@ def _wert_deutsch(view: Any, wert: Enum, name: str) -> str:
     return bezeichnung(name.rsplit(".", 1)[-1], wert)
 
 
+def _zeitpunkt(view: Any, wert: datetime, name: str) -> str:
+    """A moment in local time, German (datetime before date: a datetime is a date too)."""
+    return zeitpunkt(wert)
+
+
+def _tag(view: Any, wert: date, name: str) -> str:
+    """A day, German."""
+    return datum(wert)
+
+
 def _filterwert_gueltig(filter_: BaseFilter, wert: str) -> bool:
     """Flask-Admin's check of a filter value, made total: a value it cannot read (an unknown
     enum name raises KeyError, not ValueError), a control character or a number beyond the
@@ -128,8 +140,10 @@ class GeschuetzteModelView(ModelView):
     export_erlaubt = False
     # Stored words as German labels (`meldefelder.bezeichnung`), in lists, details, exports;
     # otherwise raw values for the export writer, which types the cells itself.
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, Enum: _wert_deutsch}
-    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, Enum: _wert_deutsch}
+    column_type_formatters = {datetime: _zeitpunkt, date: _tag, **typefmt.BASE_FORMATTERS,
+                              Enum: _wert_deutsch}
+    column_type_formatters_detail = {datetime: _zeitpunkt, date: _tag,
+                                     **typefmt.DETAIL_FORMATTERS, Enum: _wert_deutsch}
     column_type_formatters_export: dict[type, Any] = {Enum: _wert_deutsch}
 
     def __init__(self, model: type, **kwargs: Any) -> None:

@@ -77,13 +77,18 @@ def erzeugen(motor: Engine, umfang: Umfang, *, bis: date, saat: int = 1) -> int:
             {"id": lk, "landkreis_id": lk, "name": "Bundesweit", "beginn": beginn, "ende": None}
             for lk in kreise])
         kommunen, quoten, quotenaenderungen, eintraege, meldungen = [], [], [], [], []
+        orte = random.Random(saat + 1)
         kommune_id = _hoechste_id(verbindung, Kommune)
         for lk in kreise:
             for nummer in range(umfang.kommunen_je_kreis):
                 kommune_id += 1
+                # Invented places within Germany's bounding box (own generator, so the figures
+                # stay those of earlier runs): the redistribution proposal needs distances.
                 kommunen.append({"id": kommune_id, "landkreis_id": lk, "art": "Gemeinde",
                                  "name": f"Kommune {lk:03d}-{nummer:02d}", "aktiv": True,
-                                 "angelegt_am": start - timedelta(days=1)})
+                                 "angelegt_am": start - timedelta(days=1),
+                                 "breitengrad": orte.uniform(47.3, 55.0),
+                                 "laengengrad": orte.uniform(5.9, 15.0)})
                 quote = zufall.randint(50, 400)
                 quoten.append({"kommune_id": kommune_id, "verteilzeitraum_id": lk, "wert": quote})
                 quotenaenderungen.append({"kommune_id": kommune_id, "verteilzeitraum_id": lk,
