@@ -19,6 +19,7 @@ from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.models import (
     Benutzer,
+    Ersuchensstatus,
     Hilfeersuchen,
     Kommune,
     Platzart,
@@ -73,6 +74,13 @@ def fuer_meldung(benutzer: Benutzer | None, kommune: Kommune) -> list[dict[str, 
         eintraege.append({"v": v, "aufnehmend": aufnehmend, "formular": formular,
                           "hinweis": hinweis})
     return eintraege
+
+
+def offene_ersuchen(benutzer: Benutzer | None, kommune: Kommune) -> list[Hilfeersuchen]:
+    """The Kommune's open requests for help the user may read (for its report form)."""
+    return list(db.session.scalars(select(Hilfeersuchen).where(
+        berechtigungen.bereich(benutzer, Hilfeersuchen), Hilfeersuchen.kommune_id == kommune.id,
+        Hilfeersuchen.status == Ersuchensstatus.OFFEN).order_by(Hilfeersuchen.id)))
 
 
 def _seiten(view: VereinbarungView, context: Any, model: Vereinbarung, name: str) -> str:

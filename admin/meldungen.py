@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from admin.base import GeschuetzteAnsicht, GeschuetzteModelView, angemeldeter_benutzer
 from admin.formulare import ABSCHNITTE, BestaetigenFormular, fehler_eintragen, meldungsformular
 from admin.hilfe import fuer_meldung as hilfe_fuer_meldung
+from admin.hilfe import offene_ersuchen
 from admin.konflikt import entscheidungen, konflikt_zeigen
 from admin.spalten import stand_formatieren, zahlenspalten
 from wrm import berechtigungen
@@ -147,6 +148,10 @@ class MeldungView(GeschuetzteModelView):
     def hilfe(self, kommune: Kommune) -> list[dict[str, Any]]:
         """The Kommune's running agreements for the panel beside the form."""
         return hilfe_fuer_meldung(self.benutzer, kommune)
+
+    def ersuchen(self, kommune: Kommune) -> list[Any]:
+        """The Kommune's open requests for help for the panel beside the form."""
+        return offene_ersuchen(self.benutzer, kommune)
 
     def kennzahlen(self, kommune: Kommune) -> Zeile:
         """The computed figures shown beside the inputs, from `wrm.kennzahlen`."""

@@ -281,6 +281,10 @@ def test_a_kommune_asks_for_help_and_the_county_answers_with_a_request(
         "bemerkung": "Turnhalle"})
     assert antwort.status_code == 302
     ersuchen = int(antwort.headers["Location"].rsplit("=", 1)[1])
+    with web.app_context():
+        meldung = _kommune("Kommune Eigen").meldung.id  # type: ignore[union-attr]
+    assert "Unser Hilfeersuchen für 15 Personen" in eigen.get(
+        f"/admin/meldung/edit/?id={meldung}").get_data(as_text=True)
     # Another Kommune sees it (to offer), the press office does not.
     assert _angemeldet(web, "fremd").get(
         f"/admin/hilfeersuchen/details/?id={ersuchen}").status_code == 200
