@@ -11,7 +11,7 @@ from flask_admin import expose
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin.base import GeschuetzteModelView
+from admin.dienstansicht import DienstAnsicht
 from admin.hilfe_formulare import AnfrageFormular, BeruecksichtigenFormular, SchrittFormular
 from wrm import berechtigungen
 from wrm.anzeige import personenzahl
@@ -29,8 +29,7 @@ from wrm.models import (
 )
 from wrm.services import vereinbarungen as dienst
 from wrm.services.hilfen import einschluss_hinweis
-from wrm.services.meldungen import Konflikt
-from wrm.services.pruefung import Validierungsfehler, kennung_lesen
+from wrm.services.pruefung import kennung_lesen
 
 #: The button of each step, as the person taking it reads it.
 KNOEPFE = {
@@ -87,7 +86,7 @@ def _seiten(view: VereinbarungView, context: Any, model: Vereinbarung, name: str
     return "ja" if getattr(model, name) is not None else "nein"
 
 
-class VereinbarungView(GeschuetzteModelView):
+class VereinbarungView(DienstAnsicht):
     """Agreements the user may read (the county: all of its Landkreis; a Kommune: those it is
     a side of); created and changed only through the service, never through a generic form."""
 
@@ -114,11 +113,6 @@ class VereinbarungView(GeschuetzteModelView):
         "zuweisend.name": "zuweisende Kommune", "aufnehmend.name": "aufnehmende Kommune"}
     column_formatters = {"zuweisend_beruecksichtigt_am": _seiten,
                          "aufnehmend_beruecksichtigt_am": _seiten}
-
-    # Writes only through the steps below (rules, locking, history).
-    can_create = False  # type: ignore[assignment]
-    can_edit = False  # type: ignore[assignment]
-    can_delete = False  # type: ignore[assignment]
 
     @property
     def darf_anfragen(self) -> bool:
@@ -162,32 +156,22 @@ class VereinbarungView(GeschuetzteModelView):
         if request.method == "GET":
             self._vorbelegen(formular)
         elif formular.validate():
-            try:
-                neu = dienst.vereinbarung_anlegen(db.session, benutzer=self.benutzer, angaben=(
-                    dienst.Vereinbarungsangaben(
-                        zuweisend=formular.zuweisend.data, aufnehmend=formular.aufnehmend.data,
-                        personen=formular.personen.data,
-                        platzart=Platzart(formular.platzart.data), von=formular.von.data,
-                        bis=formular.bis.data, anrechnung=Seite(formular.anrechnung.data),
-                        leistungen_durch=Seite(formular.leistungen_durch.data),
-                        kita_schule_durch=Seite(formular.kita_schule_durch.data),
-                        bemerkung=formular.bemerkung.data,
-                        hilfeersuchen=self._ersuchen(formular.hilfeersuchen.data))))
-                db.session.commit()
-                flash(f"Anfrage an {neu.aufnehmend.name} gestellt: "
-                      f"{personenzahl(neu.personen)}.", "success")
+            angaben = dienst.Vereinbarungsangaben(
+                zuweisend=formular.zuweisend.data, aufnehmend=formular.aufnehmend.data,
+                personen=formular.personen.data, platzart=Platzart(formular.platzart.data),
+                von=formular.von.data, bis=formular.bis.data,
+                anrechnung=Seite(formular.anrechnung.data),
+                leistungen_durch=Seite(formular.leistungen_durch.data),
+                kita_schule_durch=Seite(formular.kita_schule_durch.data),
+                bemerkung=formular.bemerkung.data,
+                hilfeersuchen=self._ersuchen(formular.hilfeersuchen.data))
+            neu = self.ausfuehren(
+                lambda: dienst.vereinbarung_anlegen(db.session, benutzer=self.benutzer,
+                                                    angaben=angaben),
+                lambda v: f"Anfrage an {v.aufnehmend.name} gestellt: {personenzahl(v.personen)}.",
+                formular)
+            if neu is not None:
                 return redirect(self.get_url(".details_view", id=neu.id))
-            except Validierungsfehler as fehler:
-                db.session.rollback()
-                for name, text in fehler.fehler.items():
-                    feld = getattr(formular, name, None)
-                    if feld is not None:
-                        feld.errors = [*feld.errors, text]
-                    else:
-                        flash(text, "error")
-            except dienst.Verweigert as fehler:
-                db.session.rollback()
-                flash(str(fehler), "error")
         return self.render("admin/vereinbarung_anfragen.html", form=formular)
 
     def _ersuchen(self, kennung: object) -> Hilfeersuchen | None:
@@ -220,7 +204,7 @@ class VereinbarungView(GeschuetzteModelView):
         if not formular.validate():
             abort(400)
         vereinbarung = self.get_one(formular.id.data)
-        self._ausfuehren(lambda: dienst.status_setzen(
+        self.ausfuehren(lambda: dienst.status_setzen(
             db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(formular.ziel.data),
             version=formular.version.data if formular.version.data is not None else -1,
             benutzer=self.benutzer, grund=formular.grund.data, datum=formular.datum.data),
@@ -240,12 +224,13 @@ class VereinbarungView(GeschuetzteModelView):
                       if k.id == kennung), None)
         if seite is None:
             abort(400)
-        self._ausfuehren(lambda: dienst.beruecksichtigen(
+        festgehalten = self.ausfuehren(lambda: dienst.beruecksichtigen(
             db.session, vereinbarung=vereinbarung, kommune=seite,
             version=formular.version.data if formular.version.data is not None else -1,
             benutzer=self.benutzer),
             f"Festgehalten: Die Meldung von {seite.name} enthält diese Vereinbarung.")
-        if (hinweis := einschluss_hinweis(db.session, vereinbarung=vereinbarung, kommune=seite)):
+        if festgehalten is not None and (hinweis := einschluss_hinweis(
+                db.session, vereinbarung=vereinbarung, kommune=seite)):
             flash(hinweis, "warning")
         return redirect(request.form.get("zurueck") == "meldung"
                         and self._meldung_url(seite) or
@@ -255,16 +240,3 @@ class VereinbarungView(GeschuetzteModelView):
         if kommune.meldung is None:
             return None
         return self.get_url("meldung.edit_view", id=kommune.meldung.id)
-
-    def _ausfuehren(self, schritt: Any, erfolg: str) -> None:
-        try:
-            schritt()
-            db.session.commit()
-            flash(erfolg, "success")
-        except Validierungsfehler as fehler:
-            db.session.rollback()
-            for text in fehler.fehler.values():
-                flash(text, "error")
-        except (dienst.Verweigert, Konflikt) as fehler:
-            db.session.rollback()
-            flash(str(fehler), "error")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request
+from flask import abort, redirect, request
 from flask_admin import expose
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin.base import GeschuetzteModelView
+from admin.dienstansicht import DienstAnsicht
 from admin.hilfe_formulare import ErsuchenFormular, ErsuchenSchliessenFormular
 from wrm import berechtigungen
 from wrm.anzeige import personenzahl
@@ -18,11 +18,9 @@ from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.models import Ersuchensstatus, Hilfeersuchen, Kommune
 from wrm.services import vereinbarungen as dienst
-from wrm.services.meldungen import Konflikt
-from wrm.services.pruefung import Validierungsfehler
 
 
-class HilfeersuchenView(GeschuetzteModelView):
+class HilfeersuchenView(DienstAnsicht):
     """Requests for help of the Landkreis (kommune users see all, to be able to offer; they
     file and close only their own)."""
 
@@ -38,10 +36,6 @@ class HilfeersuchenView(GeschuetzteModelView):
                      "benoetigt_bis": "benötigt bis", "status": "Status",
                      "angelegt_am": "erbeten am", "angelegt_von": "erbeten von",
                      "bemerkung": "Bemerkung", "version": "Version"}
-    can_create = False  # type: ignore[assignment]
-    can_edit = False  # type: ignore[assignment]
-    can_delete = False  # type: ignore[assignment]
-
     @property
     def darf_erbitten(self) -> bool:
         """Whether the user may file a request (county, kommune users)."""
@@ -75,24 +69,15 @@ class HilfeersuchenView(GeschuetzteModelView):
             abfrage = abfrage.where(Kommune.id == benutzer.kommune_id)
         formular.kommune.query_factory = lambda: db.session.scalars(abfrage).all()
         if request.method == "POST" and formular.validate():
-            try:
-                neu = dienst.ersuchen_anlegen(
+            neu = self.ausfuehren(
+                lambda: dienst.ersuchen_anlegen(
                     db.session, kommune=formular.kommune.data, personen=formular.personen.data,
                     benoetigt_bis=formular.benoetigt_bis.data,
-                    bemerkung=formular.bemerkung.data, benutzer=benutzer)
-                db.session.commit()
-                flash(f"Hilfeersuchen für {personenzahl(neu.personen)} gestellt; der Landkreis "
-                      "sieht es sofort.", "success")
+                    bemerkung=formular.bemerkung.data, benutzer=benutzer),
+                lambda e: f"Hilfeersuchen für {personenzahl(e.personen)} gestellt; der "
+                          "Landkreis sieht es sofort.", formular)
+            if neu is not None:
                 return redirect(self.get_url(".details_view", id=neu.id))
-            except Validierungsfehler as fehler:
-                db.session.rollback()
-                for name, text in fehler.fehler.items():
-                    feld = getattr(formular, name, None)
-                    if feld is not None:
-                        feld.errors = [*feld.errors, text]
-            except dienst.Verweigert as fehler:
-                db.session.rollback()
-                flash(str(fehler), "error")
         return self.render("admin/hilfeersuchen_erbitten.html", form=formular)
 
     @expose("/schliessen/", methods=("POST",))
@@ -102,20 +87,10 @@ class HilfeersuchenView(GeschuetzteModelView):
         if not formular.validate():
             abort(400)
         ersuchen = self.get_one(formular.id.data)
-        try:
-            dienst.ersuchen_schliessen(
-                db.session, ersuchen=ersuchen, status=Ersuchensstatus(formular.status.data),
-                version=formular.version.data if formular.version.data is not None else -1,
-                benutzer=self.benutzer)
-            db.session.commit()
-            flash("Das Hilfeersuchen ist geschlossen.", "success")
-        except Validierungsfehler as fehler:
-            db.session.rollback()
-            for text in fehler.fehler.values():
-                flash(text, "error")
-        except (dienst.Verweigert, Konflikt) as fehler:
-            db.session.rollback()
-            flash(str(fehler), "error")
+        self.ausfuehren(lambda: dienst.ersuchen_schliessen(
+            db.session, ersuchen=ersuchen, status=Ersuchensstatus(formular.status.data),
+            version=formular.version.data if formular.version.data is not None else -1,
+            benutzer=self.benutzer), "Das Hilfeersuchen ist geschlossen.")
         return redirect(self.get_url(".details_view", id=ersuchen.id))
 
     def vereinbarungen(self, ersuchen: Hilfeersuchen) -> list[Any]:

@@ -3,8 +3,6 @@ through the same services, rights and locking as the screens and the CLI."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import strawberry
@@ -13,15 +11,15 @@ from strawberry.types import Info
 
 from wrm import berechtigungen
 from wrm.api.context import kontext
-from wrm.api.fehler import Konflikt, NichtErlaubt, UngueltigeEingabe, nicht_gespeichert
+from wrm.api.fehler import NichtErlaubt, UngueltigeEingabe
+from wrm.api.schreiben import dienstaufruf
 from wrm.berechtigungen import Aktion
 from wrm.models import Kommune as KommuneModell
 from wrm.models import Platzart, Seite, Vereinbarungsstatus
 from wrm.models import Vereinbarung as VereinbarungModell
-from wrm.services import meldungen
 from wrm.services import vereinbarungen as dienst
 from wrm.services.kommunen import kommune_finden
-from wrm.services.pruefung import Validierungsfehler, stichtag_pruefen
+from wrm.services.pruefung import stichtag_pruefen
 from wrm.services.vorschlag import vorschlag as vorschlag_berechnen
 from wrm.zeit import heute
 
@@ -175,31 +173,14 @@ def _kommune(info: Info, name: str, feld: str) -> KommuneModell:
     return kommune
 
 
-@contextmanager
-def _schreiben(info: Info) -> Iterator[None]:
-    """Translate the service's refusals into API errors, roll back, or commit."""
-    session = kontext(info).session
-    try:
-        yield
-    except Validierungsfehler as fehler:
-        session.rollback()
-        raise UngueltigeEingabe(nicht_gespeichert(fehler.fehler), fehler=fehler.fehler) from None
-    except dienst.Verweigert as fehler:
-        session.rollback()
-        raise NichtErlaubt(str(fehler)) from None
-    except meldungen.Konflikt as fehler:
-        session.rollback()
-        raise Konflikt(str(fehler)) from None
-    session.commit()
-
-
 def _schritt(info: Info, kennung: int, version: int, ziel: Vereinbarungsstatus,
              **mehr: object) -> Vereinbarung:
     vereinbarung = _vereinbarung(info, kennung)
-    with _schreiben(info):
+    with dienstaufruf(info):
         dienst.status_setzen(kontext(info).session, vereinbarung=vereinbarung, ziel=ziel,
                              version=version, benutzer=kontext(info).angemeldet,
                              **mehr)  # type: ignore[arg-type]
+    kontext(info).session.commit()
     kontext(info).neu_laden()
     return Vereinbarung.aus(vereinbarung)
 
@@ -233,9 +214,10 @@ class HilfeMutation:
             platzart=platzart, von=von, bis=bis, anrechnung=anrechnung,
             leistungen_durch=leistungen_durch, kita_schule_durch=kita_schule_durch,
             bemerkung=bemerkung)
-        with _schreiben(info):
+        with dienstaufruf(info):
             neu = dienst.vereinbarung_anlegen(ctx.session, angaben=angaben,
                                               benutzer=ctx.angemeldet)
+        ctx.session.commit()
         ctx.neu_laden()
         return Vereinbarung.aus(neu)
 
@@ -279,8 +261,9 @@ class HilfeMutation:
         vereinbarung = _vereinbarung(info, id)
         seite = _kommune(info, kommune, "kommune")
         ctx = kontext(info)
-        with _schreiben(info):
+        with dienstaufruf(info):
             dienst.beruecksichtigen(ctx.session, vereinbarung=vereinbarung, kommune=seite,
                                     version=version, benutzer=ctx.angemeldet)
+        ctx.session.commit()
         ctx.neu_laden()
         return Vereinbarung.aus(vereinbarung)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,15 +10,15 @@ from strawberry.types import Info
 
 from wrm import berechtigungen, kennzahlen
 from wrm.api.context import kontext
-from wrm.api.fehler import Konflikt, NichtErlaubt, UngueltigeEingabe, nicht_gespeichert
+from wrm.api.fehler import NichtErlaubt, UngueltigeEingabe
 from wrm.api.permissions import BemerkungSichtbar, PersonenSichtbar
+from wrm.api.schreiben import dienstaufruf
 from wrm.db import jetzt
 from wrm.meldefelder import Lage
 from wrm.models import Kommune as KommuneModell
 from wrm.models import Meldung as MeldungModell
 from wrm.services import meldungen
 from wrm.services.kommunen import kommune_finden
-from wrm.services.pruefung import Validierungsfehler
 from wrm.services.stand import Stand
 
 if TYPE_CHECKING:
@@ -139,24 +137,6 @@ def _zu_aendernde_kommune(info: Info, name: str) -> KommuneModell:
     return kommune
 
 
-@contextmanager
-def _schreiben(info: Info) -> Iterator[None]:
-    """Translate the service's refusals into API errors; nothing written stays in the session."""
-    session = kontext(info).session
-    try:
-        yield
-    except Validierungsfehler as fehler:
-        session.rollback()
-        raise UngueltigeEingabe(nicht_gespeichert(fehler.fehler), fehler=fehler.fehler) from None
-    except meldungen.Konflikt as konflikt:
-        session.rollback()
-        zusammen = konflikt.zusammenfuehrung
-        abweichungen = {name: vars(a) for name, a in zusammen.abweichungen.items()} \
-            if zusammen is not None else {}
-        raise Konflikt(str(konflikt), felder=sorted(konflikt.felder),
-                       abweichungen=abweichungen) from None
-
-
 def _ergebnis(info: Info, kommune: KommuneModell) -> Meldung:
     ctx = kontext(info)
     ctx.session.commit()
@@ -184,7 +164,7 @@ class MeldungMutation:
         for name, wert in vars(eingabe).items():
             if wert is not strawberry.UNSET:
                 werte[name] = wert.value if isinstance(wert, Lage) else wert
-        with _schreiben(info):
+        with dienstaufruf(info):
             meldungen.speichern(ctx.session, kommune=ziel, werte=werte, version=version,
                                 benutzer=ctx.angemeldet)
         return _ergebnis(info, ziel)
@@ -197,7 +177,7 @@ class MeldungMutation:
         """Record that the figures are still current."""
         ziel = _zu_aendernde_kommune(info, kommune)
         ctx = kontext(info)
-        with _schreiben(info):
+        with dienstaufruf(info):
             meldungen.bestaetigen(ctx.session, kommune=ziel, benutzer=ctx.angemeldet,
                                   version=version)
         return _ergebnis(info, ziel)
