@@ -1,0 +1,154 @@
+"""Help between Kommunen on the county's and the Kommunen's screens: the proposal with its
+one-click request and the map on the Auswertung, the agreements and requests on the report form,
+a Kommune's request for help answered by the county."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import admin_token, anmelden
+from tests.datenbestand import abzug
+from tests.vereinbarung_hilfe import S, angemeldet, kommune_namens, vereinbarung_zwischen
+from tests.welt import Welt
+from wrm.db import db
+from wrm.models import Hilfeersuchen, Kommune, Vereinbarung
+from wrm.zeit import heute
+
+
+def _anmelden_demo(app: Flask, name: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    assert anmelden(client, name, "demo-wrm-2026").status_code == 302
+    return client
+
+
+def test_the_auswertung_shows_the_proposal_to_the_county_with_one_click(
+        demo_web: Flask) -> None:
+    cli = json.loads(demo_web.test_cli_runner().invoke(
+        args=["umverteilung", "vorschlag", "--format", "json"]).output)
+    client = _anmelden_demo(demo_web, "landkreis")
+    seite = client.get("/admin/auswertung/").get_data(as_text=True)
+    for zeile in cli["vorschlag"]:
+        km = f"{zeile['km']:.1f}".replace(".", ",").removesuffix(",0")
+        personen = f"{zeile['personen']} Person{'en' if zeile['personen'] != 1 else ''}"
+        assert f"Vorschlag: {zeile['von']} → {zeile['nach']}: {personen} ({km} km)" in seite
+    karte = seite[seite.index('id="karte"'):]
+    karte = karte[:karte.index("</svg>")]
+    assert "http://" not in karte.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert karte.count("<line ") == len(cli["vorschlag"])
+    # One click turns the first line into a request to the host.
+    formular = re.search(r'<form method="post" action="/admin/vereinbarung/anfragen/".*?</form>',
+                         seite, re.S)
+    daten = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', formular.group(0)))  # type: ignore[union-attr]
+    antwort = client.post("/admin/vereinbarung/anfragen/", data=daten)
+    assert antwort.status_code == 302
+    with demo_web.app_context():
+        neu = db.session.scalars(select(Vereinbarung)).one()
+        erste = cli["vorschlag"][0]
+        assert (neu.aufnehmend.name, neu.zuweisend.name, neu.personen, neu.status) == (
+            erste["von"], erste["nach"], erste["personen"], S.ANGEFRAGT)
+    # At a past Stichtag the proposal is shown, but no request is made from it.
+    gestern = client.get(f"/admin/auswertung/?stichtag={heute() - timedelta(days=1)}")
+    assert "anfragen</button>" not in gestern.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["kommune-a", "presse"])
+def test_others_see_the_map_but_not_the_proposal(demo_web: Flask, name: str) -> None:
+    seite = _anmelden_demo(demo_web, name).get("/admin/auswertung/").get_data(as_text=True)
+    assert 'id="karte"' in seite and "Kommune M (73)" in seite
+    assert "Umverteilungsvorschlag" not in seite and "<line " not in seite
+
+
+def test_the_report_form_lists_agreements_and_hints_when_figures_did_not_move(
+        web: Flask, welt: Welt) -> None:
+    kennung = vereinbarung_zwischen(web, "Kommune Eigen", "Kommune Fremd", S.ZUGESAGT)
+    fremd = angemeldet(web, "fremd")
+    with web.app_context():
+        meldung = kommune_namens("Kommune Fremd").meldung.id  # type: ignore[union-attr]
+        eigen = kommune_namens("Kommune Eigen")
+        eigen_meldung, eigen_id = eigen.meldung.id, eigen.id  # type: ignore[union-attr]
+    seite = fremd.get(f"/admin/meldung/edit/?id={meldung}").get_data(as_text=True)
+    assert "Wir nehmen 6 Personen von Kommune Eigen auf" in seite
+    assert "In unserer Meldung berücksichtigt" in seite
+    # Marked without changing (8)/(9): recorded, with a hint.
+    formular = re.search(r'<form method="post" action="/admin/vereinbarung/beruecksichtigen/"'
+                         r".*?</form>", seite, re.S)
+    daten = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', formular.group(0)))  # type: ignore[union-attr]
+    antwort = fremd.post("/admin/vereinbarung/beruecksichtigen/", data=daten,
+                         follow_redirects=True)
+    text = antwort.get_data(as_text=True)
+    assert "nennt seit der Zusage nicht 6 sofort verfügbare Plätze weniger" in text
+    assert "In unserer Meldung berücksichtigt</button>" not in text
+    # The allocated side first reports the six in (1), then marks it: no hint.
+    eigen_client = angemeldet(web, "eigen")
+    with web.app_context():
+        factories.meldung(db.session.get(Kommune, eigen_id),
+                          zuweisungen=factories.ZAHLEN["zuweisungen"] + 6)
+        db.session.commit()
+        version = db.session.get(Vereinbarung, kennung).version  # type: ignore[union-attr]
+    antwort = eigen_client.post("/admin/vereinbarung/beruecksichtigen/", data={
+        "csrf_token": admin_token(eigen_client), "id": kennung, "version": version,
+        "kommune": eigen_id, "zurueck": "meldung"})
+    assert antwort.headers["Location"].endswith(f"/admin/meldung/edit/?id={eigen_meldung}")
+    text = eigen_client.get(antwort.headers["Location"]).get_data(as_text=True)
+    assert "Zuweisungen mehr" not in text
+    assert "Kommune Fremd nimmt 6 Personen von uns auf" in text
+
+
+def test_a_kommune_asks_for_help_and_the_county_answers_with_a_request(
+        web: Flask, welt: Welt) -> None:
+    eigen = angemeldet(web, "eigen")
+    with web.app_context():
+        eigen_id, fremd_id = kommune_namens("Kommune Eigen").id, kommune_namens("Kommune Fremd").id
+    formular = eigen.get("/admin/hilfeersuchen/erbitten/").get_data(as_text=True)
+    assert "Kommune Fremd" not in formular[formular.index('id="kommune"'):]
+    antwort = eigen.post("/admin/hilfeersuchen/erbitten/", data={
+        "csrf_token": admin_token(eigen), "kommune": eigen_id, "personen": "15",
+        "bemerkung": "Turnhalle"})
+    assert antwort.status_code == 302
+    ersuchen = int(antwort.headers["Location"].rsplit("=", 1)[1])
+    with web.app_context():
+        meldung = kommune_namens("Kommune Eigen").meldung.id  # type: ignore[union-attr]
+    assert "Unser Hilfeersuchen für 15 Personen" in eigen.get(
+        f"/admin/meldung/edit/?id={meldung}").get_data(as_text=True)
+    # Another Kommune sees it (to offer), the press office does not.
+    assert angemeldet(web, "fremd").get(
+        f"/admin/hilfeersuchen/details/?id={ersuchen}").status_code == 200
+    assert angemeldet(web, "presse").get("/admin/hilfeersuchen/").status_code == 403
+    kreis = angemeldet(web, "kreis")
+    seite = kreis.get(f"/admin/hilfeersuchen/details/?id={ersuchen}").get_data(as_text=True)
+    link = re.search(r'id="anfragen" href="([^"]+)"', seite).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+    vorbelegt = kreis.get(link).get_data(as_text=True)
+    assert f'name="hilfeersuchen" type="hidden" value="{ersuchen}"' in vorbelegt
+    antwort = kreis.post("/admin/vereinbarung/anfragen/", data={
+        "csrf_token": admin_token(kreis), "zuweisend": eigen_id, "aufnehmend": fremd_id,
+        "personen": "15", "platzart": "dezentral", "anrechnung": "zuweisend",
+        "leistungen_durch": "zuweisend", "kita_schule_durch": "aufnehmend",
+        "hilfeersuchen": str(ersuchen)})
+    assert antwort.status_code == 302
+    seite = eigen.get(f"/admin/hilfeersuchen/details/?id={ersuchen}").get_data(as_text=True)
+    assert "Kommune Fremd: 15 Personen, angefragt" in seite
+    # The Kommune closes its request; a second close is refused in German.
+    with web.app_context():
+        version = db.session.get(Hilfeersuchen, ersuchen).version  # type: ignore[union-attr]
+    for erwartet in ("ist geschlossen", "Nur ein offenes Hilfeersuchen"):
+        antwort = eigen.post("/admin/hilfeersuchen/schliessen/", data={
+            "csrf_token": admin_token(eigen), "id": ersuchen, "version": version,
+            "status": "erledigt"}, follow_redirects=True)
+        assert erwartet in antwort.get_data(as_text=True)
+        version += 1
+    # Kommune Fremd may not close Eigen's request.
+    with web.app_context():
+        vorher = abzug()
+    fremd = angemeldet(web, "fremd")
+    fremd.post("/admin/hilfeersuchen/schliessen/", data={
+        "csrf_token": admin_token(fremd), "id": ersuchen, "version": version - 1,
+        "status": "zurueckgezogen"})
+    with web.app_context():
+        assert abzug() == vorher
