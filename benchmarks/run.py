@@ -204,6 +204,9 @@ def landesweit(url: str, quick: bool, name: str) -> dict:
 
 def vorschlag_60() -> dict:
     """The proposal for one Landkreis of 60 Kommunen (random needs, spares and places)."""
+    # A warm-up first: the first call imports networkx.
+    umverteilung.vorschlagen([umverteilung.Ort("A", 52, 8, 1, 0),
+                              umverteilung.Ort("B", 52, 8, 0, 1)])
     zeiten = []
     for saat in range(30):
         zufall = random.Random(saat)

@@ -11,8 +11,6 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import networkx as nx
-
 #: Mean Earth radius (IUGG), km.
 ERDRADIUS_KM = 6371.0
 #: Cost of a km for a Kommune without coordinates: above any distance on Earth (half the
@@ -107,6 +105,9 @@ def vorschlagen(orte: Iterable[Ort]) -> Vorschlag:
 
 def _min_cost_flow(geber: Sequence[Ort], nehmer: Sequence[Ort], menge: int
                    ) -> list[tuple[Ort, Ort, int]]:
+    # Imported here: networkx adds ≈ 12 MB to every worker, and most requests never need it.
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_node("quelle", demand=-menge)
     graph.add_node("senke", demand=menge)
