@@ -15,9 +15,9 @@ from wrm.anzeige import zahl
 from wrm.db import db
 from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
-from wrm.services.kommunen import koordinaten_fehler
+from wrm.services.kommunen import HOECHSTE_EINWOHNERZAHL, koordinaten_fehler
 from wrm.services.pruefung import Validierungsfehler
-from wrm.services.verteilzeitraeume import quote_setzen
+from wrm.services.verteilzeitraeume import quote_setzen, zeitraum_pruefen
 
 
 def _im_bereich(modell: type) -> Any:
@@ -45,14 +45,16 @@ class KommuneView(GeschuetzteModelView):
     """Kommunen of the county; deactivated instead of deleted."""
 
     export_erlaubt = True
-    column_list = ("name", "art", "ags", "aktiv", "reihenfolge")
-    form_columns = ("name", "art", "ags", "breitengrad", "laengengrad", "aktiv", "reihenfolge")
+    column_list = ("name", "art", "ags", "einwohner", "aktiv", "reihenfolge")
+    form_columns = ("name", "art", "ags", "einwohner", "einwohner_stand", "breitengrad",
+                    "laengengrad", "aktiv", "reihenfolge")
     column_searchable_list = ("name",)
     column_filters = ("art", "aktiv")
     column_default_sort = "name"
     column_labels = {"name": "Name", "art": "Art", "ags": "AGS", "aktiv": "aktiv",
                      "reihenfolge": "Reihenfolge", "breitengrad": "Breitengrad",
-                     "laengengrad": "Längengrad"}
+                     "laengengrad": "Längengrad", "einwohner": "Einwohner",
+                     "einwohner_stand": "Einwohner, Stand"}
     column_descriptions = {"reihenfolge": "Reihenfolge bei gleichem Bedarf (leer: Anlage)",
                            "ags": "Amtlicher Gemeindeschlüssel (8 Ziffern)"}
     form_args = {
@@ -60,6 +62,9 @@ class KommuneView(GeschuetzteModelView):
             -90, 90, "Der Breitengrad liegt zwischen −90 und 90 (WGS84, z. B. 52,2799).")]},
         "laengengrad": {"validators": [Optional(), NumberRange(
             -180, 180, "Der Längengrad liegt zwischen −180 und 180 (WGS84, z. B. 8,0472).")]},
+        "einwohner": {"validators": [Optional(), NumberRange(
+            0, HOECHSTE_EINWOHNERZAHL, "Die Einwohnerzahl ist eine ganze Zahl von 0 bis "
+                                       f"{zahl(HOECHSTE_EINWOHNERZAHL)}.")]},
     }
 
     def on_model_change(self, form: Any, model: Kommune, is_created: bool) -> None:
@@ -73,16 +78,21 @@ class KommuneView(GeschuetzteModelView):
 class VerteilzeitraumView(GeschuetzteModelView):
     """Distribution periods; the current one is the one containing today."""
 
-    column_list = ("name", "beginn", "ende")
-    form_columns = ("name", "beginn", "ende")
+    column_list = ("name", "beginn", "ende", "kontingent")
+    form_columns = ("name", "beginn", "ende", "kontingent")
     column_default_sort = ("beginn", True)
-    column_labels = {"name": "Name", "beginn": "Beginn", "ende": "Ende"}
+    column_labels = {"name": "Name", "beginn": "Beginn", "ende": "Ende",
+                     "kontingent": "Kontingent"}
+    column_descriptions = {"kontingent": "Personen, die das Land dem Landkreis in diesem "
+                                         "Zeitraum zuweist (Grundlage der Quotenberechnung)"}
 
     def on_model_change(self, form: Any, model: Verteilzeitraum, is_created: bool) -> None:
-        if model.ende is not None and model.ende < model.beginn:
-            raise Validierungsfehler({"ende": "Das Ende liegt vor dem Beginn."})
         if is_created:
             model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
+        if fehler := zeitraum_pruefen(db.session, landkreis_id=model.landkreis_id,
+                                      beginn=model.beginn, ende=model.ende,
+                                      kontingent=model.kontingent, ausser_id=model.id):
+            raise Validierungsfehler(fehler)
 
 
 class QuotenFormular(WrmFormular):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wrm.db import Base, UtcDateTime, jetzt
@@ -29,7 +29,10 @@ class Kommune(Base):
     """A municipality that houses the persons assigned to it and reports its figures."""
 
     __tablename__ = "kommunen"
-    __table_args__ = (UniqueConstraint("landkreis_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("landkreis_id", "name"),
+        CheckConstraint("einwohner IS NULL OR einwohner >= 0", name="einwohner_nicht_negativ"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     landkreis_id: Mapped[int] = mapped_column(ForeignKey("landkreise.id"), index=True)
@@ -40,6 +43,9 @@ class Kommune(Base):
     ags: Mapped[str | None] = mapped_column(String(8))
     breitengrad: Mapped[float | None] = mapped_column(Float)
     laengengrad: Mapped[float | None] = mapped_column(Float)
+    # Population and the day it was counted: the basis of the quota calculation.
+    einwohner: Mapped[int | None]
+    einwohner_stand: Mapped[date | None]
     aktiv: Mapped[bool] = mapped_column(default=True)
     # Tie-break in the Auswertung; empty means creation order (the id).
     reihenfolge: Mapped[int | None]

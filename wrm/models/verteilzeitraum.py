@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wrm.db import Base
@@ -22,6 +22,7 @@ class Verteilzeitraum(Base):
     __table_args__ = (
         UniqueConstraint("landkreis_id", "name"),
         CheckConstraint("ende IS NULL OR ende >= beginn", name="ende_nach_beginn"),
+        CheckConstraint("kontingent IS NULL OR kontingent >= 0", name="kontingent_nicht_negativ"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +31,8 @@ class Verteilzeitraum(Base):
     beginn: Mapped[date]
     # Open end: the period runs until the county closes it.
     ende: Mapped[date | None]
+    # The persons the state assigns to the Landkreis in this period (shared by population).
+    kontingent: Mapped[int | None]
 
     landkreis: Mapped[Landkreis] = relationship(back_populates="verteilzeitraeume")
     quoten: Mapped[list[Aufnahmequote]] = relationship(
@@ -57,6 +60,14 @@ class Aufnahmequote(Base):
     kommune_id: Mapped[int] = mapped_column(ForeignKey("kommunen.id"), index=True)
     verteilzeitraum_id: Mapped[int] = mapped_column(ForeignKey("verteilzeitraeume.id"), index=True)
     wert: Mapped[int]
+    # The calculation's inputs besides the population share (see `kennzahlen.quoten`): the rest
+    # carried over from the previous period (negative: over-fulfilled), and relief set by the
+    # county with its reason.
+    uebertrag: Mapped[int] = mapped_column(default=0, server_default="0")
+    entlastung: Mapped[int] = mapped_column(default=0, server_default="0")
+    entlastung_grund: Mapped[str | None] = mapped_column(String(500))
+    # Set by hand (form, import) rather than applied from the calculation.
+    manuell: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     kommune: Mapped[Kommune] = relationship(back_populates="quoten")
     verteilzeitraum: Mapped[Verteilzeitraum] = relationship(back_populates="quoten")

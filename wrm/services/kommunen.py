@@ -4,6 +4,7 @@ official key and WGS84 coordinates."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from importlib import resources
 
 from sqlalchemy import select
@@ -66,6 +67,31 @@ def koordinate_lesen(spalte: str, text: str) -> float:
     return wert
 
 
+#: More inhabitants than any German municipality has (Berlin: 3.8 million).
+HOECHSTE_EINWOHNERZAHL = 10_000_000
+
+
+def einwohner_lesen(text: str) -> int:
+    """A population: a whole number ≥ 0 (German thousands dots allowed); ValueError in German."""
+    bereinigt = text.strip().replace(".", "").replace(" ", "")
+    if not (bereinigt.isascii() and bereinigt.isdigit()):
+        raise ValueError(f"„{text.strip()[:20]}“ ist keine Einwohnerzahl (ganze Zahl ≥ 0)")
+    wert = int(bereinigt)
+    if wert > HOECHSTE_EINWOHNERZAHL:
+        raise ValueError(f"höchstens {HOECHSTE_EINWOHNERZAHL:,} Einwohner".replace(",", "."))
+    return wert
+
+
+def tag_lesen(text: str) -> date:
+    """A day as JJJJ-MM-TT or TT.MM.JJJJ; ValueError in German."""
+    for muster in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text.strip(), muster).date()
+        except ValueError:
+            continue
+    raise ValueError(f"„{text.strip()[:20]}“ ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ)")
+
+
 def koordinaten_fehler(breitengrad: object, laengengrad: object) -> str | None:
     """Why a pair of coordinates is refused: only one of the two given; None when fine."""
     if (breitengrad is None) != (laengengrad is None):
@@ -92,6 +118,16 @@ def _zeile_lesen(nummer: int, zellen: dict[str, str]
         else:
             fehler.append(Fundstelle(nummer, "ags", f"„{ags}“ ist kein Gemeindeschlüssel "
                                                     "(8 Ziffern)"))
+    if text := zellen.get("einwohner", "").strip():
+        try:
+            werte["einwohner"] = einwohner_lesen(text)
+        except ValueError as grund:
+            fehler.append(Fundstelle(nummer, "einwohner", str(grund)))
+    if text := zellen.get("einwohner_stand", "").strip():
+        try:
+            werte["einwohner_stand"] = tag_lesen(text)
+        except ValueError as grund:
+            fehler.append(Fundstelle(nummer, "einwohner_stand", str(grund)))
     for spalte in KOORDINATEN:
         if zellen.get(spalte, "").strip():
             try:
@@ -113,9 +149,11 @@ def _zeile_lesen(nummer: int, zellen: dict[str, str]
 def kommunen_importieren(
     session: Session, *, inhalt: bytes, landkreis: Landkreis
 ) -> Stammdatenergebnis:
-    """Create or update Kommunen from a `name;art[;ags;breitengrad;laengengrad]` file, all or
-    nothing; an empty optional cell leaves the stored value as it is. Caller commits."""
-    tabelle = lesen(inhalt, pflicht=("name", "art"), optional=("ags", *KOORDINATEN))
+    """Create or update Kommunen from a `name;art` file with the optional columns `ags`,
+    `breitengrad`, `laengengrad`, `einwohner`, `einwohner_stand`, all or nothing; an empty
+    optional cell leaves the stored value as it is. Caller commits."""
+    tabelle = lesen(inhalt, pflicht=("name", "art"),
+                    optional=("ags", *KOORDINATEN, "einwohner", "einwohner_stand"))
     fehler: list[Fundstelle] = []
     if len(set(KOORDINATEN) & set(tabelle.kopf)) == 1:
         raise Importfehler([Fundstelle(None, "", "Die Spalten breitengrad und laengengrad "

@@ -42,13 +42,46 @@ def zeitraeume_am(session: Session, *, tag: date, landkreis_ids: list[int] | Non
     return {kreis: z for kreis, z in gewaehlt.items() if z is not None}
 
 
+def ueberschneidung(session: Session, *, landkreis_id: int, beginn: date, ende: date | None,
+                    ausser_id: int | None = None) -> Verteilzeitraum | None:
+    """Another period of the Landkreis that shares a day with [beginn, ende] (open end: for
+    ever), or None. Periods of one Landkreis must not overlap: a day has one quota."""
+    for anderer in session.scalars(select(Verteilzeitraum).where(
+            Verteilzeitraum.landkreis_id == landkreis_id, Verteilzeitraum.id != (ausser_id or -1))
+            .order_by(Verteilzeitraum.beginn)):
+        if (ende is None or anderer.beginn <= ende) and (anderer.ende is None
+                                                         or beginn <= anderer.ende):
+            return anderer
+    return None
+
+
+def zeitraum_pruefen(session: Session, *, landkreis_id: int, beginn: date, ende: date | None,
+                     kontingent: int | None, ausser_id: int | None = None) -> dict[str, str]:
+    """Why a period cannot be (field → German message): an end before the beginning, a
+    negative contingent, or an overlap with another period of the Landkreis."""
+    fehler: dict[str, str] = {}
+    if ende is not None and ende < beginn:
+        fehler["ende"] = "Das Ende liegt vor dem Beginn."
+    if kontingent is not None and kontingent < 0:
+        fehler["kontingent"] = "Das Kontingent darf nicht negativ sein."
+    if anderer := ueberschneidung(session, landkreis_id=landkreis_id, beginn=beginn, ende=ende,
+                                  ausser_id=ausser_id):
+        fehler["beginn"] = (f"Der Zeitraum überschneidet sich mit „{anderer.name}“ "
+                            f"({anderer.beginn:%d.%m.%Y} – "
+                            f"{f'{anderer.ende:%d.%m.%Y}' if anderer.ende else 'offen'}).")
+    return fehler
+
+
 def zeitraum_eroeffnen(
     session: Session, *, landkreis: Landkreis, beginn: date, ende: date | None = None,
-    name: str | None = None,
+    name: str | None = None, kontingent: int | None = None,
 ) -> Verteilzeitraum:
-    """Open a new period (open-ended unless `ende` is given)."""
+    """Open a new period (open-ended unless `ende` is given); `zeitraum_pruefen` decides."""
+    if fehler := zeitraum_pruefen(session, landkreis_id=landkreis.id, beginn=beginn, ende=ende,
+                                  kontingent=kontingent):
+        raise Validierungsfehler(fehler)
     zeitraum = Verteilzeitraum(
-        landkreis=landkreis, beginn=beginn, ende=ende,
+        landkreis=landkreis, beginn=beginn, ende=ende, kontingent=kontingent,
         name=name or f"Verteilzeitraum ab {beginn:%d.%m.%Y}",
     )
     session.add(zeitraum)
@@ -66,10 +99,12 @@ def quote_setzen(
     benutzer_name: str | None = None,
     zeitpunkt: datetime | None = None,
     bestehende: dict[int, Aufnahmequote] | None = None,
+    manuell: bool = True,
 ) -> bool:
     """Set (or with None remove) a Kommune's quota in a period; True when it changed.
 
     Every change is kept as a `Quotenaenderung`, so a past day's zu_erfuellen can be reproduced.
+    `manuell` marks a quota set by hand (form, import) rather than applied from the calculation.
     `bestehende` (the period's quotas by Kommune id, see `quoten_von`) spares a query per call
     in bulk imports.
     """
@@ -80,6 +115,8 @@ def quote_setzen(
         bestehende = quoten_von(session, zeitraum=zeitraum, kommune_ids=[kommune.id])
     quote = bestehende.get(kommune.id)
     alt = quote.wert if quote is not None else None
+    if quote is not None:
+        quote.manuell = manuell  # the same value, now set by hand or by the calculation
     if alt == wert:
         return False
     if wert is None:
@@ -87,7 +124,7 @@ def quote_setzen(
         del bestehende[kommune.id]
     elif quote is None:
         bestehende[kommune.id] = Aufnahmequote(kommune=kommune, verteilzeitraum=zeitraum,
-                                               wert=wert)
+                                               wert=wert, manuell=manuell)
         session.add(bestehende[kommune.id])
     else:
         quote.wert = wert

@@ -1,0 +1,86 @@
+"""`wrm zeitraum anlegen` and `wrm quoten berechnen`: distribution periods with the state's
+contingent, and the quotas shared by population (Hare–Niemeyer)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from wrm.anzeige import zahl
+from wrm.cli import abbrechen, eigener_landkreis, stichtag_lesen
+from wrm.cli_hilfe import SYSTEM
+from wrm.db import db
+from wrm.kennzahlen.quoten import Quotenberechnung
+from wrm.services.pruefung import Validierungsfehler
+from wrm.services.quotenberechnung import quoten_anwenden, quoten_berechnen, zeitraum_finden
+from wrm.services.verteilzeitraeume import zeitraum_eroeffnen
+
+zeitraum_gruppe = AppGroup("zeitraum", help="Verteilzeiträume.")
+quoten_gruppe = AppGroup("quoten", help="Aufnahmequoten.")
+
+
+def _fehler(kopf: str, fehler: Validierungsfehler) -> None:
+    abbrechen(kopf, [f"{feld}: {text}" for feld, text in fehler.fehler.items()])
+
+
+@zeitraum_gruppe.command("anlegen")
+@click.argument("name")
+@click.option("--beginn", required=True, callback=stichtag_lesen, metavar="JJJJ-MM-TT")
+@click.option("--ende", callback=stichtag_lesen, metavar="JJJJ-MM-TT", help="leer: offen")
+@click.option("--kontingent", type=int, help="Personen, die das Land dem Landkreis zuweist.")
+def anlegen_befehl(name: str, beginn: date, ende: date | None, kontingent: int | None) -> None:
+    """Einen Verteilzeitraum anlegen; überlappende Zeiträume werden abgelehnt."""
+    try:
+        zeitraum = zeitraum_eroeffnen(db.session, landkreis=eigener_landkreis(), beginn=beginn,
+                                      ende=ende, name=name.strip(), kontingent=kontingent)
+    except Validierungsfehler as fehler:
+        _fehler("Verteilzeitraum nicht angelegt:", fehler)
+    db.session.commit()
+    click.echo(f"Verteilzeitraum „{zeitraum.name}“ angelegt.")
+
+
+def _als_json(berechnung: Quotenberechnung, zeitraum: str) -> dict[str, object]:
+    return {"zeitraum": zeitraum, "kontingent": berechnung.kontingent, "quoten": [
+        {"kommune": z.kommune, "einwohner": z.einwohner, "anteil": float(z.anteil),
+         "grundquote": z.grundquote, "uebertrag": z.uebertrag, "entlastung": z.entlastung,
+         "quote": z.quote} for z in berechnung.zeilen]}
+
+
+@quoten_gruppe.command("berechnen")
+@click.option("--zeitraum", "zeitraumname", required=True, metavar="NAME")
+@click.option("--kontingent", type=int, help="statt des beim Zeitraum hinterlegten")
+@click.option("--anwenden", is_flag=True, help="Die berechneten Quoten setzen (mit Verlauf) "
+                                               "und das Kontingent beim Zeitraum speichern.")
+@click.option("--format", "format_", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def berechnen_befehl(zeitraumname: str, kontingent: int | None, anwenden: bool,
+                     format_: str) -> None:
+    """Quoten nach Einwohnern berechnen (Hare–Niemeyer); ohne --anwenden ändert sich nichts."""
+    zeitraum = zeitraum_finden(db.session, landkreis=eigener_landkreis(), name=zeitraumname)
+    if zeitraum is None:
+        abbrechen("Keine Berechnung:", [f"Den Verteilzeitraum „{zeitraumname}“ gibt es nicht."])
+    try:
+        berechnung = quoten_berechnen(db.session, zeitraum=zeitraum, kontingent=kontingent)
+        geaendert = (quoten_anwenden(db.session, zeitraum=zeitraum, berechnung=berechnung,
+                                     benutzer=None, benutzer_name=SYSTEM) if anwenden else None)
+    except Validierungsfehler as fehler:
+        _fehler("Keine Berechnung:", fehler)
+    db.session.commit()
+    if format_ == "json":
+        click.echo(json.dumps(_als_json(berechnung, zeitraum.name), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{zeitraum.name}: Kontingent {zahl(berechnung.kontingent)}")
+        for z in berechnung.zeilen:
+            click.echo(f"  {z.kommune:<30} {zahl(z.einwohner):>9} Einw.  Grundquote "
+                       f"{z.grundquote:>5}  Übertrag {z.uebertrag:>5}  Entlastung "
+                       f"{z.entlastung:>5}  Quote {z.quote:>5}")
+        click.echo(f"Summe der Quoten {zahl(berechnung.summe_quoten)}, Abweichung vom "
+                   f"Kontingent {zahl(berechnung.abweichung)}.")
+    for z in berechnung.zeilen:
+        if z.auf_null_gesetzt:
+            click.echo(f"Warnung: Die Quote von {z.kommune} wäre negativ und ist 0.", err=True)
+    if geaendert is not None:
+        click.echo(f"{geaendert} Quoten geändert.", err=format_ == "json")

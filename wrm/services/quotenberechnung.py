@@ -1,0 +1,68 @@
+"""The quota calculation of a period from the Kommunen's population, proposed by WRM and applied
+by the county (`wrm.kennzahlen.quoten` does the arithmetic)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wrm.kennzahlen.quoten import Quotenberechnung, Quotengrundlage, berechnen
+from wrm.models import Benutzer, Kommune, Landkreis, Verteilzeitraum
+from wrm.services.pruefung import Validierungsfehler
+from wrm.services.verteilzeitraeume import quote_setzen, quoten_von
+
+
+def zeitraum_finden(session: Session, *, landkreis: Landkreis, name: str
+                    ) -> Verteilzeitraum | None:
+    """The Landkreis' period of that name (case-insensitive), or None."""
+    gesucht = name.strip().casefold()
+    return next((z for z in session.scalars(select(Verteilzeitraum).where(
+        Verteilzeitraum.landkreis_id == landkreis.id)) if z.name.casefold() == gesucht), None)
+
+
+def quoten_berechnen(session: Session, *, zeitraum: Verteilzeitraum,
+                     kontingent: int | None = None) -> Quotenberechnung:
+    """The proposal for every active Kommune of the period's Landkreis, with the carry-over and
+    relief stored on its quotas; `kontingent` instead of the period's. Changes nothing.
+
+    Raises `Validierungsfehler` without a contingent, for a negative one, or when Kommunen have
+    no population (all of them named)."""
+    kontingent = zeitraum.kontingent if kontingent is None else kontingent
+    if kontingent is None:
+        raise Validierungsfehler({"kontingent": f"Für „{zeitraum.name}“ ist kein Kontingent "
+                                                "hinterlegt; bitte angeben."})
+    if kontingent < 0:
+        raise Validierungsfehler({"kontingent": "Das Kontingent darf nicht negativ sein."})
+    kommunen = session.scalars(select(Kommune).where(
+        Kommune.landkreis_id == zeitraum.landkreis_id, Kommune.aktiv)).all()
+    kommunen = sorted(kommunen, key=lambda k: k.sortierschluessel)
+    ohne = [k.name for k in kommunen if k.einwohner is None]
+    if ohne:
+        raise Validierungsfehler({"einwohner": "Ohne Einwohnerzahl: " + ", ".join(ohne) + "."})
+    if not kommunen or sum(k.einwohner for k in kommunen) == 0:  # type: ignore[misc]
+        raise Validierungsfehler({"einwohner": "Die Kommunen haben zusammen keine Einwohner."})
+    quoten = quoten_von(session, zeitraum=zeitraum)
+    return berechnen(kontingent, [Quotengrundlage(
+        kommune=k.name, einwohner=k.einwohner,  # type: ignore[arg-type]
+        uebertrag=quoten[k.id].uebertrag if k.id in quoten else 0,
+        entlastung=quoten[k.id].entlastung if k.id in quoten else 0) for k in kommunen])
+
+
+def quoten_anwenden(session: Session, *, zeitraum: Verteilzeitraum,
+                    berechnung: Quotenberechnung, benutzer: Benutzer | None,
+                    benutzer_name: str | None = None) -> int:
+    """Set every Kommune's quota to the calculated one (one history entry per changed quota,
+    each marked as calculated) and store the contingent on the period; returns how many
+    changed. Caller commits."""
+    kommunen = {k.name: k for k in session.scalars(select(Kommune).where(
+        Kommune.landkreis_id == zeitraum.landkreis_id))}
+    bestehende = quoten_von(session, zeitraum=zeitraum)
+    geaendert = 0
+    for zeile in berechnung.zeilen:
+        geaendert += quote_setzen(session, kommune=kommunen[zeile.kommune], zeitraum=zeitraum,
+                                  wert=zeile.quote, benutzer=benutzer,
+                                  benutzer_name=benutzer_name, bestehende=bestehende,
+                                  manuell=False)
+    zeitraum.kontingent = berechnung.kontingent
+    session.flush()
+    return geaendert
