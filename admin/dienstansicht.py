@@ -12,8 +12,7 @@ from flask import flash
 from admin.base import GeschuetzteModelView
 from wrm.db import db
 from wrm.services.meldungen import Konflikt
-from wrm.services.pruefung import Validierungsfehler
-from wrm.services.vereinbarungen import Verweigert
+from wrm.services.pruefung import Validierungsfehler, Verweigert
 
 
 class DienstAnsicht(GeschuetzteModelView):

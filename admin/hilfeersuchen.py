@@ -17,7 +17,7 @@ from wrm.anzeige import personenzahl
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.models import Ersuchensstatus, Hilfeersuchen, Kommune
-from wrm.services import vereinbarungen as dienst
+from wrm.services import hilfeersuchen
 
 
 class HilfeersuchenView(DienstAnsicht):
@@ -70,7 +70,7 @@ class HilfeersuchenView(DienstAnsicht):
         formular.kommune.query_factory = lambda: db.session.scalars(abfrage).all()
         if request.method == "POST" and formular.validate():
             neu = self.ausfuehren(
-                lambda: dienst.ersuchen_anlegen(
+                lambda: hilfeersuchen.ersuchen_anlegen(
                     db.session, kommune=formular.kommune.data, personen=formular.personen.data,
                     benoetigt_bis=formular.benoetigt_bis.data,
                     bemerkung=formular.bemerkung.data, benutzer=benutzer),
@@ -87,7 +87,7 @@ class HilfeersuchenView(DienstAnsicht):
         if not formular.validate():
             abort(400)
         ersuchen = self.get_one(formular.id.data)
-        self.ausfuehren(lambda: dienst.ersuchen_schliessen(
+        self.ausfuehren(lambda: hilfeersuchen.ersuchen_schliessen(
             db.session, ersuchen=ersuchen, status=Ersuchensstatus(formular.status.data),
             version=formular.version.data if formular.version.data is not None else -1,
             benutzer=self.benutzer), "Das Hilfeersuchen ist geschlossen.")

@@ -70,7 +70,7 @@ def test_json_row_has_the_documented_keys(runner: FlaskCliRunner, tmp_path: Path
         "dezentral_untergebracht", "verfuegbar_gemeinschaftsunterkunft", "verfuegbar_dezentral",
         "in_aussicht_gemeinschaftsunterkunft", "in_aussicht_dezentral", "sofort_verfuegbar",
         "in_aussicht", "gesamt_verfuegbar", "bedarf", "lage", "stand", "zugesagt_fuer_andere",
-        "zusagen_anderer", "in_anderen_kommunen"]
+        "zusagen_anderer", "in_anderen_kommunen", "anrechnungen"]
     assert zeile["lage"] == "ausreichend" and zeile["stand"].startswith("20")
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from wrm.models import (
     Aufnahmequote,
     Benutzer,
+    Buchung,
     Hilfeersuchen,
     Kommune,
     Landkreis,
@@ -58,6 +59,8 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
     # Help between Kommunen: the press office sees only the counts in the figures.
     Hilfeersuchen: {Rolle.LANDKREIS: _PFLEGEN, Rolle.KOMMUNE: _PFLEGEN},
     Vereinbarung: {Rolle.LANDKREIS: _PFLEGEN, Rolle.KOMMUNE: _PFLEGEN},
+    # The quota ledger: the county books; a Kommune reads its own (sources may name persons).
+    Buchung: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.ANLEGEN}), Rolle.KOMMUNE: _LESEN},
     # The county's own settings (the reporting interval); never created or deleted here.
     Landkreis: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.AENDERN})},
 }
@@ -66,7 +69,7 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
 #: its own history (who changed what is internal to the Kommune) and the agreements its
 #: Kommune is a side of (the others' show only as counts in the figures).
 _EIGENE_KOMMUNE_BEIM_SCHREIBEN = (Meldung, Hilfeersuchen, Vereinbarung)
-_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag, Vereinbarung)
+_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag, Vereinbarung, Buchung)
 #: The columns that name a record's Kommune (an agreement has two sides); default kommune_id.
 _KOMMUNENSPALTEN: dict[type, tuple[str, ...]] = {Vereinbarung: ("zuweisend_id", "aufnehmend_id")}
 

@@ -198,14 +198,15 @@ def register(app: Flask) -> None:
     """Add the WRM commands to the app's CLI."""
     from wrm.cli_erinnern import benachrichtigen_befehl, erinnern_befehl
     from wrm.cli_hilfe import umverteilung_gruppe, vereinbarung_gruppe
-    from wrm.cli_quoten import quoten_gruppe, zeitraum_gruppe
+    from wrm.cli_quoten import anrechnung_gruppe, quoten_gruppe, zeitraum_gruppe
     from wrm.cli_sicherung import sicherung_befehl, wiederherstellen_befehl
     from wrm.cli_tokens import token_gruppe
 
     for befehl in (init_befehl, demo_befehl, kommunen_gruppe, import_befehl, auswertung_befehl,
                    benutzer_gruppe, token_gruppe, erinnern_befehl, sicherung_befehl,
                    wiederherstellen_befehl, umverteilung_gruppe, vereinbarung_gruppe,
-                   benachrichtigen_befehl, zeitraum_gruppe, quoten_gruppe):
+                   benachrichtigen_befehl, zeitraum_gruppe, quoten_gruppe,
+                   anrechnung_gruppe):
         app.cli.add_command(befehl)
 
 

@@ -1,5 +1,5 @@
-"""`wrm zeitraum anlegen` and `wrm quoten berechnen`: distribution periods with the state's
-contingent, and the quotas shared by population (Hare–Niemeyer)."""
+"""`wrm zeitraum anlegen`, `wrm quoten berechnen`, `wrm anrechnung buchen`: distribution periods
+with the state's contingent, the quotas shared by population (Hare–Niemeyer), the quota ledger."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ from wrm.cli import abbrechen, eigener_landkreis, stichtag_lesen
 from wrm.cli_hilfe import SYSTEM
 from wrm.db import db
 from wrm.kennzahlen.quoten import Quotenberechnung
+from wrm.models import Buchungsart
+from wrm.services.buchungen import buchen
+from wrm.services.kommunen import kommune_finden
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.quotenberechnung import quoten_anwenden, quoten_berechnen, zeitraum_finden
-from wrm.services.verteilzeitraeume import zeitraum_eroeffnen
+from wrm.services.verteilzeitraeume import zeitraum_am, zeitraum_eroeffnen
+from wrm.zeit import heute
 
 zeitraum_gruppe = AppGroup("zeitraum", help="Verteilzeiträume.")
 quoten_gruppe = AppGroup("quoten", help="Aufnahmequoten.")
@@ -84,3 +88,35 @@ def berechnen_befehl(zeitraumname: str, kontingent: int | None, anwenden: bool,
             click.echo(f"Warnung: Die Quote von {z.kommune} wäre negativ und ist 0.", err=True)
     if geaendert is not None:
         click.echo(f"{geaendert} Quoten geändert.", err=format_ == "json")
+
+
+anrechnung_gruppe = AppGroup("anrechnung", help="Das Quotenkonto: Anrechnungen und Korrekturen.")
+
+
+@anrechnung_gruppe.command("buchen")
+@click.argument("kommunenname", metavar="KOMMUNE")
+@click.option("--personen", required=True, type=int, help="± Personen, z. B. 3 oder -3.")
+@click.option("--quelle", required=True, help="Worauf die Buchung beruht, z. B. „Geburt“.")
+@click.option("--art", type=click.Choice([Buchungsart.ANRECHNUNG.value,
+                                          Buchungsart.KORREKTUR.value]),
+              default=Buchungsart.ANRECHNUNG.value, show_default=True)
+@click.option("--datum", callback=stichtag_lesen, metavar="JJJJ-MM-TT", help="heute")
+@click.option("--zeitraum", "zeitraumname", metavar="NAME", help="der heutige")
+def buchen_befehl(kommunenname: str, personen: int, quelle: str, art: str,
+                  datum: date | None, zeitraumname: str | None) -> None:
+    """Personen (±) auf die Quote einer Kommune anrechnen; sie gehen in (5) ein."""
+    landkreis = eigener_landkreis()
+    kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
+    zeitraum = (zeitraum_finden(db.session, landkreis=landkreis, name=zeitraumname)
+                if zeitraumname else zeitraum_am(db.session, landkreis=landkreis, tag=heute()))
+    if kommune is None or zeitraum is None:
+        abbrechen("Nicht gebucht:", [f"Die Kommune „{kommunenname}“ gibt es nicht."
+                                     if kommune is None else "Diesen Verteilzeitraum gibt es "
+                                                             "nicht."])
+    try:
+        buchen(db.session, kommune=kommune, zeitraum=zeitraum, personen=personen,
+               art=Buchungsart(art), quelle=quelle, datum=datum, benutzer=None, system=SYSTEM)
+    except Validierungsfehler as fehler:
+        _fehler("Nicht gebucht:", fehler)
+    db.session.commit()
+    click.echo(f"{kommune.name}: {personen:+d} Personen in „{zeitraum.name}“ gebucht.")

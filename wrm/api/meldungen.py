@@ -57,6 +57,9 @@ class Spalten:
     in_anderen_kommunen: int = strawberry.field(
         description="Personen dieser Kommune, die nach einer Vereinbarung (belegt) in einer "
                     "anderen Kommune wohnen.")
+    anrechnungen: int = strawberry.field(
+        description="Vom Landkreis bestätigte Anrechnungen auf die Quote im Verteilzeitraum "
+                    "(Quotenkonto); gehen in (5) ein.")
 
 
 @strawberry.type(description="Die Zahlen einer Kommune, gemeldet und errechnet "

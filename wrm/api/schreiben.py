@@ -11,8 +11,7 @@ from strawberry.types import Info
 from wrm.api.context import kontext
 from wrm.api.fehler import Konflikt, NichtErlaubt, UngueltigeEingabe, nicht_gespeichert
 from wrm.services.meldungen import Konflikt as Dienstkonflikt
-from wrm.services.pruefung import Validierungsfehler
-from wrm.services.vereinbarungen import Verweigert
+from wrm.services.pruefung import Validierungsfehler, Verweigert
 
 
 @contextmanager

@@ -30,10 +30,10 @@ __all__ = [
 ZEILENSCHLUESSEL: tuple[str, ...] = (
     "kommune", "aufnahmequote", *ZAHLENNAMEN[:4], "zu_erfuellen", *ZAHLENNAMEN[4:],
     "sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", "bedarf", "lage", "stand",
-    "zugesagt_fuer_andere", "zusagen_anderer", "in_anderen_kommunen",
+    "zugesagt_fuer_andere", "zusagen_anderer", "in_anderen_kommunen", "anrechnungen",
 )
 #: The keys about help between Kommunen (agreements), appended to the paper's columns.
-HILFESCHLUESSEL: tuple[str, ...] = ZEILENSCHLUESSEL[-3:]
+HILFESCHLUESSEL: tuple[str, ...] = ZEILENSCHLUESSEL[-4:-1]
 #: The numeric keys, which the Gesamt row sums.
 SUMMENSCHLUESSEL: tuple[str, ...] = tuple(
     k for k in ZEILENSCHLUESSEL if k not in ("kommune", "lage", "stand")
@@ -44,11 +44,13 @@ def _null(wert: int | None) -> int:
     return 0 if wert is None else wert
 
 
-def zu_erfuellen(aufnahmequote: int | None, zuweisungen: int | None) -> int | None:
-    """(5) Quota minus assignments; negative means over-fulfilled; empty without a quota."""
+def zu_erfuellen(aufnahmequote: int | None, zuweisungen: int | None,
+                 anrechnungen: int = 0) -> int | None:
+    """(5) Quota minus assignments minus the county's confirmed credits (the quota ledger);
+    negative means over-fulfilled; empty without a quota."""
     if aufnahmequote is None:
         return None
-    return aufnahmequote - _null(zuweisungen)
+    return aufnahmequote - _null(zuweisungen) - anrechnungen
 
 
 def summe(*werte: int | None) -> int:
@@ -157,13 +159,15 @@ class Zeile:
     zugesagt_fuer_andere: int = 0
     zusagen_anderer: int = 0
     in_anderen_kommunen: int = 0
+    # Persons the county credited to the quota in the period (`wrm.models.Buchung`), in (5).
+    anrechnungen: int = 0
     # Order of the Kommune among equal needs; not part of the output.
     reihenfolge: Hashable = field(default=0, compare=False)
 
     @property
     def zu_erfuellen(self) -> int | None:
         """(5) see `zu_erfuellen`."""
-        return zu_erfuellen(self.aufnahmequote, self.zuweisungen)
+        return zu_erfuellen(self.aufnahmequote, self.zuweisungen, self.anrechnungen)
 
     @property
     def sofort_verfuegbar(self) -> int:
@@ -243,7 +247,8 @@ class Auswertung:
 
 
 #: Columns that are never empty in a row (empty cells count 0), so their sum is never empty.
-_IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", *HILFESCHLUESSEL})
+_IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", *HILFESCHLUESSEL,
+                         "anrechnungen"})
 
 
 def _spaltensumme(zeilen: Iterable[dict[str, object]], schluessel: str) -> int | None:

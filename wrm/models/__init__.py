@@ -2,6 +2,7 @@
 
 from wrm.models.benachrichtigung import Benachrichtigung
 from wrm.models.benutzer import Benutzer, Rolle
+from wrm.models.buchung import Buchung, Buchungsart
 from wrm.models.datenstand import Datenstand
 from wrm.models.kommune import Art, Kommune
 from wrm.models.landkreis import Landkreis
@@ -24,6 +25,8 @@ __all__ = [
     "Aufnahmequote",
     "Benachrichtigung",
     "Benutzer",
+    "Buchung",
+    "Buchungsart",
     "Datenstand",
     "Ersuchensstatus",
     "Hilfeersuchen",

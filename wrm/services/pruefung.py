@@ -36,6 +36,10 @@ class Validierungsfehler(ValueError):
                                    f"{v}" for k, v in self.fehler.items()))
 
 
+class Verweigert(PermissionError):
+    """The user may not take this step; German message. Nothing was changed."""
+
+
 def kurz(text: str, laenge: int = 20) -> str:
     """A user's text quoted in a message, cut so a huge input does not make a huge message."""
     return text if len(text) <= laenge else text[:laenge] + "…"

@@ -23,6 +23,7 @@ from wrm.models import (
     Verteilzeitraum,
 )
 from wrm.models.meldung import Meldungsfelder
+from wrm.services.buchungen import anrechnungen
 from wrm.services.hilfen import hilfen
 from wrm.services.verteilzeitraeume import zeitraeume_am, zeitraum_am
 from wrm.zeit import heute, tagesende
@@ -95,17 +96,19 @@ def staende(
                                 bedingungen=bedingungen)
     wirkung = kennzahlen.hilfewirkung(hilfen(session, landkreis_ids=[landkreis.id],
                                              stichtag=stichtag))
-    if wirkung:
-        ergebnis = [_mit_hilfe(s, wirkung.get(s.kommune.id)) for s in ergebnis]
+    gebucht = anrechnungen(session, landkreis_ids=[landkreis.id], stichtag=stichtag)
+    if wirkung or gebucht:
+        ergebnis = [_ergaenzt(s, wirkung.get(s.kommune.id), gebucht.get(s.kommune.id, 0))
+                    for s in ergebnis]
     return sorted(ergebnis, key=lambda s: s.kommune.sortierschluessel)
 
 
-def _mit_hilfe(stand: Stand, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
-    if wirkung is None:
-        return stand
+def _ergaenzt(stand: Stand, wirkung: kennzahlen.Hilfewirkung | None, gebucht: int) -> Stand:
+    """The row with the agreements' effect and the ledger's credits."""
+    wirkung = wirkung or kennzahlen.Hilfewirkung()
     zeile = replace(stand.zeile, zugesagt_fuer_andere=wirkung.zugesagt_fuer_andere,
                     zusagen_anderer=wirkung.zusagen_anderer,
-                    in_anderen_kommunen=wirkung.in_anderen_kommunen)
+                    in_anderen_kommunen=wirkung.in_anderen_kommunen, anrechnungen=gebucht)
     return replace(stand, zeile=zeile)
 
 

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from wrm import berechtigungen
-from wrm.berechtigungen import Aktion
 from wrm.db import jetzt
 from wrm.models import (
     Benutzer,
-    Ersuchensstatus,
+    Buchungsart,
     Hilfeersuchen,
     Kommune,
     Platzart,
@@ -27,8 +26,15 @@ from wrm.models import (
     Vereinbarungsstatus,
 )
 from wrm.services.benachrichtigungen import vormerken
+from wrm.services.buchungen import buchen
 from wrm.services.meldungen import Konflikt
-from wrm.services.pruefung import BEMERKUNG_HOECHSTLAENGE, Validierungsfehler, text_pruefen
+from wrm.services.pruefung import (
+    BEMERKUNG_HOECHSTLAENGE,
+    Validierungsfehler,
+    Verweigert,
+    text_pruefen,
+)
+from wrm.services.verteilzeitraeume import zeitraum_am
 from wrm.zeit import heute
 
 S = Vereinbarungsstatus
@@ -43,10 +49,6 @@ STATUSWORT = {S.ANGEFRAGT: "angefragt", S.ZUGESAGT: "zugesagt", S.ABGELEHNT: "ab
               S.BELEGT: "belegt", S.BEENDET: "beendet", S.ZURUECKGEZOGEN: "zurückgezogen"}
 #: The most persons one agreement or request may name (a county's whole yearly quota is less).
 HOECHSTE_PERSONENZAHL = 100_000
-
-
-class Verweigert(PermissionError):
-    """The user may not take this step; German message. Nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -66,24 +68,28 @@ class Vereinbarungsangaben:
     hilfeersuchen: Hilfeersuchen | None = None
 
 
-def _name(benutzer: Benutzer | None, system: str | None) -> str | None:
+def wer(benutzer: Benutzer | None, system: str | None) -> str | None:
+    """Who the history names: the user, or the trusted caller (the CLI) by its name."""
     return benutzer.name if benutzer is not None else system
 
 
-def _erlaubt(ja: bool, meldung: str) -> None:
+def erlaubt(ja: bool, meldung: str) -> None:
+    """Raise `Verweigert` with the German `meldung` unless `ja`."""
     if not ja:
         raise Verweigert(meldung)
 
 
-def _personen_pruefen(personen: object, fehler: dict[str, str]) -> None:
+def personen_pruefen(personen: object, fehler: dict[str, str]) -> None:
+    """Add a German message to `fehler` unless `personen` is a whole number from 1 on."""
     if isinstance(personen, bool) or not isinstance(personen, int) or personen <= 0:
         fehler["personen"] = "Die Zahl der Personen muss eine ganze Zahl größer als 0 sein."
     elif personen > HOECHSTE_PERSONENZAHL:
         fehler["personen"] = f"Höchstens {HOECHSTE_PERSONENZAHL:_} Personen.".replace("_", ".")
 
 
-def _bemerkung_pruefen(bemerkung: str | None, fehler: dict[str, str], feld: str = "bemerkung"
+def bemerkung_pruefen(bemerkung: str | None, fehler: dict[str, str], feld: str = "bemerkung"
                        ) -> None:
+    """Add a German message to `fehler` when the note breaks the text rule of `pruefung`."""
     grund = text_pruefen(bemerkung, hoechstlaenge=BEMERKUNG_HOECHSTLAENGE, mehrzeilig=True)
     if grund:
         fehler[feld] = grund
@@ -100,7 +106,8 @@ def _ereignis(vereinbarung: Vereinbarung, *, vorgang: str, wer: str | None, zeit
         aufnehmend_beruecksichtigt=vereinbarung.aufnehmend_beruecksichtigt_am is not None)
 
 
-def _speichern(session: Session, was: str) -> None:
+def speichern(session: Session, was: str) -> None:
+    """Flush; a concurrent change of the same record is a `Konflikt` naming `was`."""
     try:
         session.flush()
     except (StaleDataError, IntegrityError):
@@ -108,7 +115,8 @@ def _speichern(session: Session, was: str) -> None:
                        "nichts gespeichert. Bitte laden Sie die Seite neu.") from None
 
 
-def _version_pruefen(gelesen: int, aktuell: int, was: str) -> None:
+def version_pruefen(gelesen: int, aktuell: int, was: str) -> None:
+    """A `Konflikt` when the record changed since the caller read it at `gelesen`."""
     if gelesen != aktuell:
         raise Konflikt(f"{was} wurde inzwischen geändert (Version {aktuell}, Sie hatten "
                        f"{gelesen} gelesen); es wurde nichts gespeichert. Bitte laden Sie neu.")
@@ -123,11 +131,11 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
     """
     a = angaben
     if benutzer is not None or system is None:
-        _erlaubt(berechtigungen.darf_schritt(benutzer, S.ANGEFRAGT, zuweisend=a.zuweisend,
+        erlaubt(berechtigungen.darf_schritt(benutzer, S.ANGEFRAGT, zuweisend=a.zuweisend,
                                              aufnehmend=a.aufnehmend),
                  "Sie dürfen nur für Ihre eigene Kommune um Hilfe bitten.")
     fehler: dict[str, str] = {}
-    _personen_pruefen(a.personen, fehler)
+    personen_pruefen(a.personen, fehler)
     if a.zuweisend.id == a.aufnehmend.id:
         fehler["aufnehmend"] = "Die aufnehmende Kommune muss eine andere sein."
     elif a.zuweisend.landkreis_id != a.aufnehmend.landkreis_id:
@@ -138,7 +146,7 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
     von = a.von or heute()
     if a.bis is not None and a.bis < von:
         fehler["bis"] = "„bis“ liegt vor „von“."
-    _bemerkung_pruefen(a.bemerkung, fehler)
+    bemerkung_pruefen(a.bemerkung, fehler)
     if a.hilfeersuchen is not None and a.hilfeersuchen.kommune_id != a.zuweisend.id:
         fehler["hilfeersuchen"] = "Das Hilfeersuchen gehört zu einer anderen Kommune."
     if fehler:
@@ -149,12 +157,12 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
         platzart=a.platzart, von=von, bis=a.bis, anrechnung=a.anrechnung,
         leistungen_durch=a.leistungen_durch, kita_schule_durch=a.kita_schule_durch,
         bemerkung=a.bemerkung or None, hilfeersuchen=a.hilfeersuchen, status=S.ANGEFRAGT,
-        angelegt_am=zeitpunkt, angelegt_von=_name(benutzer, system))
+        angelegt_am=zeitpunkt, angelegt_von=wer(benutzer, system))
     session.add(vereinbarung)
-    session.add(_ereignis(vereinbarung, vorgang="angelegt", wer=_name(benutzer, system),
+    session.add(_ereignis(vereinbarung, vorgang="angelegt", wer=wer(benutzer, system),
                           zeitpunkt=zeitpunkt, neu=STATUSWORT[S.ANGEFRAGT]))
-    _speichern(session, "Die Vereinbarung")
-    vormerken(session, vereinbarung=vereinbarung, was="angefragt", wer=_name(benutzer, system))
+    speichern(session, "Die Vereinbarung")
+    vormerken(session, vereinbarung=vereinbarung, was="angefragt", wer=wer(benutzer, system))
     return vereinbarung
 
 
@@ -166,13 +174,13 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
     `datum` (default today). Raises `Validierungsfehler`, `Verweigert` or `Konflikt`."""
     if benutzer is not None or system is None:
         seite = berechtigungen.SEITE_DES_SCHRITTS.get(ziel)
-        _erlaubt(ziel is not S.ANGEFRAGT and berechtigungen.darf_schritt(
+        erlaubt(ziel is not S.ANGEFRAGT and berechtigungen.darf_schritt(
             benutzer, ziel, zuweisend=vereinbarung.zuweisend,
             aufnehmend=vereinbarung.aufnehmend),
             "Diesen Schritt darf nur "
             + ("die zuweisende" if seite is Seite.ZUWEISEND else "die aufnehmende")
             + " Kommune oder der Landkreis gehen.")
-    _version_pruefen(version, vereinbarung.version, "Die Vereinbarung")
+    version_pruefen(version, vereinbarung.version, "Die Vereinbarung")
     alt = vereinbarung.status
     if ziel not in SCHRITTE.get(alt, frozenset()):
         moeglich = ", ".join(sorted(STATUSWORT[s] for s in SCHRITTE.get(alt, frozenset())))
@@ -184,7 +192,7 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
     grund = (grund or "").strip() or None
     if ziel is S.ABGELEHNT and grund is None:
         fehler["grund"] = "Bitte einen Grund für die Ablehnung angeben."
-    _bemerkung_pruefen(grund, fehler, "grund")
+    bemerkung_pruefen(grund, fehler, "grund")
     tag = datum or heute()
     if ziel is S.BEENDET and vereinbarung.belegt_am is not None and tag < vereinbarung.belegt_am:
         fehler["datum"] = "Das Ende liegt vor dem Tag der Belegung."
@@ -195,15 +203,32 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
         vereinbarung.grund = grund
     if ziel is S.BELEGT:
         vereinbarung.belegt_am = tag
+        if vereinbarung.anrechnung is Seite.AUFNEHMEND:
+            _umbuchen(session, vereinbarung, tag, wer(benutzer, system))
     if ziel is S.BEENDET:
         vereinbarung.beendet_am = tag
-    session.add(_ereignis(vereinbarung, vorgang="status", wer=_name(benutzer, system),
+    session.add(_ereignis(vereinbarung, vorgang="status", wer=wer(benutzer, system),
                           zeitpunkt=jetzt(), alt=STATUSWORT[alt], neu=STATUSWORT[ziel],
                           grund=grund))
-    _speichern(session, "Die Vereinbarung")
+    speichern(session, "Die Vereinbarung")
     vormerken(session, vereinbarung=vereinbarung, was=STATUSWORT[ziel],
-              wer=_name(benutzer, system))
+              wer=wer(benutzer, system))
     return vereinbarung
+
+
+def _umbuchen(session: Session, vereinbarung: Vereinbarung, tag: date, wer: str | None) -> None:
+    """The state changed the allocation: the persons count on the host's quota from now on,
+    no longer on the allocated Kommune's (two ledger entries; Σ (5) stays the same)."""
+    zeitraum = zeitraum_am(session, landkreis=vereinbarung.zuweisend.landkreis, tag=tag)
+    if zeitraum is None:
+        return
+    quelle = (f"Vereinbarung {vereinbarung.id}: {vereinbarung.zuweisend.name} → "
+              f"{vereinbarung.aufnehmend.name}, Zuweisung geändert")
+    for kommune, personen in ((vereinbarung.aufnehmend, vereinbarung.personen),
+                              (vereinbarung.zuweisend, -vereinbarung.personen)):
+        buchen(session, kommune=kommune, zeitraum=zeitraum, personen=personen,
+               art=Buchungsart.VEREINBARUNG, quelle=quelle, benutzer=None,
+               system=wer or "WRM", datum=tag, vereinbarung_id=vereinbarung.id)
 
 
 def beruecksichtigen(session: Session, *, vereinbarung: Vereinbarung, kommune: Kommune,
@@ -212,10 +237,10 @@ def beruecksichtigen(session: Session, *, vereinbarung: Vereinbarung, kommune: K
     """Record that `kommune`'s own report now includes the agreement (one side, independently
     of the other). Raises `Validierungsfehler`, `Verweigert` or `Konflikt`."""
     if benutzer is not None or system is None:
-        _erlaubt(berechtigungen.darf_beruecksichtigen(benutzer, kommune),
+        erlaubt(berechtigungen.darf_beruecksichtigen(benutzer, kommune),
                  "Nur die Kommune selbst oder der Landkreis kann das für ihre Meldung "
                  "festhalten.")
-    _version_pruefen(version, vereinbarung.version, "Die Vereinbarung")
+    version_pruefen(version, vereinbarung.version, "Die Vereinbarung")
     if kommune.id == vereinbarung.zuweisend_id:
         feld = "zuweisend_beruecksichtigt_am"
     elif kommune.id == vereinbarung.aufnehmend_id:
@@ -231,56 +256,10 @@ def beruecksichtigen(session: Session, *, vereinbarung: Vereinbarung, kommune: K
                                              "berücksichtigt."})
     zeitpunkt = jetzt()
     setattr(vereinbarung, feld, zeitpunkt)
-    session.add(_ereignis(vereinbarung, vorgang="beruecksichtigt", wer=_name(benutzer, system),
+    session.add(_ereignis(vereinbarung, vorgang="beruecksichtigt", wer=wer(benutzer, system),
                           zeitpunkt=zeitpunkt, neu=kommune.name))
-    _speichern(session, "Die Vereinbarung")
+    speichern(session, "Die Vereinbarung")
     vormerken(session, vereinbarung=vereinbarung,
               was=f"in der Meldung von {kommune.name} berücksichtigt",
-              wer=_name(benutzer, system))
+              wer=wer(benutzer, system))
     return vereinbarung
-
-
-def ersuchen_anlegen(session: Session, *, kommune: Kommune, personen: int,
-                     benoetigt_bis: date | None = None, bemerkung: str | None = None,
-                     benutzer: Benutzer | None, system: str | None = None) -> Hilfeersuchen:
-    """File a Kommune's request for help (`offen`). Raises `Validierungsfehler` or
-    `Verweigert`; caller commits."""
-    if benutzer is not None or system is None:
-        _erlaubt(berechtigungen.darf_ersuchen(benutzer, kommune, Aktion.ANLEGEN),
-                 "Sie dürfen nur für Ihre eigene Kommune um Hilfe bitten.")
-    fehler: dict[str, str] = {}
-    _personen_pruefen(personen, fehler)
-    _bemerkung_pruefen(bemerkung, fehler)
-    if benoetigt_bis is not None and benoetigt_bis < heute():
-        fehler["benoetigt_bis"] = "Das Datum liegt in der Vergangenheit."
-    if fehler:
-        raise Validierungsfehler(fehler)
-    zeitpunkt = jetzt()
-    ersuchen = Hilfeersuchen(kommune=kommune, personen=personen, benoetigt_bis=benoetigt_bis,
-                             bemerkung=bemerkung or None, status=Ersuchensstatus.OFFEN,
-                             angelegt_am=zeitpunkt, angelegt_von=_name(benutzer, system))
-    session.add(ersuchen)
-    _speichern(session, "Das Hilfeersuchen")
-    session.add(Vereinbarungsereignis(hilfeersuchen_id=ersuchen.id, zeitpunkt=zeitpunkt,
-                                      benutzer_name=_name(benutzer, system), vorgang="ersuchen",
-                                      neu="offen"))
-    return ersuchen
-
-
-def ersuchen_schliessen(session: Session, *, ersuchen: Hilfeersuchen, status: Ersuchensstatus,
-                        version: int, benutzer: Benutzer | None, system: str | None = None
-                        ) -> Hilfeersuchen:
-    """Close an open request as `erledigt` or `zurueckgezogen`."""
-    if benutzer is not None or system is None:
-        _erlaubt(berechtigungen.darf_ersuchen(benutzer, ersuchen.kommune, Aktion.AENDERN),
-                 "Nur die Kommune selbst oder der Landkreis kann das Hilfeersuchen schließen.")
-    _version_pruefen(version, ersuchen.version, "Das Hilfeersuchen")
-    if ersuchen.status is not Ersuchensstatus.OFFEN or status is Ersuchensstatus.OFFEN:
-        raise Validierungsfehler({"status": "Nur ein offenes Hilfeersuchen kann erledigt oder "
-                                            "zurückgezogen werden."})
-    alt, ersuchen.status = ersuchen.status, status
-    session.add(Vereinbarungsereignis(hilfeersuchen_id=ersuchen.id, zeitpunkt=jetzt(),
-                                      benutzer_name=_name(benutzer, system), vorgang="ersuchen",
-                                      alt=alt.value, neu=status.value))
-    _speichern(session, "Das Hilfeersuchen")
-    return ersuchen

@@ -1,0 +1,116 @@
+"""The quota ledger: confirmed credits enter (5), the seed's table is unchanged without them,
+a past Stichtag shows the credits of that day, an agreement with the allocation changed books
+itself, and only the county books."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select
+
+from tests.datenbestand import abzug
+from tests.welt import Welt
+from wrm.db import db
+from wrm.models import Benutzer, Buchung, Buchungsart, Kommune, Seite, Vereinbarungsstatus
+from wrm.services import vereinbarungen as dienst
+from wrm.services.buchungen import buchen
+from wrm.services.pruefung import Validierungsfehler, Verweigert
+from wrm.services.verteilzeitraeume import zeitraum_am
+from wrm.zeit import heute
+
+
+def _zeile(runner: FlaskCliRunner, name: str, *args: str) -> dict:
+    daten = json.loads(runner.invoke(args=["auswertung", "--format", "json", *args]).output)
+    return next(z for z in daten["zeilen"] if z["kommune"] == name)
+
+
+def test_a_credit_enters_zu_erfuellen_and_the_summary(demo_web: Flask) -> None:
+    runner = demo_web.test_cli_runner()
+    vorher = _zeile(runner, "Kommune A")
+    csv_vorher = runner.invoke(args=["auswertung", "--format", "csv"]).output
+    ergebnis = runner.invoke(args=["anrechnung", "buchen", "Kommune A", "--personen", "3", "--quelle",
+                                   "Drei Geburten im Oktober"])
+    assert ergebnis.exit_code == 0, ergebnis.output
+    nachher = _zeile(runner, "Kommune A")
+    assert nachher["anrechnungen"] == 3
+    assert nachher["zu_erfuellen"] == vorher["zu_erfuellen"] - 3
+    assert nachher["bedarf"] == vorher["bedarf"] - 3  # zu_erfuellen (41) stays above 0
+    daten = json.loads(runner.invoke(args=["auswertung", "--format", "json"]).output)
+    assert daten["zusammenfassung"]["benoetigt"] == 716 - 3
+    assert runner.invoke(args=["auswertung", "--format", "csv"]).output != csv_vorher
+    # A correction takes it back; entries are never changed or deleted.
+    runner.invoke(args=["anrechnung", "buchen", "Kommune A", "--personen", "-3", "--art", "korrektur",
+                        "--quelle", "doppelt gebucht"])
+    assert _zeile(runner, "Kommune A")["zu_erfuellen"] == vorher["zu_erfuellen"]
+    with demo_web.app_context():
+        assert len(db.session.scalars(select(Buchung)).all()) == 2
+
+
+def test_a_past_stichtag_counts_only_the_credits_booked_by_then(demo_web: Flask) -> None:
+    with demo_web.app_context():
+        kommune = db.session.scalar(select(Kommune).where(Kommune.name == "Kommune A"))
+        zeitraum = zeitraum_am(db.session, landkreis=kommune.landkreis, tag=heute())  # type: ignore[union-attr]
+        buchung = buchen(db.session, kommune=kommune, zeitraum=zeitraum, personen=5,  # type: ignore[arg-type]
+                         art=Buchungsart.ANRECHNUNG, quelle="Test", benutzer=None,
+                         system="Test")
+        buchung.eingetragen_am = datetime.now(UTC) - timedelta(days=3)
+        for k in db.session.scalars(select(Kommune)):  # the Kommunen existed a month ago
+            k.angelegt_am = datetime.now(UTC) - timedelta(days=30)
+        db.session.commit()
+    runner = demo_web.test_cli_runner()
+    for tage, erwartet in ((5, 0), (2, 5), (0, 5)):
+        tag = (heute() - timedelta(days=tage)).isoformat()
+        assert _zeile(runner, "Kommune A", "--stichtag", tag)["anrechnungen"] == erwartet
+
+
+def test_an_agreement_that_changes_the_allocation_books_itself(web: Flask, welt: Welt) -> None:
+    with web.app_context():
+        def kommune(name: str) -> Kommune:
+            return db.session.scalar(select(Kommune).where(Kommune.name == name))  # type: ignore[return-value]
+        v = dienst.vereinbarung_anlegen(db.session, benutzer=None, system="Test", angaben=(
+            dienst.Vereinbarungsangaben(zuweisend=kommune("Kommune Eigen"),
+                                        aufnehmend=kommune("Kommune Fremd"), personen=8,
+                                        anrechnung=Seite.AUFNEHMEND)))
+        for ziel in (Vereinbarungsstatus.ZUGESAGT, Vereinbarungsstatus.BELEGT):
+            dienst.status_setzen(db.session, vereinbarung=v, ziel=ziel, version=v.version,
+                                 benutzer=None, system="Test")
+        db.session.commit()
+        buchungen = {b.kommune.name: b.personen for b in db.session.scalars(select(Buchung))}
+        assert buchungen == {"Kommune Fremd": 8, "Kommune Eigen": -8}
+    runner = web.test_cli_runner()
+    daten = json.loads(runner.invoke(args=["auswertung", "--format", "json"]).output)
+    zeilen = {z["kommune"]: z for z in daten["zeilen"]}
+    assert zeilen["Kommune Fremd"]["anrechnungen"] == 8
+    assert zeilen["Kommune Eigen"]["anrechnungen"] == -8
+
+
+@pytest.mark.parametrize(("personen", "quelle", "feld"), [
+    (0, "x", "personen"), (10**7, "x", "personen"), (3, "  ", "quelle"), (3, "a\x00b", "quelle")])
+def test_bad_entries_are_refused(web: Flask, welt: Welt, personen: int, quelle: str,
+                                 feld: str) -> None:
+    with web.app_context():
+        kommune = db.session.get(Kommune, welt.eigene_kommune)
+        zeitraum = zeitraum_am(db.session, landkreis=kommune.landkreis, tag=heute())  # type: ignore[union-attr]
+        vorher = abzug()
+        with pytest.raises(Validierungsfehler) as fehler:
+            buchen(db.session, kommune=kommune, zeitraum=zeitraum, personen=personen,  # type: ignore[arg-type]
+                   art=Buchungsart.ANRECHNUNG, quelle=quelle,
+                   benutzer=db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis")))
+        assert feld in fehler.value.fehler
+        db.session.rollback()
+        assert abzug() == vorher
+
+
+@pytest.mark.parametrize("name", ["eigen", "presse", "inaktiv"])
+def test_only_the_county_books(web: Flask, welt: Welt, name: str) -> None:
+    with web.app_context():
+        kommune = db.session.get(Kommune, welt.eigene_kommune)
+        zeitraum = zeitraum_am(db.session, landkreis=kommune.landkreis, tag=heute())  # type: ignore[union-attr]
+        with pytest.raises(Verweigert):
+            buchen(db.session, kommune=kommune, zeitraum=zeitraum, personen=1,  # type: ignore[arg-type]
+                   art=Buchungsart.ANRECHNUNG, quelle="x",
+                   benutzer=db.session.scalar(select(Benutzer).where(Benutzer.name == name)))
