@@ -32,8 +32,8 @@ def test_a_credit_enters_zu_erfuellen_and_the_summary(demo_web: Flask) -> None:
     runner = demo_web.test_cli_runner()
     vorher = _zeile(runner, "Kommune A")
     csv_vorher = runner.invoke(args=["auswertung", "--format", "csv"]).output
-    ergebnis = runner.invoke(args=["anrechnung", "buchen", "Kommune A", "--personen", "3", "--quelle",
-                                   "Drei Geburten im Oktober"])
+    ergebnis = runner.invoke(args=["anrechnung", "buchen", "Kommune A", "--personen", "3",
+                                   "--quelle", "Drei Geburten im Oktober"])
     assert ergebnis.exit_code == 0, ergebnis.output
     nachher = _zeile(runner, "Kommune A")
     assert nachher["anrechnungen"] == 3
@@ -43,8 +43,8 @@ def test_a_credit_enters_zu_erfuellen_and_the_summary(demo_web: Flask) -> None:
     assert daten["zusammenfassung"]["benoetigt"] == 716 - 3
     assert runner.invoke(args=["auswertung", "--format", "csv"]).output != csv_vorher
     # A correction takes it back; entries are never changed or deleted.
-    runner.invoke(args=["anrechnung", "buchen", "Kommune A", "--personen", "-3", "--art", "korrektur",
-                        "--quelle", "doppelt gebucht"])
+    runner.invoke(args=["anrechnung", "buchen", "Kommune A", "--personen", "-3", "--art",
+                        "korrektur", "--quelle", "doppelt gebucht"])
     assert _zeile(runner, "Kommune A")["zu_erfuellen"] == vorher["zu_erfuellen"]
     with demo_web.app_context():
         assert len(db.session.scalars(select(Buchung)).all()) == 2
