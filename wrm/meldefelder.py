@@ -150,6 +150,8 @@ WERTBEZEICHNUNGEN: dict[str, dict[str, str]] = {
     "platzart": {"gemeinschaftsunterkunft": "Gemeinschaftsunterkunft",
                  "dezentral": "dezentral"},
     "seite": {"zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune"},
+    "buchungsart": {"anrechnung": "Anrechnung", "vereinbarung": "Vereinbarung",
+                    "korrektur": "Korrektur"},
     "anrechnung": {"zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune"},
     "leistungen_durch": {"zuweisend": "zuweisende Kommune",
                          "aufnehmend": "aufnehmende Kommune"},
