@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from tests.conftest import anmelden, testweg
+from tests.conftest import anmelden
 from tests.datenbestand import abzug
 from tests.welt import Welt
 from wrm.db import db
@@ -126,8 +126,8 @@ def test_only_the_county_books(web: Flask, welt: Welt, name: str) -> None:
                    benutzer=db.session.scalar(select(Benutzer).where(Benutzer.name == name)))
 
 
-def test_the_quotenblatt_recomputes_the_quota_line_by_line(app: Flask,
-                                                          runner: FlaskCliRunner) -> None:
+def test_the_quotenblatt_recomputes_the_quota_line_by_line(web: Flask) -> None:
+    app, runner = web, web.test_cli_runner()
     assert runner.invoke(args=["kommunen", "import"]).exit_code == 0
     runner.invoke(args=["zeitraum", "anlegen", "Jahr", "--beginn",
                         (heute() - timedelta(days=10)).isoformat(), "--kontingent", "1000"])
@@ -146,7 +146,6 @@ def test_the_quotenblatt_recomputes_the_quota_line_by_line(app: Flask,
                              passwort="sehr-geheim-123")
         db.session.commit()
         melle_id = melle.id  # type: ignore[union-attr]
-    testweg(app)
     kreis_client = app.test_client()
     anmelden(kreis_client, "kreis")
     seite = kreis_client.get(f"/admin/quotenblatt/?kommune={melle_id}").get_data(as_text=True)

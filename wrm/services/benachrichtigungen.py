@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from wrm.anzeige import personenzahl
 from wrm.db import jetzt
+from wrm.meldefelder import bezeichnung
 from wrm.models import Benachrichtigung, Benutzer, Rolle, Vereinbarung
 from wrm.services.erinnerungen import Postausgang, versenden
 
@@ -37,7 +38,7 @@ def vormerken(session: Session, *, vereinbarung: Vereinbarung, was: str,
         f"Zuweisende Kommune: {vereinbarung.zuweisend.name}\n"
         f"Aufnehmende Kommune: {vereinbarung.aufnehmend.name}\n"
         f"Personen: {personenzahl(vereinbarung.personen)}\n"
-        f"Status: {vereinbarung.status.value}\n\n"
+        f"Status: {bezeichnung('status', vereinbarung.status)}\n\n"
         "Die Vereinbarung mit ihrem Verlauf finden Sie in WRM unter „Hilfe zwischen Kommunen“"
         ".\n\n(Diese Nachricht wurde automatisch von WRM – Wohnraummanagement versandt.)\n")
     zeitpunkt = jetzt()
