@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from tests.conftest import graphql
 from tests.datenbestand import abzug
+from tests.vereinbarung_hilfe import stand_von, vereinbarung_zwischen
 from tests.welt import Welt
 from wrm.db import db
-from wrm.models import Benutzer, Kommune, Vereinbarungsstatus
-from wrm.services import vereinbarungen as dienst
+from wrm.models import Benutzer, Vereinbarungsstatus
 from wrm.services.tokens import token_anlegen
 
 ANRUFER = ("eigen", "fremd", "presse", "kreis")
@@ -30,17 +30,8 @@ def tokens(web: Flask, welt: Welt) -> dict[str, str]:
 
 def _vereinbarung(web: Flask, zuweisend: str, aufnehmend: str, *schritte: S) -> tuple[int, int]:
     """An agreement between two Kommunen of the world, taken through `schritte`; (id, version)."""
-    with web.app_context():
-        def kommune(name: str) -> Kommune:
-            return db.session.scalar(select(Kommune).where(Kommune.name == name))  # type: ignore[return-value]
-        v = dienst.vereinbarung_anlegen(db.session, benutzer=None, system="Test", angaben=(
-            dienst.Vereinbarungsangaben(zuweisend=kommune(zuweisend),
-                                        aufnehmend=kommune(aufnehmend), personen=4)))
-        for ziel in schritte:
-            dienst.status_setzen(db.session, vereinbarung=v, ziel=ziel, version=v.version,
-                                 benutzer=None, system="Test")
-        db.session.commit()
-        return v.id, v.version
+    kennung = vereinbarung_zwischen(web, zuweisend, aufnehmend, *schritte)
+    return kennung, stand_von(web, kennung)[1]
 
 
 def _daten() -> dict:
