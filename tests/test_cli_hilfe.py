@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from io import BytesIO
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from openpyxl import load_workbook
 from sqlalchemy import select
 
+from tests.conftest import anmelden
 from tests.datenbestand import abzug
 from wrm.db import db
 from wrm.models import Kommune
@@ -120,3 +123,22 @@ def test_the_csv_gains_the_agreement_columns_only_with_agreements(demo_web: Flas
     assert zeilen[-1].endswith(";5;5;0")  # the Gesamt row
     m = next(z for z in zeilen if z.startswith("Kommune M;"))
     assert m.endswith(";0;5;0")
+
+
+def test_the_xlsx_download_gains_the_agreement_columns_only_with_agreements(
+        demo_web: Flask) -> None:
+    runner = demo_web.test_cli_runner()
+    client = demo_web.test_client()
+    assert anmelden(client, "landkreis", "demo-wrm-2026").status_code == 302
+
+    def koepfe() -> list[str]:
+        blatt = load_workbook(BytesIO(client.get("/admin/auswertung/export.xlsx").data)).active
+        return [str(c.value) for row in blatt.iter_rows(max_row=6) for c in row if c.value]
+
+    ohne = koepfe()
+    assert "Zusagen anderer" not in " ".join(ohne)
+    kennung = runner.invoke(args=["vereinbarung", "anlegen", "--zuweisend", "Kommune M",
+                                  "--aufnehmend", "Kommune B", "--personen", "5"]
+                            ).output.strip().splitlines()[-1]
+    runner.invoke(args=["vereinbarung", "status", kennung, "zugesagt"])
+    assert "Zusagen anderer" in " ".join(koepfe())

@@ -8,7 +8,7 @@ from datetime import date
 
 from wrm.anzeige import datum, zahl
 from wrm.kennzahlen import Auswertung, Zeile
-from wrm.meldefelder import AUSWERTUNG, HILFE, ZUSAMMENFASSUNG
+from wrm.meldefelder import ANRECHNUNGEN, AUSWERTUNG, HILFE, ZUSAMMENFASSUNG, Feld
 from wrm.zeit import als_ortszeit
 
 #: Columns of the paper's "Kontinuierliche Auswertung" (and of `auswertung_erwartet.csv`).
@@ -42,17 +42,19 @@ def _zellen(werte: dict[str, object], spalten: tuple[str, ...]) -> list[str]:
     return ["" if werte.get(s) is None else str(werte[s]) for s in spalten]
 
 
-def mit_hilfe(auswertung: Auswertung) -> bool:
-    """Whether any agreement between Kommunen shows in the figures (then tables add its
-    columns; without, they stay exactly the paper's)."""
-    return any(auswertung.gesamt.get(f.name) for f in HILFE)
+def zusatzfelder(auswertung: Auswertung) -> tuple[Feld, ...]:
+    """The columns beyond the paper's that the figures need: the agreements' when one counts,
+    the ledger's when a credit was booked. Without them tables stay exactly the paper's."""
+    hilfe = HILFE if any(z.zugesagt_fuer_andere or z.zusagen_anderer or z.in_anderen_kommunen
+                         for z in auswertung.zeilen) else ()
+    konto = (ANRECHNUNGEN,) if any(z.anrechnungen for z in auswertung.zeilen) else ()
+    return (*hilfe, *konto)
 
 
 def als_csv(auswertung: Auswertung) -> str:
     """The paper's table as `;`-separated text: header, one row per Kommune, the Gesamt row;
-    the agreements' columns appended when there are any."""
-    spalten = AUSWERTUNGSSPALTEN + (tuple(f.name for f in HILFE) if mit_hilfe(auswertung)
-                                    else ())
+    the `zusatzfelder` appended when there are any."""
+    spalten = AUSWERTUNGSSPALTEN + tuple(f.name for f in zusatzfelder(auswertung))
     puffer = io.StringIO()
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\n")
     schreiber.writerow(spalten)

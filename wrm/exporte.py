@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from wrm import meldefelder
 from wrm.anzeige import datum, zeitpunkt
+from wrm.darstellung import zusatzfelder
 from wrm.kennzahlen import Auswertung, Zeile
 from wrm.meldefelder import GEMELDET_VON, STAND, ZUSAMMENFASSUNG
 from wrm.services.stand import Stand
@@ -93,10 +94,12 @@ def listentabelle(titel: str, spalten: Iterable[tuple[str, str]],
 
 
 def auswertungstabelle(ergebnis: Auswertung, *, stichtag: date, landkreis: str) -> Tabelle:
-    """The Auswertung as a download: rows by Bedarf, the Gesamt row and the summary block."""
+    """The Auswertung as a download: rows by Bedarf, the Gesamt row and the summary block;
+    the agreements' and the ledger's columns when the figures have them."""
     z = ergebnis.zusammenfassung
     return Tabelle(
-        titel=f"Kontinuierliche Auswertung – {landkreis}", stichtag=stichtag, spalten=AUSWERTUNG,
+        titel=f"Kontinuierliche Auswertung – {landkreis}", stichtag=stichtag,
+        spalten=AUSWERTUNG + tuple(Spalte(f.name, f.label) for f in zusatzfelder(ergebnis)),
         zeilen=[_zeilenwerte(zeile) for zeile in ergebnis.zeilen],
         gesamt={**ergebnis.gesamt, "kommune": "Gesamt"},
         zusammenfassung=[(titel, getattr(z, name)) for name, titel in ZUSAMMENFASSUNG])

@@ -102,6 +102,8 @@ BEDARF = Feld("bedarf", None, "Bedarf", auswertung="Bedarf (fehlender Wohnraum)"
               hilfe="Fehlender Wohnraum: zu erfüllen (höchstens bis 0) minus alle Plätze; "
                     "negativ heißt: Plätze über den eigenen Bedarf hinaus.")
 STAND = Feld("stand", None, "Stand")
+ANRECHNUNGEN = Feld("anrechnungen", None, "Anrechnungen (Quotenkonto)", kurz="Anrechnungen",
+                    hilfe="Vom Landkreis bestätigte Anrechnungen auf die Quote; gehen in (5) ein.")
 #: Help between Kommunen (agreements), beside the paper's columns.
 HILFE: tuple[Feld, ...] = (
     Feld("zugesagt_fuer_andere", None, "für andere zugesagt", kurz="zugesagt für andere",
