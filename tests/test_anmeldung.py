@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -145,3 +147,18 @@ def test_the_county_cannot_deactivate_itself_by_bulk_action(web: Flask, welt: We
     with web.app_context():
         aktiv = dict(db.session.execute(select(Benutzer.name, Benutzer.aktiv)).all())
     assert aktiv["kreis"] is True and aktiv["presse"] is False
+
+
+def test_login_creates_both_csrf_secrets_at_once(web: Flask, welt: Welt) -> None:
+    # Created later by the first page with a form, a secret could be lost to a static file's
+    # response re-signing the older cookie at the same moment: that form would then get 400.
+    client = web.test_client()
+    seite = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', seite).group(1)  # type: ignore[union-attr]
+    with client.session_transaction() as sitzung:
+        assert "csrf" not in sitzung  # no admin form was shown yet
+    antwort = client.post("/login", data={"name": "eigen", "passwort": PASSWORT,
+                                          "csrf_token": token})
+    assert antwort.status_code == 302
+    with client.session_transaction() as sitzung:
+        assert sitzung.get("csrf") and sitzung.get("csrf_token")

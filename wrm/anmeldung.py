@@ -15,8 +15,10 @@ from flask import (
     session,
     url_for,
 )
+from flask_admin.form import SecureForm
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import PasswordField, StringField
@@ -92,6 +94,11 @@ def sitzung_beginnen(benutzer: Benutzer) -> None:
     login_user(benutzer)
     session.permanent = True
     session[_ANGEMELDET_UM] = int(time.time())
+    # Both CSRF secrets now, once per session. Were one created later, by the first page with
+    # a form, a static file loaded at the same moment (whose response re-signs the cookie as
+    # it was before) could overwrite it, and that form's submission would fail with 400.
+    SecureForm()  # Flask-Admin's forms: session["csrf"]
+    generate_csrf()  # Flask-WTF's forms: session["csrf_token"]
 
 
 def _zu_viele_versuche(formular: AnmeldeFormular) -> tuple[str, int]:
