@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from itertools import chain
 
-from sqlalchemy import null, select
+from sqlalchemy import literal, null, select
 from sqlalchemy.orm import Session, aliased
 
 from wrm import kennzahlen
 from wrm.models import Kommune, Landkreis, Verlaufseintrag
-from wrm.services.buchungen import anrechnungen
+from wrm.services.buchungen import angerechnet
 from wrm.services.stand import staende, stichtagsteile
 from wrm.zeit import tagesende
 
@@ -33,7 +33,8 @@ def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Z
     eintrag = aliased(Verlaufseintrag)
     spalten = [getattr(eintrag, name) for name in _FUER_DIE_SUMME]
     mit_periode = (
-        select(Kommune.landkreis_id, Kommune.id, letzte_quote, *spalten)
+        select(Kommune.landkreis_id, letzte_quote,
+               angerechnet(zeitraum_id=perioden.id, bis=grenze), *spalten)
         .select_from(perioden)
         .join(Kommune, Kommune.landkreis_id == perioden.landkreis_id)
         .outerjoin(eintrag, eintrag.id == letzter_eintrag)
@@ -44,15 +45,14 @@ def bundesweit_am(session: Session, *, stichtag: date) -> dict[int, kennzahlen.Z
     ohne = [k for k in session.scalars(select(Landkreis.id)) if k not in mit]
     if ohne:
         abfragen.append(
-            select(Kommune.landkreis_id, Kommune.id, null(), *spalten)
+            select(Kommune.landkreis_id, null(), literal(0), *spalten)
             .outerjoin(eintrag, eintrag.id == letzter_eintrag)
             .where(Kommune.landkreis_id.in_(ohne), Kommune.aktiv, Kommune.angelegt_am < grenze))
     je_kreis: dict[int, list[kennzahlen.Zeile]] = {}
     zeilen = chain.from_iterable(session.execute(abfrage) for abfrage in abfragen)
-    gebucht = anrechnungen(session, landkreis_ids=None, stichtag=stichtag)
-    for kreis, kommune_id, quote, *werte in zeilen:
+    for kreis, quote, gebucht, *werte in zeilen:
         je_kreis.setdefault(kreis, []).append(kennzahlen.Zeile(
-            kommune="", aufnahmequote=quote, anrechnungen=gebucht.get(kommune_id, 0),
+            kommune="", aufnahmequote=quote, anrechnungen=gebucht or 0,
             **dict(zip(_FUER_DIE_SUMME, werte, strict=True))))
     return {kreis: kennzahlen.zusammenfassen(zeilen) for kreis, zeilen in je_kreis.items()}
 

@@ -4,7 +4,8 @@ Entries are never changed or deleted; a mistake is corrected by a `korrektur`.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,25 +21,17 @@ from wrm.services.pruefung import (
     Verweigert,
     text_pruefen,
 )
-from wrm.services.verteilzeitraeume import zeitraeume_am
-from wrm.zeit import heute, tagesende
+from wrm.zeit import heute
 
 
-def anrechnungen(session: Session, *, landkreis_ids: list[int] | None,
-                 stichtag: date | None = None) -> dict[int, int]:
-    """Per Kommune id: Σ persons booked in its Landkreis' period of that day (today when None),
-    counting entries made before the end of the day; `landkreis_ids` None: every Landkreis."""
-    tag = stichtag or heute()
-    perioden = [z.id for z in zeitraeume_am(session, tag=tag, landkreis_ids=landkreis_ids)
-                .values()]
-    if not perioden:
-        return {}
-    zeilen = session.execute(
-        select(Buchung.kommune_id, func.sum(Buchung.personen))
-        .where(Buchung.verteilzeitraum_id.in_(perioden),
-               Buchung.eingetragen_am < tagesende(tag))
-        .group_by(Buchung.kommune_id))
-    return {kommune: int(summe) for kommune, summe in zeilen if summe}
+def angerechnet(*, zeitraum_id: Any, bis: datetime) -> Any:
+    """Σ persons booked to the outer query's Kommune in the period `zeitraum_id` (a value or
+    a column of the outer query) before `bis`, 0 without entries: a correlated subquery, one
+    index range per Kommune, so the credits come with the row instead of another query."""
+    return (select(func.coalesce(func.sum(Buchung.personen), 0))
+            .where(Buchung.verteilzeitraum_id == zeitraum_id,
+                   Buchung.kommune_id == Kommune.id, Buchung.eingetragen_am < bis)
+            .correlate(Kommune).scalar_subquery())
 
 
 def buchen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum, personen: int,

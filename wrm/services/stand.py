@@ -23,7 +23,7 @@ from wrm.models import (
     Verteilzeitraum,
 )
 from wrm.models.meldung import Meldungsfelder
-from wrm.services.buchungen import anrechnungen
+from wrm.services.buchungen import angerechnet
 from wrm.services.hilfen import hilfen
 from wrm.services.verteilzeitraeume import zeitraeume_am, zeitraum_am
 from wrm.zeit import heute, tagesende
@@ -49,29 +49,33 @@ _ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
 
 
 def _stand(kommune: Kommune, quelle: Meldungsfelder | None, quote: int | None,
-           zeitpunkt: datetime | None, version: int | None, wer: str | None) -> Stand:
+           zeitpunkt: datetime | None, version: int | None, wer: str | None,
+           gebucht: int) -> Stand:
     werte: dict[str, Any] = ({name: getattr(quelle, name) for name in _ZAHLEN_UND_LAGE}
                              if quelle is not None else {})
     if werte.get("lage") is not None:
         werte["lage"] = str(werte["lage"])
     zeile = kennzahlen.Zeile(kommune=kommune.name, aufnahmequote=quote, stand=zeitpunkt,
-                             reihenfolge=kommune.sortierschluessel, **werte)
+                             reihenfolge=kommune.sortierschluessel, anrechnungen=gebucht,
+                             **werte)
     return Stand(kommune=kommune, zeile=zeile, version=version, gemeldet_von=wer,
                  bemerkung=quelle.bemerkung if quelle is not None else None)
 
 
-def _aus_meldung(kommune: Kommune, meldung: Meldung | None, quote: int | None) -> Stand:
+def _aus_meldung(kommune: Kommune, meldung: Meldung | None, quote: int | None,
+                 gebucht: int) -> Stand:
     if meldung is None:
-        return _stand(kommune, None, quote, None, None, None)
+        return _stand(kommune, None, quote, None, None, None, gebucht)
     return _stand(kommune, meldung, quote, meldung.stand, meldung.version,
-                  meldung.gemeldet_von_name)
+                  meldung.gemeldet_von_name, gebucht)
 
 
-def _aus_verlauf(kommune: Kommune, eintrag: Verlaufseintrag | None, quote: int | None) -> Stand:
+def _aus_verlauf(kommune: Kommune, eintrag: Verlaufseintrag | None, quote: int | None,
+                 gebucht: int) -> Stand:
     if eintrag is None:
-        return _stand(kommune, None, quote, None, None, None)
+        return _stand(kommune, None, quote, None, None, None, gebucht)
     return _stand(kommune, eintrag, quote, eintrag.zeitpunkt, eintrag.version,
-                  eintrag.benutzer_name)
+                  eintrag.benutzer_name, gebucht)
 
 
 def staende(
@@ -96,19 +100,18 @@ def staende(
                                 bedingungen=bedingungen)
     wirkung = kennzahlen.hilfewirkung(hilfen(session, landkreis_ids=[landkreis.id],
                                              stichtag=stichtag))
-    gebucht = anrechnungen(session, landkreis_ids=[landkreis.id], stichtag=stichtag)
-    if wirkung or gebucht:
-        ergebnis = [_ergaenzt(s, wirkung.get(s.kommune.id), gebucht.get(s.kommune.id, 0))
-                    for s in ergebnis]
+    if wirkung:
+        ergebnis = [_mit_hilfe(s, wirkung.get(s.kommune.id)) for s in ergebnis]
     return sorted(ergebnis, key=lambda s: s.kommune.sortierschluessel)
 
 
-def _ergaenzt(stand: Stand, wirkung: kennzahlen.Hilfewirkung | None, gebucht: int) -> Stand:
-    """The row with the agreements' effect and the ledger's credits."""
-    wirkung = wirkung or kennzahlen.Hilfewirkung()
+def _mit_hilfe(stand: Stand, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
+    """The row with the agreements' effect."""
+    if wirkung is None:
+        return stand
     zeile = replace(stand.zeile, zugesagt_fuer_andere=wirkung.zugesagt_fuer_andere,
                     zusagen_anderer=wirkung.zusagen_anderer,
-                    in_anderen_kommunen=wirkung.in_anderen_kommunen, anrechnungen=gebucht)
+                    in_anderen_kommunen=wirkung.in_anderen_kommunen)
     return replace(stand, zeile=zeile)
 
 
@@ -117,13 +120,14 @@ def _jetzt(session: Session, *, landkreis: Landkreis, bedingungen: list[Any]) ->
     zeitraum = zeitraum_am(session, landkreis=landkreis, tag=heute())
     zeitraum_id = zeitraum.id if zeitraum is not None else None
     abfrage = (
-        select(Kommune, Meldung, Aufnahmequote.wert)
+        select(Kommune, Meldung, Aufnahmequote.wert,
+               angerechnet(zeitraum_id=zeitraum_id, bis=tagesende(heute())))
         .outerjoin(Meldung, Meldung.kommune_id == Kommune.id)
         .outerjoin(Aufnahmequote, and_(Aufnahmequote.kommune_id == Kommune.id,
                                        Aufnahmequote.verteilzeitraum_id == zeitraum_id))
         .where(*bedingungen)
     )
-    return [_aus_meldung(k, m, q) for k, m, q in session.execute(abfrage)]
+    return [_aus_meldung(k, m, q, b) for k, m, q, b in session.execute(abfrage)]
 
 
 class StichtagsTeile(NamedTuple):
@@ -174,9 +178,10 @@ def _am_stichtag(session: Session, *, stichtag: date, landkreis_ids: list[int],
     teile = stichtagsteile(session, stichtag=stichtag, landkreis_ids=landkreis_ids)
     eintrag = aliased(Verlaufseintrag)
     abfrage = (
-        select(Kommune, eintrag, teile.letzte_quote)
+        select(Kommune, eintrag, teile.letzte_quote,
+               angerechnet(zeitraum_id=teile.perioden.id, bis=tagesende(stichtag)))
         .outerjoin(teile.perioden, teile.verbindung)
         .outerjoin(eintrag, eintrag.id == teile.letzter_eintrag)
         .where(*bedingungen, Kommune.angelegt_am < tagesende(stichtag))
     )
-    return [_aus_verlauf(k, e, q) for k, e, q in session.execute(abfrage)]
+    return [_aus_verlauf(k, e, q, b) for k, e, q, b in session.execute(abfrage)]
