@@ -26,6 +26,7 @@ from wrm.models import (
     Vereinbarungsstatus,
 )
 from wrm.services import vereinbarungen as dienst
+from wrm.services.auswertung import auswertung, bundesweit_am
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.buchungen import buchen
 from wrm.services.pruefung import Validierungsfehler, Verweigert
@@ -161,3 +162,15 @@ def test_the_quotenblatt_recomputes_the_quota_line_by_line(web: Flask) -> None:
     presse_client = app.test_client()
     anmelden(presse_client, "presse")
     assert presse_client.get("/admin/quotenblatt/").status_code == 403
+
+
+def test_the_national_summary_counts_the_credits_like_the_county(demo_web: Flask) -> None:
+    runner = demo_web.test_cli_runner()
+    runner.invoke(args=["anrechnung", "buchen", "Kommune M", "--personen", "7", "--quelle",
+                        "Test"])
+    with demo_web.app_context():
+        kreis = db.session.scalar(select(Kommune).where(Kommune.name == "Kommune M")).landkreis  # type: ignore[union-attr]
+        national = bundesweit_am(db.session, stichtag=heute())[kreis.id]
+        assert national == auswertung(db.session, landkreis=kreis,
+                                      stichtag=heute()).zusammenfassung
+        assert national.benoetigt == 716 - 7
