@@ -8,9 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash
+from sqlalchemy import select
 
 from admin.base import GeschuetzteModelView
+from wrm import berechtigungen
 from wrm.db import db
+from wrm.models import Kommune
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, Verweigert
 
@@ -21,6 +24,16 @@ class DienstAnsicht(GeschuetzteModelView):
     can_create = False  # type: ignore[assignment]
     can_edit = False  # type: ignore[assignment]
     can_delete = False  # type: ignore[assignment]
+
+    def kommunenwahl(self, *, nur_eigene: bool) -> Callable[[], list[Kommune]]:
+        """A query factory for a Kommune select: the active Kommunen the user may read; with
+        `nur_eigene` a kommune user's own only (it acts for its own Kommune)."""
+        benutzer = self.benutzer
+        abfrage = (select(Kommune).where(Kommune.aktiv, berechtigungen.bereich(benutzer, Kommune))
+                   .order_by(Kommune.name))
+        if nur_eigene and benutzer is not None and benutzer.kommune_id is not None:
+            abfrage = abfrage.where(Kommune.id == benutzer.kommune_id)
+        return lambda: list(db.session.scalars(abfrage))
 
     def ausfuehren(self, schritt: Callable[[], Any], erfolg: str | Callable[[Any], str],
                    formular: Any = None) -> Any:

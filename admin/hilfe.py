@@ -44,8 +44,7 @@ KNOEPFE = {
 def einschluesse(benutzer: Benutzer | None, v: Vereinbarung
                  ) -> list[tuple[Kommune, BeruecksichtigenFormular]]:
     """The sides whose report the user may mark as including the agreement, with the form."""
-    if v.status not in (Vereinbarungsstatus.ZUGESAGT, Vereinbarungsstatus.BELEGT,
-                        Vereinbarungsstatus.BEENDET):
+    if v.status not in dienst.BERUECKSICHTIGBAR:
         return []
     return [(k, BeruecksichtigenFormular(id=v.id, version=v.version, kommune=k.id))
             for k, am in ((v.zuweisend, v.zuweisend_beruecksichtigt_am),
@@ -131,20 +130,11 @@ class VereinbarungView(DienstAnsicht):
         """The sides whose report this user may mark as including the agreement."""
         return einschluesse(self.benutzer, v)
 
-    def _kommunen(self, nur_eigene: bool) -> Any:
-        benutzer = self.benutzer
-        abfrage = (select(Kommune).where(Kommune.aktiv,
-                                         berechtigungen.bereich(benutzer, Kommune))
-                   .order_by(Kommune.name))
-        if nur_eigene and benutzer is not None and benutzer.kommune_id is not None:
-            abfrage = abfrage.where(Kommune.id == benutzer.kommune_id)
-        return lambda: db.session.scalars(abfrage).all()
-
     def anfrageformular(self, daten: Any = None) -> AnfrageFormular:
         """The form to ask a host; a kommune user asks for its own Kommune only."""
         formular = AnfrageFormular(daten)
-        formular.zuweisend.query_factory = self._kommunen(nur_eigene=True)
-        formular.aufnehmend.query_factory = self._kommunen(nur_eigene=False)
+        formular.zuweisend.query_factory = self.kommunenwahl(nur_eigene=True)
+        formular.aufnehmend.query_factory = self.kommunenwahl(nur_eigene=False)
         return formular
 
     @expose("/anfragen/", methods=("GET", "POST"))
@@ -209,7 +199,7 @@ class VereinbarungView(DienstAnsicht):
             version=formular.version.data if formular.version.data is not None else -1,
             benutzer=self.benutzer, grund=formular.grund.data, datum=formular.datum.data),
             f"Vereinbarung {vereinbarung.id}: "
-            f"{dienst.STATUSWORT[Vereinbarungsstatus(formular.ziel.data)]}.")
+            f"{dienst.statuswort(Vereinbarungsstatus(formular.ziel.data))}.")
         return redirect(self.get_url(".details_view", id=vereinbarung.id))
 
     @expose("/beruecksichtigen/", methods=("POST",))

@@ -3,8 +3,6 @@ answers with requests to hosts (agreements). Writes only through the service."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, redirect, request
 from flask_admin import expose
 from sqlalchemy import select
@@ -16,7 +14,7 @@ from wrm import berechtigungen
 from wrm.anzeige import personenzahl
 from wrm.berechtigungen import Aktion
 from wrm.db import db
-from wrm.models import Ersuchensstatus, Hilfeersuchen, Kommune
+from wrm.models import Ersuchensstatus, Hilfeersuchen, Vereinbarung
 from wrm.services import hilfeersuchen
 
 
@@ -63,11 +61,7 @@ class HilfeersuchenView(DienstAnsicht):
             abort(403)
         formular = ErsuchenFormular(request.form if request.method == "POST" else None)
         benutzer = self.benutzer
-        abfrage = select(Kommune).where(Kommune.aktiv, berechtigungen.bereich(
-            benutzer, Kommune)).order_by(Kommune.name)
-        if benutzer is not None and benutzer.kommune_id is not None:
-            abfrage = abfrage.where(Kommune.id == benutzer.kommune_id)
-        formular.kommune.query_factory = lambda: db.session.scalars(abfrage).all()
+        formular.kommune.query_factory = self.kommunenwahl(nur_eigene=True)
         if request.method == "POST" and formular.validate():
             neu = self.ausfuehren(
                 lambda: hilfeersuchen.ersuchen_anlegen(
@@ -93,8 +87,9 @@ class HilfeersuchenView(DienstAnsicht):
             benutzer=self.benutzer), "Das Hilfeersuchen ist geschlossen.")
         return redirect(self.get_url(".details_view", id=ersuchen.id))
 
-    def vereinbarungen(self, ersuchen: Hilfeersuchen) -> list[Any]:
-        """The agreements that answer this request and that the user may read."""
-        return [v for v in ersuchen.vereinbarungen
-                if berechtigungen.im_bereich(self.benutzer, type(v), Aktion.LESEN, v.zuweisend)
-                or berechtigungen.im_bereich(self.benutzer, type(v), Aktion.LESEN, v.aufnehmend)]
+    def vereinbarungen(self, ersuchen: Hilfeersuchen) -> list[Vereinbarung]:
+        """The agreements that answer this request and that the user may read (the row scope
+        of `wrm.berechtigungen`, as everywhere)."""
+        return list(db.session.scalars(select(Vereinbarung).where(
+            Vereinbarung.hilfeersuchen_id == ersuchen.id,
+            berechtigungen.bereich(self.benutzer, Vereinbarung)).order_by(Vereinbarung.id)))

@@ -36,10 +36,11 @@ def _projektion(punkte: Sequence[Punkt]):  # type: ignore[no-untyped-def]
     spanne_x = max((max(laengen) - min(laengen)) * faktor, 1e-6)
     spanne_y = max(max(breiten) - min(breiten), 1e-6)
     massstab = min((BREITE - 2 * RAND) / spanne_x, (HOEHE - 2 * RAND) / spanne_y)
+    westen, sueden = min(laengen), min(breiten)
 
     def xy(p: Punkt) -> tuple[float, float]:
-        return (RAND + (p.laengengrad - min(laengen)) * faktor * massstab,
-                HOEHE - RAND - (p.breitengrad - min(breiten)) * massstab)
+        return (RAND + (p.laengengrad - westen) * faktor * massstab,
+                HOEHE - RAND - (p.breitengrad - sueden) * massstab)
     return xy
 
 

@@ -1,8 +1,13 @@
-"""A snapshot of every table, to assert that a refused operation changed nothing."""
+"""A snapshot of every table, to assert that a refused operation changed nothing; and a count
+of the SQL statements a block runs."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy import event, select
 
 from wrm.db import Base, db
 
@@ -43,3 +48,20 @@ def nur_die_meldung(vorher: dict[str, list[tuple[object, ...]]],
     assert [z["kommune_id"] for z in weg] == ([] if neu else [repr(kommune_id)])
     weg, hinzu = diff["verlaufseintraege"]
     assert weg == [] and [z["kommune_id"] for z in hinzu] == [repr(kommune_id)]
+
+
+@contextmanager
+def abfragen_zaehlen(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement the app's engine runs inside the block."""
+    gezaehlt: list[str] = []
+    with app.app_context():
+        motor = db.engine
+
+    def zaehlen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        gezaehlt.append(statement)
+
+    event.listen(motor, "before_cursor_execute", zaehlen)
+    try:
+        yield gezaehlt
+    finally:
+        event.remove(motor, "before_cursor_execute", zaehlen)

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import graphql
-from tests.datenbestand import abzug
+from tests.datenbestand import abfragen_zaehlen, abzug
 from tests.vereinbarung_hilfe import stand_von, vereinbarung_zwischen
 from tests.welt import Welt
 from wrm.db import db
@@ -163,3 +163,21 @@ def test_a_stale_version_is_a_conflict_and_a_wrong_step_bad_input(
                       f"version: {version}) {{ status }} }}", token=tokens["fremd"]).get_json()
     assert _code(antwort) == "BAD_USER_INPUT"
     assert "Von „zugesagt“ geht es nicht nach „beendet“" in antwort["errors"][0]["message"]
+
+
+def test_the_agreement_list_costs_the_same_queries_for_one_or_many(
+        web: Flask, tokens: dict[str, str]) -> None:
+    web.config["ANTWORTCACHE"] = 0  # count the resolvers' queries, not cache hits
+    abfrage = "{ vereinbarungen { zuweisend aufnehmend verlauf { vorgang } } }"
+    anzahlen: list[int] = []
+    angelegt = 0
+    for anzahl in (1, 6):
+        for _ in range(anzahl - angelegt):
+            _vereinbarung(web, "Kommune Eigen", "Kommune Fremd", S.ZUGESAGT)
+        angelegt = anzahl
+        graphql(web.test_client(), abfrage, token=tokens["kreis"])  # the token's first use
+        with abfragen_zaehlen(web) as gezaehlt:
+            inhalt = graphql(web.test_client(), abfrage, token=tokens["kreis"]).get_json()
+        assert len(inhalt["data"]["vereinbarungen"]) == anzahl
+        anzahlen.append(len(gezaehlt))
+    assert anzahlen[0] == anzahlen[1], anzahlen

@@ -4,17 +4,16 @@ the committed SDL, and the token commands."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import anmelden, graphql
+from tests.datenbestand import abfragen_zaehlen
 from tests.welt import Welt
 from wrm.db import db
 from wrm.models import Benutzer, Rolle, Token
@@ -130,22 +129,6 @@ def test_faults_are_masked_german_and_logged(web: Flask, token: str, monkeypatch
     assert "SELECT geheim" in caplog.text  # the operator still learns what happened
 
 
-@contextmanager
-def _abfragen_zaehlen(app: Flask) -> Iterator[list[str]]:
-    gezaehlt: list[str] = []
-    with app.app_context():
-        motor = db.engine
-
-    def zaehlen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        gezaehlt.append(statement)
-
-    event.listen(motor, "before_cursor_execute", zaehlen)
-    try:
-        yield gezaehlt
-    finally:
-        event.remove(motor, "before_cursor_execute", zaehlen)
-
-
 ABFRAGEN = {
     "kommunen": "{ kommunen { name art meldung { bedarf version bemerkung kommune { name } } "
                 "verlauf { feld alt neu benutzer } } }",
@@ -176,7 +159,7 @@ def test_query_count_does_not_grow_with_the_number_of_kommunen(app: Flask, name:
                 factories.meldung(kommune, zuweisungen=12)
             db.session.commit()
         graphql(app.test_client(), ABFRAGEN[name], token=token)  # stamps the token's first use
-        with _abfragen_zaehlen(app) as gezaehlt:
+        with abfragen_zaehlen(app) as gezaehlt:
             inhalt = graphql(app.test_client(), ABFRAGEN[name], token=token).get_json()
         assert "errors" not in inhalt, inhalt
         anzahlen.append(len(gezaehlt))

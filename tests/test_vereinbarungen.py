@@ -19,9 +19,9 @@ from wrm.db import db
 from wrm.models import Benutzer, Kommune, Vereinbarung, Vereinbarungsstatus
 from wrm.services import vereinbarungen as dienst
 from wrm.services.meldungen import Konflikt
-from wrm.services.pruefung import Validierungsfehler
+from wrm.services.pruefung import Validierungsfehler, Verweigert
 from wrm.services.stand import staende
-from wrm.services.vereinbarungen import Vereinbarungsangaben, Verweigert
+from wrm.services.vereinbarungen import Vereinbarungsangaben
 
 S = Vereinbarungsstatus
 
@@ -79,7 +79,7 @@ def test_a_step_not_allowed_from_the_status_is_refused(kontext: Welt, von: S, na
                     S.BELEGT: [S.ZUGESAGT, S.BELEGT]}[von]:
         _schritt(v, schritt)
     vorher = abzug()
-    with pytest.raises(Validierungsfehler, match=f"Von „{dienst.STATUSWORT[von]}“ geht es nicht"):
+    with pytest.raises(Validierungsfehler, match=f"Von „{dienst.statuswort(von)}“ geht es nicht"):
         _schritt(v, nach)
     db.session.rollback()
     assert abzug() == vorher

@@ -18,13 +18,12 @@ from wrm.db import db
 from wrm.models import Kommune, Platzart, Seite, Vereinbarung, Vereinbarungsstatus
 from wrm.services.kommunen import kommune_finden
 from wrm.services.meldungen import Konflikt
-from wrm.services.pruefung import Validierungsfehler, stichtag_pruefen
+from wrm.services.pruefung import Validierungsfehler, Verweigert, stichtag_pruefen
 from wrm.services.vereinbarungen import (
-    STATUSWORT,
     Vereinbarungsangaben,
-    Verweigert,
     beruecksichtigen,
     status_setzen,
+    statuswort,
     vereinbarung_anlegen,
 )
 from wrm.services.vorschlag import vorschlag
@@ -135,7 +134,7 @@ def status_befehl(kennung: int, ziel: str, grund: str | None, datum: date | None
     _ausfuehren(lambda: status_setzen(
         db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(ziel),
         version=vereinbarung.version, benutzer=None, system=SYSTEM, grund=grund, datum=datum))
-    click.echo(f"Vereinbarung {kennung}: {STATUSWORT[Vereinbarungsstatus(ziel)]}.")
+    click.echo(f"Vereinbarung {kennung}: {statuswort(Vereinbarungsstatus(ziel))}.")
 
 
 @vereinbarung_gruppe.command("beruecksichtigt")
@@ -179,4 +178,4 @@ def liste_befehl(format_: str) -> None:
         return
     for v in vereinbarungen:
         click.echo(f"{v.id:>5}  {v.zuweisend.name} → {v.aufnehmend.name}: "
-                   f"{personenzahl(v.personen)}, {STATUSWORT[v.status]}")
+                   f"{personenzahl(v.personen)}, {statuswort(v.status)}")

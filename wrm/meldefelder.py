@@ -152,6 +152,8 @@ WERTBEZEICHNUNGEN: dict[str, dict[str, str]] = {
     "platzart": {"gemeinschaftsunterkunft": "Gemeinschaftsunterkunft",
                  "dezentral": "dezentral"},
     "seite": {"zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune"},
+    "ereignis": {"angelegt": "angelegt", "status": "Status",
+                 "beruecksichtigt": "in Meldung berücksichtigt", "ersuchen": "Hilfeersuchen"},
     "buchungsart": {"anrechnung": "Anrechnung", "vereinbarung": "Vereinbarung",
                     "korrektur": "Korrektur"},
     "anrechnung": {"zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune"},

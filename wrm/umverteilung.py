@@ -90,14 +90,12 @@ def vorschlagen(orte: Iterable[Ort]) -> Vorschlag:
     warnungen = tuple(
         f"{o.kommune} hat keine Koordinaten; sie wird nur eingeplant, wo keine andere hilft, "
         "und ihre Zeilen haben keine Entfernung." for o in alle
-        if not o.hat_ort and (o in geber or o in nehmer))
+        if not o.hat_ort and (o.frei > 0 or o.bedarf > 0))
     if menge == 0:
         return Vorschlag(zeilen=(), platziert=0, personenkilometer=0.0, warnungen=warnungen)
-    fluss = _min_cost_flow(geber, nehmer, menge)
-    zeilen = []
-    for g, n, personen in fluss:
-        zeilen.append(Vorschlagszeile(von=g.kommune, nach=n.kommune, personen=personen,
-                                      km=entfernung_km(g, n)))
+    zeilen = [Vorschlagszeile(von=g.kommune, nach=n.kommune, personen=personen,
+                              km=entfernung_km(g, n))
+              for g, n, personen in _min_cost_flow(geber, nehmer, menge)]
     pkm = round(sum(z.personen * z.km for z in zeilen if z.km is not None), 1)
     return Vorschlag(zeilen=tuple(zeilen), platziert=sum(z.personen for z in zeilen),
                      personenkilometer=pkm, warnungen=warnungen)

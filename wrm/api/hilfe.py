@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from strawberry.types import Info
 
 from wrm import berechtigungen
@@ -145,8 +146,12 @@ class HilfeQuery:
         """The agreements the user may read."""
         _lesbar(info)
         ctx = kontext(info)
+        # Both Kommunen and the history with the list: three queries, not three per agreement.
         abfrage = (select(VereinbarungModell)
                    .where(berechtigungen.bereich(ctx.angemeldet, VereinbarungModell))
+                   .options(selectinload(VereinbarungModell.zuweisend),
+                            selectinload(VereinbarungModell.aufnehmend),
+                            selectinload(VereinbarungModell.ereignisse))
                    .order_by(VereinbarungModell.id.desc()))
         if status:
             abfrage = abfrage.where(VereinbarungModell.status.in_(status))

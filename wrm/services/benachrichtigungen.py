@@ -4,7 +4,6 @@ transaction), sent by `wrm benachrichtigen`."""
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -42,10 +41,11 @@ def vormerken(session: Session, *, vereinbarung: Vereinbarung, was: str,
         "Die Vereinbarung mit ihrem Verlauf finden Sie in WRM unter „Hilfe zwischen Kommunen“"
         ".\n\n(Diese Nachricht wurde automatisch von WRM – Wohnraummanagement versandt.)\n")
     zeitpunkt = jetzt()
-    for adresse in dict.fromkeys(e for e in empfaenger if e):
+    adressen = list(dict.fromkeys(e for e in empfaenger if e))  # one e-mail per address
+    for adresse in adressen:
         session.add(Benachrichtigung(empfaenger=adresse, betreff=betreff, text=text,
                                      angelegt_am=zeitpunkt, versuche=0))
-    return len(empfaenger)
+    return len(adressen)
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,7 @@ def offene(session: Session) -> list[Benachrichtigung]:
         .order_by(Benachrichtigung.id)))
 
 
-def senden(session: Session, *, postausgang: Postausgang,
-           versand: Callable[[list[EmailMessage], Postausgang], None] = versenden
-           ) -> Versandergebnis:
+def senden(session: Session, *, postausgang: Postausgang) -> Versandergebnis:
     """Send the queued e-mails over one connection and mark them sent; on an SMTP failure
     count the attempt and keep them queued. Caller commits."""
     warteschlange = offene(session)
@@ -80,7 +78,7 @@ def senden(session: Session, *, postausgang: Postausgang,
         mail.set_content(eintrag.text)
         nachrichten.append(mail)
     try:
-        versand(nachrichten, postausgang)
+        versenden(nachrichten, postausgang)
     except (smtplib.SMTPException, OSError) as fehler:
         grund = f"E-Mail-Versand fehlgeschlagen ({postausgang.server}:{postausgang.port}): " \
                 f"{fehler}"

@@ -18,7 +18,7 @@ from wrm.models import Benutzer, Buchung, Buchungsart, Kommune, Verteilzeitraum
 from wrm.services.pruefung import (
     BEMERKUNG_HOECHSTLAENGE,
     Validierungsfehler,
-    Verweigert,
+    erlaubt,
     text_pruefen,
 )
 from wrm.zeit import heute
@@ -40,9 +40,8 @@ def buchen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum, per
     """Book persons (±) to a Kommune's quota in a period. Only the county (or the trusted CLI,
     `system`); agreements book their own entries. Raises `Validierungsfehler` (German, by
     field) or `Verweigert`. Caller commits."""
-    if (benutzer is not None or system is None) and not berechtigungen.im_bereich(
-            benutzer, Buchung, Aktion.ANLEGEN, kommune):
-        raise Verweigert("Anrechnungen bucht nur der Landkreis.")
+    erlaubt(berechtigungen.im_bereich(benutzer, Buchung, Aktion.ANLEGEN, kommune),
+            "Anrechnungen bucht nur der Landkreis.", benutzer=benutzer, system=system)
     fehler: dict[str, str] = {}
     if isinstance(personen, bool) or not isinstance(personen, int) or personen == 0 \
             or abs(personen) > HOECHSTWERT:

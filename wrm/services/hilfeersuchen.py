@@ -17,10 +17,9 @@ from wrm.models import (
     Kommune,
     Vereinbarungsereignis,
 )
-from wrm.services.pruefung import Validierungsfehler
+from wrm.services.pruefung import Validierungsfehler, erlaubt
 from wrm.services.vereinbarungen import (
     bemerkung_pruefen,
-    erlaubt,
     personen_pruefen,
     speichern,
     version_pruefen,
@@ -34,9 +33,9 @@ def ersuchen_anlegen(session: Session, *, kommune: Kommune, personen: int,
                      benutzer: Benutzer | None, system: str | None = None) -> Hilfeersuchen:
     """File a Kommune's request for help (`offen`). Raises `Validierungsfehler` or
     `Verweigert`; caller commits."""
-    if benutzer is not None or system is None:
-        erlaubt(berechtigungen.darf_ersuchen(benutzer, kommune, Aktion.ANLEGEN),
-                 "Sie dürfen nur für Ihre eigene Kommune um Hilfe bitten.")
+    erlaubt(berechtigungen.darf_ersuchen(benutzer, kommune, Aktion.ANLEGEN),
+            "Sie dürfen nur für Ihre eigene Kommune um Hilfe bitten.",
+            benutzer=benutzer, system=system)
     fehler: dict[str, str] = {}
     personen_pruefen(personen, fehler)
     bemerkung_pruefen(bemerkung, fehler)
@@ -60,9 +59,9 @@ def ersuchen_schliessen(session: Session, *, ersuchen: Hilfeersuchen, status: Er
                         version: int, benutzer: Benutzer | None, system: str | None = None
                         ) -> Hilfeersuchen:
     """Close an open request as `erledigt` or `zurueckgezogen`."""
-    if benutzer is not None or system is None:
-        erlaubt(berechtigungen.darf_ersuchen(benutzer, ersuchen.kommune, Aktion.AENDERN),
-                 "Nur die Kommune selbst oder der Landkreis kann das Hilfeersuchen schließen.")
+    erlaubt(berechtigungen.darf_ersuchen(benutzer, ersuchen.kommune, Aktion.AENDERN),
+            "Nur die Kommune selbst oder der Landkreis kann das Hilfeersuchen schließen.",
+            benutzer=benutzer, system=system)
     version_pruefen(version, ersuchen.version, "Das Hilfeersuchen")
     if ersuchen.status is not Ersuchensstatus.OFFEN or status is Ersuchensstatus.OFFEN:
         raise Validierungsfehler({"status": "Nur ein offenes Hilfeersuchen kann erledigt oder "

@@ -40,6 +40,16 @@ class Verweigert(PermissionError):
     """The user may not take this step; German message. Nothing was changed."""
 
 
+def erlaubt(darf: bool, meldung: str, *, benutzer: object | None, system: str | None) -> None:
+    """Raise `Verweigert` with the German `meldung` unless the user `darf` (the answer of
+    `wrm.berechtigungen`). The command line calls without a user but with a `system` name: its
+    operator holds the server and may everything."""
+    if benutzer is None and system is not None:
+        return
+    if not darf:
+        raise Verweigert(meldung)
+
+
 def kurz(text: str, laenge: int = 20) -> str:
     """A user's text quoted in a message, cut so a huge input does not make a huge message."""
     return text if len(text) <= laenge else text[:laenge] + "…"

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from wrm import berechtigungen
+from wrm.anzeige import zahl
 from wrm.db import jetzt
+from wrm.meldefelder import HOECHSTWERT, bezeichnung
 from wrm.models import (
     Benutzer,
     Buchungsart,
@@ -31,7 +33,7 @@ from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import (
     BEMERKUNG_HOECHSTLAENGE,
     Validierungsfehler,
-    Verweigert,
+    erlaubt,
     text_pruefen,
 )
 from wrm.services.verteilzeitraeume import zeitraum_am
@@ -44,11 +46,14 @@ SCHRITTE: dict[Vereinbarungsstatus, frozenset[Vereinbarungsstatus]] = {
     S.ZUGESAGT: frozenset({S.BELEGT, S.ZURUECKGEZOGEN}),
     S.BELEGT: frozenset({S.BEENDET}),
 }
-#: German words of the statuses, for messages and screens.
-STATUSWORT = {S.ANGEFRAGT: "angefragt", S.ZUGESAGT: "zugesagt", S.ABGELEHNT: "abgelehnt",
-              S.BELEGT: "belegt", S.BEENDET: "beendet", S.ZURUECKGEZOGEN: "zurückgezogen"}
-#: The most persons one agreement or request may name (a county's whole yearly quota is less).
-HOECHSTE_PERSONENZAHL = 100_000
+
+#: The statuses in which a side may mark the agreement as included in its own report.
+BERUECKSICHTIGBAR = frozenset({S.ZUGESAGT, S.BELEGT, S.BEENDET})
+
+
+def statuswort(status: Vereinbarungsstatus) -> str:
+    """The status as users read it, from the one label catalogue (`meldefelder`)."""
+    return bezeichnung("status", status)
 
 
 @dataclass(frozen=True)
@@ -73,18 +78,12 @@ def wer(benutzer: Benutzer | None, system: str | None) -> str | None:
     return benutzer.name if benutzer is not None else system
 
 
-def erlaubt(ja: bool, meldung: str) -> None:
-    """Raise `Verweigert` with the German `meldung` unless `ja`."""
-    if not ja:
-        raise Verweigert(meldung)
-
-
 def personen_pruefen(personen: object, fehler: dict[str, str]) -> None:
     """Add a German message to `fehler` unless `personen` is a whole number from 1 on."""
     if isinstance(personen, bool) or not isinstance(personen, int) or personen <= 0:
         fehler["personen"] = "Die Zahl der Personen muss eine ganze Zahl größer als 0 sein."
-    elif personen > HOECHSTE_PERSONENZAHL:
-        fehler["personen"] = f"Höchstens {HOECHSTE_PERSONENZAHL:_} Personen.".replace("_", ".")
+    elif personen > HOECHSTWERT:
+        fehler["personen"] = f"Höchstens {zahl(HOECHSTWERT)} Personen."
 
 
 def bemerkung_pruefen(bemerkung: str | None, fehler: dict[str, str], feld: str = "bemerkung"
@@ -130,10 +129,10 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
     (field → German message) or `Verweigert`; caller commits.
     """
     a = angaben
-    if benutzer is not None or system is None:
-        erlaubt(berechtigungen.darf_schritt(benutzer, S.ANGEFRAGT, zuweisend=a.zuweisend,
-                                             aufnehmend=a.aufnehmend),
-                 "Sie dürfen nur für Ihre eigene Kommune um Hilfe bitten.")
+    erlaubt(berechtigungen.darf_schritt(benutzer, S.ANGEFRAGT, zuweisend=a.zuweisend,
+                                        aufnehmend=a.aufnehmend),
+            "Sie dürfen nur für Ihre eigene Kommune um Hilfe bitten.",
+            benutzer=benutzer, system=system)
     fehler: dict[str, str] = {}
     personen_pruefen(a.personen, fehler)
     if a.zuweisend.id == a.aufnehmend.id:
@@ -160,7 +159,7 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
         angelegt_am=zeitpunkt, angelegt_von=wer(benutzer, system))
     session.add(vereinbarung)
     session.add(_ereignis(vereinbarung, vorgang="angelegt", wer=wer(benutzer, system),
-                          zeitpunkt=zeitpunkt, neu=STATUSWORT[S.ANGEFRAGT]))
+                          zeitpunkt=zeitpunkt, neu=statuswort(S.ANGEFRAGT)))
     speichern(session, "Die Vereinbarung")
     vormerken(session, vereinbarung=vereinbarung, was="angefragt", wer=wer(benutzer, system))
     return vereinbarung
@@ -172,20 +171,18 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
     """Take one step (`zugesagt`, `abgelehnt`, `belegt`, `beendet`, `zurueckgezogen`) of an
     agreement read at `version`. `abgelehnt` needs a `grund`; `belegt`/`beendet` take a
     `datum` (default today). Raises `Validierungsfehler`, `Verweigert` or `Konflikt`."""
-    if benutzer is not None or system is None:
-        seite = berechtigungen.SEITE_DES_SCHRITTS.get(ziel)
-        erlaubt(ziel is not S.ANGEFRAGT and berechtigungen.darf_schritt(
-            benutzer, ziel, zuweisend=vereinbarung.zuweisend,
-            aufnehmend=vereinbarung.aufnehmend),
-            "Diesen Schritt darf nur "
-            + ("die zuweisende" if seite is Seite.ZUWEISEND else "die aufnehmende")
-            + " Kommune oder der Landkreis gehen.")
+    seite = berechtigungen.SEITE_DES_SCHRITTS.get(ziel)
+    erlaubt(ziel is not S.ANGEFRAGT and berechtigungen.darf_schritt(
+        benutzer, ziel, zuweisend=vereinbarung.zuweisend, aufnehmend=vereinbarung.aufnehmend),
+        "Diesen Schritt darf nur "
+        + ("die zuweisende" if seite is Seite.ZUWEISEND else "die aufnehmende")
+        + " Kommune oder der Landkreis gehen.", benutzer=benutzer, system=system)
     version_pruefen(version, vereinbarung.version, "Die Vereinbarung")
     alt = vereinbarung.status
     if ziel not in SCHRITTE.get(alt, frozenset()):
-        moeglich = ", ".join(sorted(STATUSWORT[s] for s in SCHRITTE.get(alt, frozenset())))
+        moeglich = ", ".join(sorted(statuswort(s) for s in SCHRITTE.get(alt, frozenset())))
         raise Validierungsfehler({"status": (
-            f"Von „{STATUSWORT[alt]}“ geht es nicht nach „{STATUSWORT.get(ziel, ziel)}“"
+            f"Von „{statuswort(alt)}“ geht es nicht nach „{statuswort(ziel)}“"
             + (f" (möglich: {moeglich})." if moeglich else "; die Vereinbarung ist "
                "abgeschlossen."))})
     fehler: dict[str, str] = {}
@@ -208,10 +205,10 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
     if ziel is S.BEENDET:
         vereinbarung.beendet_am = tag
     session.add(_ereignis(vereinbarung, vorgang="status", wer=wer(benutzer, system),
-                          zeitpunkt=jetzt(), alt=STATUSWORT[alt], neu=STATUSWORT[ziel],
+                          zeitpunkt=jetzt(), alt=statuswort(alt), neu=statuswort(ziel),
                           grund=grund))
     speichern(session, "Die Vereinbarung")
-    vormerken(session, vereinbarung=vereinbarung, was=STATUSWORT[ziel],
+    vormerken(session, vereinbarung=vereinbarung, was=statuswort(ziel),
               wer=wer(benutzer, system))
     return vereinbarung
 
@@ -236,10 +233,9 @@ def beruecksichtigen(session: Session, *, vereinbarung: Vereinbarung, kommune: K
                      ) -> Vereinbarung:
     """Record that `kommune`'s own report now includes the agreement (one side, independently
     of the other). Raises `Validierungsfehler`, `Verweigert` or `Konflikt`."""
-    if benutzer is not None or system is None:
-        erlaubt(berechtigungen.darf_beruecksichtigen(benutzer, kommune),
-                 "Nur die Kommune selbst oder der Landkreis kann das für ihre Meldung "
-                 "festhalten.")
+    erlaubt(berechtigungen.darf_beruecksichtigen(benutzer, kommune),
+            "Nur die Kommune selbst oder der Landkreis kann das für ihre Meldung festhalten.",
+            benutzer=benutzer, system=system)
     version_pruefen(version, vereinbarung.version, "Die Vereinbarung")
     if kommune.id == vereinbarung.zuweisend_id:
         feld = "zuweisend_beruecksichtigt_am"
@@ -248,7 +244,7 @@ def beruecksichtigen(session: Session, *, vereinbarung: Vereinbarung, kommune: K
     else:
         raise Validierungsfehler({"kommune": f"„{kommune.name}“ ist an dieser Vereinbarung "
                                              "nicht beteiligt."})
-    if vereinbarung.status not in (S.ZUGESAGT, S.BELEGT, S.BEENDET):
+    if vereinbarung.status not in BERUECKSICHTIGBAR:
         raise Validierungsfehler({"status": "Erst eine zugesagte Vereinbarung kann in der "
                                             "Meldung berücksichtigt werden."})
     if getattr(vereinbarung, feld) is not None:
