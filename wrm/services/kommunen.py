@@ -3,8 +3,10 @@ official key and WGS84 coordinates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from importlib import resources
 
 from sqlalchemy import select
@@ -99,6 +101,22 @@ def koordinaten_fehler(breitengrad: object, laengengrad: object) -> str | None:
     return None
 
 
+def ags_lesen(text: str) -> str:
+    """An official municipality key: eight digits; ValueError in German."""
+    if not (text.isascii() and text.isdigit() and len(text) == 8):
+        raise ValueError(f"„{text[:20]}“ ist kein Gemeindeschlüssel (8 Ziffern)")
+    return text
+
+
+#: The optional columns of a master data file and how each cell is read.
+OPTIONALE_SPALTEN: dict[str, Callable[[str], object]] = {
+    "ags": ags_lesen,
+    "einwohner": einwohner_lesen,
+    "einwohner_stand": tag_lesen,
+    **{spalte: partial(koordinate_lesen, spalte) for spalte in KOORDINATEN},
+}
+
+
 @dataclass(frozen=True)
 class _Stammzeile:
     name: str
@@ -111,27 +129,10 @@ def _zeile_lesen(nummer: int, zellen: dict[str, str]
                  ) -> tuple[_Stammzeile | None, list[Fundstelle]]:
     fehler: list[Fundstelle] = []
     werte: dict[str, object] = {}
-    ags = zellen.get("ags", "").strip()
-    if ags:
-        if ags.isascii() and ags.isdigit() and len(ags) == 8:
-            werte["ags"] = ags
-        else:
-            fehler.append(Fundstelle(nummer, "ags", f"„{ags}“ ist kein Gemeindeschlüssel "
-                                                    "(8 Ziffern)"))
-    if text := zellen.get("einwohner", "").strip():
-        try:
-            werte["einwohner"] = einwohner_lesen(text)
-        except ValueError as grund:
-            fehler.append(Fundstelle(nummer, "einwohner", str(grund)))
-    if text := zellen.get("einwohner_stand", "").strip():
-        try:
-            werte["einwohner_stand"] = tag_lesen(text)
-        except ValueError as grund:
-            fehler.append(Fundstelle(nummer, "einwohner_stand", str(grund)))
-    for spalte in KOORDINATEN:
-        if zellen.get(spalte, "").strip():
+    for spalte, lesen_ in OPTIONALE_SPALTEN.items():
+        if text := zellen.get(spalte, "").strip():
             try:
-                werte[spalte] = koordinate_lesen(spalte, zellen[spalte])
+                werte[spalte] = lesen_(text)
             except ValueError as grund:
                 fehler.append(Fundstelle(nummer, spalte, str(grund)))
     if not fehler and (grund := koordinaten_fehler(
@@ -152,8 +153,7 @@ def kommunen_importieren(
     """Create or update Kommunen from a `name;art` file with the optional columns `ags`,
     `breitengrad`, `laengengrad`, `einwohner`, `einwohner_stand`, all or nothing; an empty
     optional cell leaves the stored value as it is. Caller commits."""
-    tabelle = lesen(inhalt, pflicht=("name", "art"),
-                    optional=("ags", *KOORDINATEN, "einwohner", "einwohner_stand"))
+    tabelle = lesen(inhalt, pflicht=("name", "art"), optional=OPTIONALE_SPALTEN)
     fehler: list[Fundstelle] = []
     if len(set(KOORDINATEN) & set(tabelle.kopf)) == 1:
         raise Importfehler([Fundstelle(None, "", "Die Spalten breitengrad und laengengrad "
