@@ -45,8 +45,7 @@ def _zellen(werte: dict[str, object], spalten: tuple[str, ...]) -> list[str]:
 def zusatzfelder(auswertung: Auswertung) -> tuple[Feld, ...]:
     """The columns beyond the paper's that the figures need: the agreements' when one counts,
     the ledger's when a credit was booked. Without them tables stay exactly the paper's."""
-    hilfe = HILFE if any(z.zugesagt_fuer_andere or z.zusagen_anderer or z.in_anderen_kommunen
-                         for z in auswertung.zeilen) else ()
+    hilfe = HILFE if any(getattr(z, f.name) for z in auswertung.zeilen for f in HILFE) else ()
     konto = (ANRECHNUNGEN,) if any(z.anrechnungen for z in auswertung.zeilen) else ()
     return (*hilfe, *konto)
 

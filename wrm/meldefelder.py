@@ -116,6 +116,8 @@ HILFE: tuple[Feld, ...] = (
          kurz="in anderen Kommunen",
          hilfe="Personen dieser Kommune, die nach einer Vereinbarung anderswo wohnen."),
 )
+#: The row keys beyond the paper's columns, never empty (agreements, ledger).
+ZUSATZSCHLUESSEL: tuple[str, ...] = (*(f.name for f in HILFE), ANRECHNUNGEN.name)
 GEMELDET_VON = Feld("gemeldet_von", None, "gemeldet von")
 BEMERKUNG = Feld("bemerkung", None, "Bemerkung (intern)", kurz="Bemerkung")
 

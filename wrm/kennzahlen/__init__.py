@@ -19,7 +19,7 @@ from wrm.kennzahlen.hilfe import (
     hilfebedarf,
     hilfewirkung,
 )
-from wrm.meldefelder import ZAHLENNAMEN
+from wrm.meldefelder import ZAHLENNAMEN, ZUSATZSCHLUESSEL
 
 __all__ = [
     "ZAEHLENDE_STATUS", "Hilfe", "Hilfewirkung", "abgebbare_plaetze", "einschluss_plausibel",
@@ -30,10 +30,8 @@ __all__ = [
 ZEILENSCHLUESSEL: tuple[str, ...] = (
     "kommune", "aufnahmequote", *ZAHLENNAMEN[:4], "zu_erfuellen", *ZAHLENNAMEN[4:],
     "sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", "bedarf", "lage", "stand",
-    "zugesagt_fuer_andere", "zusagen_anderer", "in_anderen_kommunen", "anrechnungen",
+    *ZUSATZSCHLUESSEL,
 )
-#: The keys about help between Kommunen (agreements), appended to the paper's columns.
-HILFESCHLUESSEL: tuple[str, ...] = ZEILENSCHLUESSEL[-4:-1]
 #: The numeric keys, which the Gesamt row sums.
 SUMMENSCHLUESSEL: tuple[str, ...] = tuple(
     k for k in ZEILENSCHLUESSEL if k not in ("kommune", "lage", "stand")
@@ -247,8 +245,8 @@ class Auswertung:
 
 
 #: Columns that are never empty in a row (empty cells count 0), so their sum is never empty.
-_IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", *HILFESCHLUESSEL,
-                         "anrechnungen"})
+_IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar",
+                         *ZUSATZSCHLUESSEL})
 
 
 def _spaltensumme(zeilen: Iterable[dict[str, object]], schluessel: str) -> int | None:
