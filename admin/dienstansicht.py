@@ -18,6 +18,30 @@ from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, Verweigert
 
 
+def ausfuehren(schritt: Callable[[], Any], erfolg: str | Callable[[Any], str],
+               formular: Any = None) -> Any:
+    """Run the service call and commit; on a refusal roll back and show why: at the form's
+    field when there is one, else as a message. Returns the call's result, or None."""
+    try:
+        ergebnis = schritt()
+        db.session.commit()
+    except Validierungsfehler as fehler:
+        db.session.rollback()
+        for name, text in fehler.fehler.items():
+            feld = getattr(formular, name, None) if formular is not None else None
+            if feld is not None:
+                feld.errors = [*feld.errors, text]
+            else:
+                flash(text, "error")
+        return None
+    except (Verweigert, Konflikt) as fehler:
+        db.session.rollback()
+        flash(str(fehler), "error")
+        return None
+    flash(erfolg(ergebnis) if callable(erfolg) else erfolg, "success")
+    return ergebnis
+
+
 class DienstAnsicht(GeschuetzteModelView):
     """Read through the row scope; write only through the service calls of the subclass."""
 
@@ -35,25 +59,5 @@ class DienstAnsicht(GeschuetzteModelView):
             abfrage = abfrage.where(Kommune.id == benutzer.kommune_id)
         return lambda: list(db.session.scalars(abfrage))
 
-    def ausfuehren(self, schritt: Callable[[], Any], erfolg: str | Callable[[Any], str],
-                   formular: Any = None) -> Any:
-        """Run the service call and commit; on a refusal roll back and show why: at the form's
-        field when there is one, else as a message. Returns the call's result, or None."""
-        try:
-            ergebnis = schritt()
-            db.session.commit()
-        except Validierungsfehler as fehler:
-            db.session.rollback()
-            for name, text in fehler.fehler.items():
-                feld = getattr(formular, name, None) if formular is not None else None
-                if feld is not None:
-                    feld.errors = [*feld.errors, text]
-                else:
-                    flash(text, "error")
-            return None
-        except (Verweigert, Konflikt) as fehler:
-            db.session.rollback()
-            flash(str(fehler), "error")
-            return None
-        flash(erfolg(ergebnis) if callable(erfolg) else erfolg, "success")
-        return ergebnis
+    # The module's `ausfuehren`, as `self.ausfuehren` for the subclasses.
+    ausfuehren = staticmethod(ausfuehren)

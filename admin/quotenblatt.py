@@ -3,16 +3,22 @@ Kommune; a Kommune: its own; not the press office, the ledger's sources may name
 
 from __future__ import annotations
 
-from flask import abort, request
+from typing import Any
+
+from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import select
 
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
+from admin.dienstansicht import ausfuehren
+from admin.formulare import WrmFormular
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.db import db
-from wrm.models import Buchung, Kommune, Verteilzeitraum
-from wrm.services.pruefung import kennung_lesen
+from wrm.meldefelder import bezeichnung
+from wrm.models import Anpassungsart, Buchung, Kommune, Quotenanpassung, Verteilzeitraum
+from wrm.services.pruefung import Validierungsfehler, kennung_lesen, zahl_lesen
+from wrm.services.quotenanpassungen import anpassen, verlauf
 from wrm.services.quotenblatt import quotenblatt
 from wrm.services.verteilzeitraeume import zeitraum_am
 from wrm.zeit import heute
@@ -46,6 +52,49 @@ class QuotenblattAnsicht(GeschuetzteAnsicht):
         zeitraum_id = kennung_lesen(request.args.get("zeitraum", ""))
         aktuell = zeitraum_am(db.session, landkreis=benutzer.landkreis, tag=heute())
         zeitraum = next((z for z in zeitraeume if z.id == zeitraum_id), aktuell or zeitraeume[0])
-        return self.render("admin/quotenblatt.html", blatt=quotenblatt(
-            db.session, kommune=kommune, zeitraum=zeitraum), kommunen=kommunen,
-            zeitraeume=zeitraeume)
+        darf_anpassen = berechtigungen.im_bereich(benutzer, Quotenanpassung, Aktion.ANLEGEN,
+                                                  kommune)
+        return self.render(
+            "admin/quotenblatt.html", blatt=quotenblatt(db.session, kommune=kommune,
+                                                        zeitraum=zeitraum),
+            kommunen=kommunen, zeitraeume=zeitraeume, darf_anpassen=darf_anpassen,
+            anpassungsverlauf=verlauf(db.session, zeitraum=zeitraum, kommune=kommune),
+            csrf_token_admin=WrmFormular().csrf_token.current_token)
+
+    @expose("/anpassen", methods=("POST",))
+    def anpassen_view(self) -> Any:
+        """The county sets a Kommune's carry-over or relief with its reason (form on the
+        sheet; the id of the entry it showed guards against overwriting a newer one)."""
+        benutzer = angemeldeter_benutzer()
+        formular = WrmFormular(request.form)
+        if not formular.validate():
+            abort(400)
+        kommune = db.session.scalars(select(Kommune).where(
+            Kommune.id == kennung_lesen(request.form.get("kommune", "")),
+            berechtigungen.bereich(benutzer, Kommune))).first()
+        zeitraum = db.session.scalars(select(Verteilzeitraum).where(
+            Verteilzeitraum.id == kennung_lesen(request.form.get("zeitraum", "")),
+            berechtigungen.bereich(benutzer, Verteilzeitraum))).first()
+        try:
+            art = Anpassungsart(request.form.get("art", ""))
+        except ValueError:
+            abort(400)
+        if kommune is None or zeitraum is None:
+            abort(404)
+        gelesen = request.form.get("gelesen", "")
+
+        def schritt() -> Any:
+            try:
+                personen = zahl_lesen(request.form.get("personen", ""))
+            except ValueError as fehler:
+                raise Validierungsfehler({"personen": f"{bezeichnung('anpassungsart', art)}: "
+                                                      f"{fehler}."}) from None
+            return anpassen(db.session, kommune=kommune, zeitraum=zeitraum, art=art,
+                            personen=personen if personen is not None else 0,
+                            grund=request.form.get("grund", ""), benutzer=benutzer,
+                            gelesen=kennung_lesen(gelesen) if gelesen else None)
+
+        ausfuehren(schritt, lambda eintrag: (
+            f"{bezeichnung('anpassungsart', art)} von {kommune.name} gespeichert."
+            if eintrag is not None else "Nichts geändert."))
+        return redirect(url_for(".index", kommune=kommune.id, zeitraum=zeitraum.id))

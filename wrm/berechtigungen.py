@@ -23,6 +23,7 @@ from wrm.models import (
     Landkreis,
     Meldung,
     Quotenaenderung,
+    Quotenanpassung,
     Rolle,
     Seite,
     Vereinbarung,
@@ -61,6 +62,9 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
     Vereinbarung: {Rolle.LANDKREIS: _PFLEGEN, Rolle.KOMMUNE: _PFLEGEN},
     # The quota ledger: the county books; a Kommune reads its own (sources may name persons).
     Buchung: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.ANLEGEN}), Rolle.KOMMUNE: _LESEN},
+    # Carry-over and relief, with their reasons: set by the county, read like the ledger.
+    Quotenanpassung: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.ANLEGEN}),
+                      Rolle.KOMMUNE: _LESEN},
     # The county's own settings (the reporting interval); never created or deleted here.
     Landkreis: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.AENDERN})},
 }
@@ -69,7 +73,7 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
 #: its own history (who changed what is internal to the Kommune) and the agreements its
 #: Kommune is a side of (the others' show only as counts in the figures).
 _EIGENE_KOMMUNE_BEIM_SCHREIBEN = (Meldung, Hilfeersuchen, Vereinbarung)
-_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag, Vereinbarung, Buchung)
+_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag, Vereinbarung, Buchung, Quotenanpassung)
 #: The columns that name a record's Kommune (an agreement has two sides); default kommune_id.
 _KOMMUNENSPALTEN: dict[type, tuple[str, ...]] = {Vereinbarung: ("zuweisend_id", "aufnehmend_id")}
 

@@ -1,5 +1,6 @@
-"""`wrm zeitraum anlegen`, `wrm quoten berechnen`, `wrm anrechnung buchen`: distribution periods
-with the state's contingent, the quotas shared by population (Hare–Niemeyer), the quota ledger."""
+"""`wrm zeitraum anlegen|abschliessen`, `wrm quoten berechnen|anpassen`, `wrm anrechnung buchen`:
+distribution periods with the state's contingent and their closing (carry-over), the quotas
+shared by population (Hare–Niemeyer) with carry-over and relief, the quota ledger."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from wrm.cli import abbrechen, eigener_landkreis, stichtag_lesen
 from wrm.cli_hilfe import SYSTEM
 from wrm.db import db
 from wrm.kennzahlen.quoten import Quotenberechnung
-from wrm.models import Buchungsart
+from wrm.meldefelder import bezeichnung
+from wrm.models import Anpassungsart, Buchungsart
 from wrm.services.buchungen import buchen
 from wrm.services.kommunen import kommune_finden
 from wrm.services.pruefung import Validierungsfehler
+from wrm.services.quotenanpassungen import Anpassungen, abschliessen, anpassen, anpassungen
 from wrm.services.quotenberechnung import quoten_anwenden, quoten_berechnen, zeitraum_finden
 from wrm.services.verteilzeitraeume import zeitraum_am, zeitraum_eroeffnen
 from wrm.zeit import heute
@@ -44,6 +47,75 @@ def anlegen_befehl(name: str, beginn: date, ende: date | None, kontingent: int |
         _fehler("Verteilzeitraum nicht angelegt:", fehler)
     db.session.commit()
     click.echo(f"Verteilzeitraum „{zeitraum.name}“ angelegt.")
+
+
+def _abweichung_lesen(ctx: click.Context, param: click.Parameter, werte: tuple[str, ...]
+                     ) -> dict[str, tuple[int, str]]:
+    """`KOMMUNE=PERSONEN:GRUND`, one per option."""
+    ergebnis: dict[str, tuple[int, str]] = {}
+    for text in werte:
+        name, _, rest = text.partition("=")
+        zahl_text, _, grund = rest.partition(":")
+        try:
+            ergebnis[name.strip()] = (int(zahl_text), grund)
+        except ValueError:
+            raise click.BadParameter(f"„{text}“: erwartet KOMMUNE=PERSONEN:GRUND, z. B. "
+                                     "„Bramsche=0:Sondervereinbarung mit dem Land“.") from None
+    return ergebnis
+
+
+@zeitraum_gruppe.command("abschliessen")
+@click.argument("name")
+@click.option("--abweichend", multiple=True, callback=_abweichung_lesen,
+              metavar="KOMMUNE=PERSONEN:GRUND",
+              help="Ein anderer Übertrag für diese Kommune, mit Grund (mehrfach möglich).")
+def abschliessen_befehl(name: str, abweichend: dict[str, tuple[int, str]]) -> None:
+    """Einen Verteilzeitraum abschließen: der Rest jeder Kommune (Quote − Zuweisungen −
+    Anrechnungen) wird ihr Übertrag im folgenden Zeitraum."""
+    zeitraum = zeitraum_finden(db.session, landkreis=eigener_landkreis(), name=name)
+    if zeitraum is None:
+        abbrechen("Nicht abgeschlossen:", [f"Den Verteilzeitraum „{name}“ gibt es nicht."])
+    try:
+        abschluss = abschliessen(db.session, zeitraum=zeitraum, benutzer=None, system=SYSTEM,
+                                 abweichend=abweichend)
+    except Validierungsfehler as fehler:
+        _fehler("Nicht abgeschlossen:", fehler)
+    db.session.commit()
+    click.echo(f"„{zeitraum.name}“ abgeschlossen; Übertrag nach „{abschluss.naechster.name}“:")
+    for rest in abschluss.reste:
+        anders = " (abweichend festgelegt)" if rest.kommune.name in abschluss.abweichend else ""
+        click.echo(f"  {rest.kommune.name:<30} {abschluss.uebertrag(rest):>6}{anders}")
+
+
+@quoten_gruppe.command("anpassen")
+@click.argument("kommunenname", metavar="KOMMUNE")
+@click.option("--art", required=True, type=click.Choice([a.value for a in Anpassungsart]))
+@click.option("--personen", required=True, type=int)
+@click.option("--grund", required=True)
+@click.option("--zeitraum", "zeitraumname", metavar="NAME", help="der heutige")
+def anpassen_befehl(kommunenname: str, art: str, personen: int, grund: str,
+                    zeitraumname: str | None) -> None:
+    """Übertrag oder Entlastung einer Kommune festlegen, mit Grund (mit Verlauf)."""
+    landkreis = eigener_landkreis()
+    kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
+    zeitraum = (zeitraum_finden(db.session, landkreis=landkreis, name=zeitraumname)
+                if zeitraumname else zeitraum_am(db.session, landkreis=landkreis, tag=heute()))
+    if kommune is None or zeitraum is None:
+        abbrechen("Nicht gespeichert:", [f"Die Kommune „{kommunenname}“ gibt es nicht."
+                                         if kommune is None else "Diesen Verteilzeitraum gibt "
+                                                                 "es nicht."])
+    bisher = anpassungen(db.session, zeitraum=zeitraum, kommune_ids=[kommune.id]).get(
+        kommune.id, Anpassungen())
+    eintrag = bisher.uebertrag if art == Anpassungsart.UEBERTRAG else bisher.entlastung
+    try:
+        anpassen(db.session, kommune=kommune, zeitraum=zeitraum, art=Anpassungsart(art),
+                 personen=personen, grund=grund, benutzer=None, system=SYSTEM,
+                 gelesen=eintrag.id if eintrag else None)
+    except Validierungsfehler as fehler:
+        _fehler("Nicht gespeichert:", fehler)
+    db.session.commit()
+    click.echo(f"{kommune.name}: {bezeichnung('anpassungsart', art)} {personen} in "
+               f"„{zeitraum.name}“ gespeichert.")
 
 
 def _als_json(berechnung: Quotenberechnung, zeitraum: str) -> dict[str, object]:

@@ -158,6 +158,7 @@ WERTBEZEICHNUNGEN: dict[str, dict[str, str]] = {
                  "beruecksichtigt": "in Meldung berücksichtigt", "ersuchen": "Hilfeersuchen"},
     "buchungsart": {"anrechnung": "Anrechnung", "vereinbarung": "Vereinbarung",
                     "korrektur": "Korrektur"},
+    "anpassungsart": {"uebertrag": "Übertrag", "entlastung": "Entlastung"},
     "anrechnung": {"zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune"},
     "leistungen_durch": {"zuweisend": "zuweisende Kommune",
                          "aufnehmend": "aufnehmende Kommune"},

@@ -7,6 +7,7 @@ from wrm.models.datenstand import Datenstand
 from wrm.models.kommune import Art, Kommune
 from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
+from wrm.models.quotenanpassung import Anpassungsart, Quotenanpassung
 from wrm.models.token import Token
 from wrm.models.vereinbarung import (
     Ersuchensstatus,
@@ -21,6 +22,7 @@ from wrm.models.verlauf import Quotenaenderung, Verlaufseintrag
 from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
 
 __all__ = [
+    "Anpassungsart",
     "Art",
     "Aufnahmequote",
     "Benachrichtigung",
@@ -35,6 +37,7 @@ __all__ = [
     "Meldung",
     "Platzart",
     "Quotenaenderung",
+    "Quotenanpassung",
     "Rolle",
     "Seite",
     "Token",

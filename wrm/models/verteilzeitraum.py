@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wrm.db import Base
+from wrm.db import Base, UtcDateTime
 
 if TYPE_CHECKING:
     from wrm.models.kommune import Kommune
@@ -33,6 +33,10 @@ class Verteilzeitraum(Base):
     ende: Mapped[date | None]
     # The persons the state assigns to the Landkreis in this period (shared by population).
     kontingent: Mapped[int | None]
+    # Closed by the county: each Kommune's rest went into the next period as its carry-over,
+    # and the period's quotas and credits no longer change.
+    abgeschlossen_am: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    abgeschlossen_von: Mapped[str | None] = mapped_column(String(200))
 
     landkreis: Mapped[Landkreis] = relationship(back_populates="verteilzeitraeume")
     quoten: Mapped[list[Aufnahmequote]] = relationship(
@@ -60,12 +64,6 @@ class Aufnahmequote(Base):
     kommune_id: Mapped[int] = mapped_column(ForeignKey("kommunen.id"), index=True)
     verteilzeitraum_id: Mapped[int] = mapped_column(ForeignKey("verteilzeitraeume.id"), index=True)
     wert: Mapped[int]
-    # The calculation's inputs besides the population share (see `kennzahlen.quoten`): the rest
-    # carried over from the previous period (negative: over-fulfilled), and relief set by the
-    # county with its reason.
-    uebertrag: Mapped[int] = mapped_column(default=0, server_default="0")
-    entlastung: Mapped[int] = mapped_column(default=0, server_default="0")
-    entlastung_grund: Mapped[str | None] = mapped_column(String(500))
     # Set by hand (form, import) rather than applied from the calculation.
     manuell: Mapped[bool] = mapped_column(default=True, server_default=true())
 

@@ -21,6 +21,7 @@ from wrm.services.pruefung import (
     erlaubt,
     text_pruefen,
 )
+from wrm.services.verteilzeitraeume import offen_pruefen
 from wrm.zeit import heute
 
 
@@ -55,6 +56,7 @@ def buchen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum, per
         fehler["zeitraum"] = "Der Verteilzeitraum gehört zu einem anderen Landkreis."
     if fehler:
         raise Validierungsfehler(fehler)
+    offen_pruefen(zeitraum)
     buchung = Buchung(kommune=kommune, verteilzeitraum_id=zeitraum.id, datum=datum or heute(),
                       personen=personen, art=art, quelle=quelle.strip(),
                       vereinbarung_id=vereinbarung_id, eingetragen_am=jetzt(),

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wrm.kennzahlen.quoten import Quotenberechnung, Quotengrundlage, berechnen
-from wrm.models import Benutzer, Kommune, Landkreis, Verteilzeitraum
+from wrm.models import Anpassungsart, Benutzer, Kommune, Landkreis, Verteilzeitraum
 from wrm.services.pruefung import Validierungsfehler
+from wrm.services.quotenanpassungen import Anpassungen, anpassungen
 from wrm.services.verteilzeitraeume import quote_setzen, quoten_von
 
 
@@ -23,7 +24,8 @@ def zeitraum_finden(session: Session, *, landkreis: Landkreis, name: str
 def quoten_berechnen(session: Session, *, zeitraum: Verteilzeitraum,
                      kontingent: int | None = None) -> Quotenberechnung:
     """The proposal for every active Kommune of the period's Landkreis, with the carry-over and
-    relief stored on its quotas; `kontingent` instead of the period's. Changes nothing.
+    relief in force (`wrm.services.quotenanpassungen`); `kontingent` instead of the period's.
+    Changes nothing.
 
     Raises `Validierungsfehler` without a contingent, for a negative one, or when Kommunen have
     no population (all of them named)."""
@@ -41,11 +43,12 @@ def quoten_berechnen(session: Session, *, zeitraum: Verteilzeitraum,
         raise Validierungsfehler({"einwohner": "Ohne Einwohnerzahl: " + ", ".join(ohne) + "."})
     if not kommunen or sum(k.einwohner for k in kommunen) == 0:  # type: ignore[misc]
         raise Validierungsfehler({"einwohner": "Die Kommunen haben zusammen keine Einwohner."})
-    quoten = quoten_von(session, zeitraum=zeitraum)
+    stand = anpassungen(session, zeitraum=zeitraum)
+    keine = Anpassungen()
     return berechnen(kontingent, [Quotengrundlage(
         kommune=k.name, einwohner=k.einwohner,  # type: ignore[arg-type]
-        uebertrag=quoten[k.id].uebertrag if k.id in quoten else 0,
-        entlastung=quoten[k.id].entlastung if k.id in quoten else 0) for k in kommunen])
+        uebertrag=stand.get(k.id, keine).wert(Anpassungsart.UEBERTRAG),
+        entlastung=stand.get(k.id, keine).wert(Anpassungsart.ENTLASTUNG)) for k in kommunen])
 
 
 def quoten_anwenden(session: Session, *, zeitraum: Verteilzeitraum,

@@ -1,5 +1,6 @@
 """The Quotenblatt: one Kommune's quota in one period, line by line, so anyone can recompute it:
-population share, rounding, carry-over, relief, the quota set, assignments, every credit, rest."""
+population share, rounding, carry-over and relief with their reasons, the quota set,
+assignments, every credit, rest."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from wrm import kennzahlen
 from wrm.kennzahlen.quoten import Quotenzeile
 from wrm.models import Buchung, Kommune, Verteilzeitraum
 from wrm.services.pruefung import Validierungsfehler
+from wrm.services.quotenanpassungen import Anpassungen, anpassungen
 from wrm.services.quotenberechnung import quoten_berechnen
 from wrm.services.verteilzeitraeume import quoten_von
 
@@ -27,7 +29,7 @@ class Quotenblatt:
     fehlt: str | None
     quote: int | None
     manuell: bool
-    entlastung_grund: str | None
+    anpassungen: Anpassungen
     zuweisungen: int | None
     buchungen: tuple[Buchung, ...]
 
@@ -61,6 +63,7 @@ def quotenblatt(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum
     return Quotenblatt(
         kommune=kommune, zeitraum=zeitraum, berechnung=berechnung, fehlt=fehlt,
         quote=quote.wert if quote else None, manuell=quote.manuell if quote else False,
-        entlastung_grund=quote.entlastung_grund if quote else None,
+        anpassungen=anpassungen(session, zeitraum=zeitraum, kommune_ids=[kommune.id]).get(
+            kommune.id, Anpassungen()),
         zuweisungen=kommune.meldung.zuweisungen if kommune.meldung else None,
         buchungen=buchungen)

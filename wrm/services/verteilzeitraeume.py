@@ -72,6 +72,13 @@ def zeitraum_pruefen(session: Session, *, landkreis_id: int, beginn: date, ende:
     return fehler
 
 
+def offen_pruefen(zeitraum: Verteilzeitraum, feld: str = "zeitraum") -> None:
+    """A closed period's quotas, credits and adjustments no longer change."""
+    if zeitraum.abgeschlossen_am is not None:
+        raise Validierungsfehler({feld: f"Der Verteilzeitraum „{zeitraum.name}“ ist "
+                                        "abgeschlossen; er ändert sich nicht mehr."})
+
+
 def zeitraum_eroeffnen(
     session: Session, *, landkreis: Landkreis, beginn: date, ende: date | None = None,
     name: str | None = None, kontingent: int | None = None,
@@ -111,6 +118,7 @@ def quote_setzen(
     fehler = zahl_pruefen(wert)
     if fehler:
         raise Validierungsfehler({"aufnahmequote": fehler})
+    offen_pruefen(zeitraum, "aufnahmequote")
     if bestehende is None:
         bestehende = quoten_von(session, zeitraum=zeitraum, kommune_ids=[kommune.id])
     quote = bestehende.get(kommune.id)
@@ -156,6 +164,7 @@ def erste_quoten(session: Session, *, zeitraum: Verteilzeitraum, quoten: dict[in
     for wert in quoten.values():
         if fehler := zahl_pruefen(wert):
             raise Validierungsfehler({"aufnahmequote": fehler})
+    offen_pruefen(zeitraum, "aufnahmequote")
     if not quoten:
         return 0
     name = benutzer.name if benutzer is not None else benutzer_name
