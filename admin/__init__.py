@@ -14,6 +14,7 @@ from admin.benutzer import BenutzerView
 from admin.hilfe import VereinbarungView
 from admin.hilfeersuchen import HilfeersuchenView
 from admin.meldungen import MeineMeldungAnsicht, MeldungView
+from admin.quotenberechnung import QuotenberechnungAnsicht
 from admin.quotenblatt import QuotenblattAnsicht
 from admin.stammdaten import AufnahmequoteView, KommuneView, LandkreisView, VerteilzeitraumView
 from admin.uebersicht import AuswertungAnsicht, UebersichtAnsicht
@@ -50,8 +51,12 @@ def init_admin(app: Flask) -> Admin:
                                           url="/admin/uebersicht"))
     verwaltung.add_view(AuswertungAnsicht(name="Auswertung", endpoint="auswertung",
                                           url="/admin/auswertung"))
+    quoten = "Quoten"
     verwaltung.add_view(QuotenblattAnsicht(name="Quotenblatt", endpoint="quotenblatt",
-                                           url="/admin/quotenblatt"))
+                                           url="/admin/quotenblatt", category=quoten))
+    verwaltung.add_view(QuotenberechnungAnsicht(name="Quotenberechnung",
+                                                endpoint="quotenberechnung",
+                                                url="/admin/quotenberechnung", category=quoten))
     verwaltung.add_view(MeldungView(Meldung, name="Meldungen", endpoint="meldung"))
     verwaltung.add_view(VerlaufView(Verlaufseintrag, name="Verlauf", endpoint="verlauf"))
     hilfe = "Hilfe zwischen Kommunen"

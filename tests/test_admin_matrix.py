@@ -86,6 +86,26 @@ FAELLE = [
          {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 200}),
     Fall("auswertung", "GET", lambda w, i: "/admin/auswertung/",
          {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 200}),
+    # Quotas: everyone but the press reads a Quotenblatt; only the county calculates, applies,
+    # closes and adjusts (the world's period has no contingent and no end, so the county's
+    # calls are refused with a message and change nothing either).
+    Fall("quotenblatt", "GET", lambda w, i: "/admin/quotenblatt/",
+         {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 403}),
+    Fall("quotenblatt_anpassen", "POST", lambda w, i: "/admin/quotenblatt/anpassen",
+         {"anonym": 302, "kreis": 302, "eigen": 302, "presse": 403},
+         daten=lambda w, i, t: {"csrf_token": t, "kommune": w.eigene_kommune, "zeitraum": 1,
+                                "art": "entlastung", "personen": 3, "grund": "",
+                                "gelesen": ""}),
+    Fall("quotenberechnung", "GET", lambda w, i: "/admin/quotenberechnung/",
+         {"anonym": 302, "kreis": 200, "eigen": 403, "presse": 403}),
+    *[
+        Fall(f"quotenberechnung_{schritt}", "POST",
+             lambda w, i, s=schritt: f"/admin/quotenberechnung/{s}",
+             {"anonym": 302, "kreis": 302, "eigen": 403, "presse": 403},
+             daten=lambda w, i, t: {"csrf_token": t, "zeitraum": 1, "bestaetigt": "ja",
+                                    "fingerabdruck": "x"})
+        for schritt in ("anwenden", "abschliessen")
+    ],
 ]
 
 

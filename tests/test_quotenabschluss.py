@@ -276,3 +276,49 @@ def test_the_county_adjusts_on_the_quotenblatt_and_a_kommune_cannot(web: Flask) 
     assert "Übertrag und Entlastung setzt nur der Landkreis." in seite
     with web.app_context():
         assert [e.personen for e in db.session.scalars(select(Quotenanpassung))] == [4]
+
+
+def test_the_county_calculates_applies_and_closes_on_the_screen(web: Flask) -> None:
+    with web.app_context():
+        kommunen, (p1, p2, _) = _welt()
+        kreis = factories.landkreis()
+        benutzer_anlegen(db.session, name="kreis", rolle=Rolle.LANDKREIS, landkreis=kreis,
+                         passwort="sehr-geheim-123")
+        db.session.commit()
+        zid, zid2, bedorf = p1.id, p2.id, kommunen["Bedorf"].id
+    client = web.test_client()
+    anmelden(client, "kreis")
+    seite = client.get(f"/admin/quotenberechnung/?zeitraum={zid}").get_data(as_text=True)
+    assert 'id="summe-grundquote">100<' in seite and 'id="summe-quote">100<' in seite
+    token = client.get("/_test/tokens").get_json()["admin"]
+    fingerabdruck = seite.split('name="fingerabdruck" value="')[1].split('"')[0]
+    # Another contingent typed in but the digest of the stored one: refused.
+    seite = client.post("/admin/quotenberechnung/anwenden", follow_redirects=True, data={
+        "csrf_token": token, "zeitraum": zid, "kontingent": "120",
+        "fingerabdruck": fingerabdruck}).get_data(as_text=True)
+    assert "Grundlagen der Berechnung haben sich inzwischen geändert" in seite
+    seite = client.post("/admin/quotenberechnung/anwenden", follow_redirects=True, data={
+        "csrf_token": token, "zeitraum": zid, "kontingent": "",
+        "fingerabdruck": fingerabdruck}).get_data(as_text=True)
+    assert "Quoten angewendet: 3 geändert." in seite
+    with web.app_context():
+        assert sorted(q.wert for q in quoten_von(db.session, zeitraum=db.session.get(
+            Verteilzeitraum, zid)).values()) == [10, 30, 60]
+    assert 'id="reste"' in seite
+    seite = client.post("/admin/quotenberechnung/abschliessen", follow_redirects=True, data={
+        "csrf_token": token, "zeitraum": zid}).get_data(as_text=True)
+    assert "Bitte bestätigen Sie den Abschluss." in seite
+    seite = client.post("/admin/quotenberechnung/abschliessen", follow_redirects=True, data={
+        "csrf_token": token, "zeitraum": zid, "bestaetigt": "ja"}).get_data(as_text=True)
+    assert "„P1“ abgeschlossen; die Reste sind als Übertrag in „P2“ eingetragen." in seite
+    assert "Quotenberechnung – P2" in seite
+    # Nobody reported: the whole quota carries over, so P2's quotas are 30+60, 15+30, 5+10.
+    assert 'id="summe-quote">150<' in seite
+    seite = client.get(f"/admin/quotenberechnung/?zeitraum={zid}").get_data(as_text=True)
+    assert 'id="abgeschlossen"' in seite and 'id="anwenden"' not in seite
+    # A Kommune without population: the calculation names it, nothing else breaks.
+    with web.app_context():
+        db.session.get(Kommune, bedorf).einwohner = None
+        db.session.commit()
+    seite = client.get(f"/admin/quotenberechnung/?zeitraum={zid2}").get_data(as_text=True)
+    assert "Ohne Einwohnerzahl: Bedorf." in seite and 'id="anwenden"' not in seite
