@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import Response, abort, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import select
 
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
 from admin.dienstansicht import ausfuehren
 from admin.formulare import WrmFormular
-from wrm import berechtigungen
+from admin.herunterladen import herunterladen
+from wrm import berechtigungen, exporte
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.meldefelder import bezeichnung
 from wrm.models import Anpassungsart, Buchung, Kommune, Quotenanpassung, Verteilzeitraum
 from wrm.services.pruefung import Validierungsfehler, kennung_lesen, zahl_lesen
 from wrm.services.quotenanpassungen import anpassen, verlauf
-from wrm.services.quotenblatt import quotenblatt
+from wrm.services.quotenblatt import posten, quotenblatt
 from wrm.services.verteilzeitraeume import zeitraum_am
 from wrm.zeit import heute
 
@@ -30,9 +31,10 @@ class QuotenblattAnsicht(GeschuetzteAnsicht):
 
     modell = Buchung
 
-    @expose("/")
-    def index(self) -> str:
-        """The sheet, with the choice of Kommune and period."""
+    def _auswahl(self) -> tuple[Kommune, Verteilzeitraum, list[Kommune],
+                                list[Verteilzeitraum]]:
+        """The Kommune and period asked for (404 for one outside the user's scope), and the
+        choices."""
         benutzer = angemeldeter_benutzer()
         assert benutzer is not None  # is_accessible
         kommunen = [k for k in db.session.scalars(
@@ -52,14 +54,29 @@ class QuotenblattAnsicht(GeschuetzteAnsicht):
         zeitraum_id = kennung_lesen(request.args.get("zeitraum", ""))
         aktuell = zeitraum_am(db.session, landkreis=benutzer.landkreis, tag=heute())
         zeitraum = next((z for z in zeitraeume if z.id == zeitraum_id), aktuell or zeitraeume[0])
+        return kommune, zeitraum, kommunen, list(zeitraeume)
+
+    @expose("/")
+    def index(self) -> str:
+        """The sheet, with the choice of Kommune and period."""
+        benutzer = angemeldeter_benutzer()
+        kommune, zeitraum, kommunen, zeitraeume = self._auswahl()
+        blatt = quotenblatt(db.session, kommune=kommune, zeitraum=zeitraum)
         darf_anpassen = berechtigungen.im_bereich(benutzer, Quotenanpassung, Aktion.ANLEGEN,
                                                   kommune)
         return self.render(
-            "admin/quotenblatt.html", blatt=quotenblatt(db.session, kommune=kommune,
-                                                        zeitraum=zeitraum),
-            kommunen=kommunen, zeitraeume=zeitraeume, darf_anpassen=darf_anpassen,
+            "admin/quotenblatt.html", blatt=blatt, posten=posten(blatt), kommunen=kommunen,
+            zeitraeume=zeitraeume, darf_anpassen=darf_anpassen,
             anpassungsverlauf=verlauf(db.session, zeitraum=zeitraum, kommune=kommune),
             csrf_token_admin=WrmFormular().csrf_token.current_token)
+
+    @expose("/export.<format_>")
+    def export(self, format_: str) -> Response:
+        """The sheet as XLSX or CSV, the same lines as on the screen."""
+        kommune, zeitraum, _, _ = self._auswahl()
+        blatt = quotenblatt(db.session, kommune=kommune, zeitraum=zeitraum)
+        return herunterladen(exporte.quotenblatttabelle(blatt, posten(blatt)),
+                             f"quotenblatt_{kommune.ags or kommune.id}", format_)
 
     @expose("/anpassen", methods=("POST",))
     def anpassen_view(self) -> Any:

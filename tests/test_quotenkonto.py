@@ -4,18 +4,21 @@ itself, and only the county books."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.conftest import anmelden
 from tests.datenbestand import abzug
 from tests.welt import Welt
 from wrm.db import db
+from wrm.exporte import XLSX_KOPFZEILE
 from wrm.models import (
     Benutzer,
     Buchung,
@@ -153,15 +156,32 @@ def test_the_quotenblatt_recomputes_the_quota_line_by_line(web: Flask) -> None:
     assert 'id="grundquote">130<' in seite and 'id="berechnet">130<' in seite
     assert 'id="quote">130<' in seite and "aus der Berechnung" in seite
     assert "Zwei Geburten" in seite and 'id="zu-erfuellen">128<' in seite  # no report: (1) empty
+    # The same lines as a workbook, numbers as numbers.
+    antwort = kreis_client.get(f"/admin/quotenblatt/export.xlsx?kommune={melle_id}")
+    assert antwort.status_code == 200
+    blatt = load_workbook(io.BytesIO(antwort.data)).active
+    zeilen = {z[1]: (z[0], *z[2:])
+              for z in blatt.iter_rows(min_row=XLSX_KOPFZEILE + 1, values_only=True)}
+    assert blatt["A1"].value == "Quotenblatt Melle – Jahr"
+    assert zeilen["Grundquote"] == (None, 130, "abgerundet")
+    assert zeilen["(5) zu erfüllen"][:2] == ("ergibt", 128)
+    assert zeilen["(1) Zuweisungen (aktuelle Meldung)"][:2] == ("minus", "nicht gemeldet")
+    buchung = next(v for k, v in zeilen.items() if k.startswith("Anrechnung vom"))
+    assert buchung[:2] == ("minus", 2) and buchung[2].startswith("Zwei Geburten (gebucht ")
+    assert kreis_client.get(f"/admin/quotenblatt/export.pdf?kommune={melle_id}"
+                            ).status_code == 404
     melle_client = app.test_client()
     anmelden(melle_client, "melle")
     assert "Zwei Geburten" in melle_client.get("/admin/quotenblatt/").get_data(as_text=True)
     belm_client = app.test_client()
     anmelden(belm_client, "belm")
     assert belm_client.get(f"/admin/quotenblatt/?kommune={melle_id}").status_code == 404
+    assert belm_client.get(f"/admin/quotenblatt/export.xlsx?kommune={melle_id}"
+                           ).status_code == 404
     presse_client = app.test_client()
     anmelden(presse_client, "presse")
     assert presse_client.get("/admin/quotenblatt/").status_code == 403
+    assert presse_client.get("/admin/quotenblatt/export.xlsx").status_code == 403
 
 
 def test_the_national_summary_counts_the_credits_like_the_county(demo_web: Flask) -> None:

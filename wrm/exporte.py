@@ -24,6 +24,7 @@ from wrm.anzeige import datum, zeitpunkt
 from wrm.darstellung import zusatzfelder
 from wrm.kennzahlen import Auswertung, Zeile
 from wrm.meldefelder import GEMELDET_VON, STAND, ZUSAMMENFASSUNG
+from wrm.services.quotenblatt import Posten, Quotenblatt
 from wrm.services.stand import Stand
 from wrm.zeit import als_ortszeit, heute
 
@@ -117,6 +118,21 @@ def uebersichtstabelle(staende: Iterable[Stand], *, stichtag: date, landkreis: s
         zeilen.append(werte)
     return Tabelle(titel=f"Übersicht – {landkreis}", stichtag=stichtag,
                    spalten=UEBERSICHT + (INTERN if intern else ()), zeilen=zeilen)
+
+
+#: The Quotenblatt's columns (see `wrm.services.quotenblatt.posten`).
+QUOTENBLATT: tuple[Spalte, ...] = (Spalte("rechnung", "Rechnung"), Spalte("titel", "Posten"),
+                                   Spalte("wert", "Personen"),
+                                   Spalte("erlaeuterung", "Erläuterung"))
+
+
+def quotenblatttabelle(blatt: Quotenblatt, posten: Iterable[Posten]) -> Tabelle:
+    """A Kommune's Quotenblatt as a download, line by line as on the screen."""
+    return Tabelle(
+        titel=f"Quotenblatt {blatt.kommune.name} – {blatt.zeitraum.name}", stichtag=heute(),
+        spalten=QUOTENBLATT,
+        zeilen=[{"rechnung": p.rechnung, "titel": p.titel, "wert": p.wert,
+                 "erlaeuterung": p.erlaeuterung} for p in posten])
 
 
 _FORMELZEICHEN = ("=", "+", "-", "@", "\t", "\r")

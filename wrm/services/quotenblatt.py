@@ -5,13 +5,16 @@ assignments, every credit, rest."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wrm import kennzahlen
+from wrm.anzeige import datum, zahl, zeitpunkt
 from wrm.kennzahlen.quoten import Quotenzeile
-from wrm.models import Buchung, Kommune, Verteilzeitraum
+from wrm.meldefelder import bezeichnung
+from wrm.models import Buchung, Kommune, Quotenanpassung, Verteilzeitraum
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.quotenanpassungen import Anpassungen, anpassungen
 from wrm.services.quotenberechnung import quoten_berechnen
@@ -67,3 +70,79 @@ def quotenblatt(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum
             kommune.id, Anpassungen()),
         zuweisungen=kommune.meldung.zuweisungen if kommune.meldung else None,
         buchungen=buchungen)
+
+
+@dataclass(frozen=True, slots=True)
+class Posten:
+    """One line of the sheet: what, how many (a number, or a word where there is none), why.
+    The screen and the XLSX show the same lines."""
+
+    kennung: str  # unique within the sheet (the screen's element id)
+    titel: str
+    wert: int | float | str | None
+    erlaeuterung: str = ""
+    betont: bool = False
+    zeichen: str = ""  # how the line enters the sum: "+", "−", "=" (none: an input)
+
+    @property
+    def rechnung(self) -> str:
+        """The sign as a word, for spreadsheets (a cell starting with "=" or "+" would be
+        read as a formula)."""
+        return {"+": "plus", "−": "minus", "=": "ergibt"}.get(self.zeichen, "")
+
+
+def _gerundet(wert: Fraction, stellen: int) -> float:
+    return round(float(wert), stellen)
+
+
+def _herkunft(eintrag: Quotenanpassung | None) -> str:
+    if eintrag is None:
+        return ""
+    art = "beim Abschluss berechnet" if eintrag.automatisch else "festgelegt"
+    von = f", {eintrag.eingetragen_von}" if eintrag.eingetragen_von else ""
+    return f"{eintrag.grund} ({art} {zeitpunkt(eintrag.eingetragen_am)}{von})"
+
+
+def posten(blatt: Quotenblatt) -> list[Posten]:
+    """The sheet line by line, from the contingent to (5)."""
+    zeilen: list[Posten] = []
+    c = blatt.berechnung
+    if c is not None:
+        stand = (f" (Stand {datum(blatt.kommune.einwohner_stand)})"
+                 if blatt.kommune.einwohner_stand else "")
+        zeilen += [
+            Posten("kontingent", "Kontingent des Landkreises", blatt.zeitraum.kontingent),
+            Posten("einwohner", f"Einwohner{stand}", c.einwohner,
+                   f"Anteil {zahl(_gerundet(c.anteil * 100, 4))} %"),
+            Posten("rechnerisch", "rechnerisch (Kontingent × Anteil)",
+                   _gerundet(c.rechnerisch, 3)),
+            Posten("grundquote", "Grundquote", c.grundquote,
+                   "abgerundet, plus 1 aus der Verteilung der Reste" if c.restplatz
+                   else "abgerundet"),
+            Posten("uebertrag", "Übertrag aus dem Vorzeitraum", c.uebertrag,
+                   _herkunft(blatt.anpassungen.uebertrag), zeichen="+"),
+            Posten("entlastung", "Entlastung", c.entlastung,
+                   _herkunft(blatt.anpassungen.entlastung), zeichen="−"),
+            Posten("berechnet", "berechnete Quote", c.quote,
+                   "wäre negativ, daher 0" if c.auf_null_gesetzt else "", betont=True,
+                   zeichen="="),
+        ]
+    else:
+        zeilen.append(Posten("berechnung", "Berechnung", f"nicht möglich: {blatt.fehlt}"))
+    zeilen += [
+        Posten("quote", "Aufnahmequote (gesetzt)", blatt.quote if blatt.quote is not None
+               else "keine", ("von Hand gesetzt" if blatt.manuell else "aus der Berechnung")
+               if blatt.quote is not None else "", betont=True),
+        Posten("zuweisungen", "(1) Zuweisungen (aktuelle Meldung)",
+               blatt.zuweisungen if blatt.zuweisungen is not None else "nicht gemeldet",
+               zeichen="−"),
+        *(Posten(f"buchung-{b.id}", f"{bezeichnung('buchungsart', b.art)} vom "
+                 f"{datum(b.datum)}", b.personen,
+                 f"{b.quelle} (gebucht {zeitpunkt(b.eingetragen_am)}"
+                 f"{f', {b.eingetragen_von}' if b.eingetragen_von else ''})", zeichen="−")
+          for b in blatt.buchungen),
+        Posten("zu-erfuellen", "(5) zu erfüllen",
+               blatt.zu_erfuellen if blatt.zu_erfuellen is not None else "–", betont=True,
+               zeichen="="),
+    ]
+    return zeilen
