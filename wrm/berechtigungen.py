@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select
 
 from wrm.models import (
+    Ankuendigung,
     Aufnahmequote,
     Benutzer,
     Buchung,
@@ -65,6 +66,9 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
     # Carry-over and relief, with their reasons: set by the county, read like the ledger.
     Quotenanpassung: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.ANLEGEN}),
                       Rolle.KOMMUNE: _LESEN},
+    # The state's announced allocations: figures everyone plans with; the county enters them.
+    Ankuendigung: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.ANLEGEN}),
+                   Rolle.KOMMUNE: _LESEN, Rolle.PRESSE: _LESEN},
     # The county's own settings (the reporting interval); never created or deleted here.
     Landkreis: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.AENDERN})},
 }

@@ -1,5 +1,6 @@
 """The WRM domain model; importing this package registers every table on `Base.metadata`."""
 
+from wrm.models.ankuendigung import Ankuendigung
 from wrm.models.benachrichtigung import Benachrichtigung
 from wrm.models.benutzer import Benutzer, Rolle
 from wrm.models.buchung import Buchung, Buchungsart
@@ -22,6 +23,7 @@ from wrm.models.verlauf import Quotenaenderung, Verlaufseintrag
 from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
 
 __all__ = [
+    "Ankuendigung",
     "Anpassungsart",
     "Art",
     "Aufnahmequote",

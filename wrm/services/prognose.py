@@ -1,0 +1,87 @@
+"""The planning horizon of a Landkreis at a Stichtag: per Kommune and for the county, the week
+the free places run out against the announced (and estimated) allocations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from wrm import kennzahlen
+from wrm.kennzahlen.prognose import Woche, montag, reicht_bis, summenreihe, wochenreihe
+from wrm.models import Kommune, Landkreis, Verteilzeitraum
+from wrm.services.ankuendigungen import angekuendigt
+from wrm.services.stand import staende
+from wrm.services.verteilzeitraeume import zeitraum_am
+from wrm.zeit import heute, tagesende
+
+
+@dataclass(frozen=True, slots=True)
+class Reichweite:
+    """How far one Kommune's (or the county's) places reach."""
+
+    plaetze_sofort: int
+    plaetze_mit_aussicht: int
+    wochen: tuple[Woche, ...]
+    reicht_bis: str | None
+    reicht_bis_mit_aussicht: str | None
+
+    @property
+    def geschaetzt(self) -> bool:
+        """Whether some weeks are estimated from the rest of the quota."""
+        return any(w.geschaetzt for w in self.wochen)
+
+    @property
+    def personen(self) -> int:
+        """Σ persons over the horizon."""
+        return sum(w.personen for w in self.wochen)
+
+
+def _reichweite(wochen: tuple[Woche, ...], sofort: int, mit_aussicht: int) -> Reichweite:
+    return Reichweite(plaetze_sofort=sofort, plaetze_mit_aussicht=mit_aussicht, wochen=wochen,
+                      reicht_bis=reicht_bis(wochen, sofort),
+                      reicht_bis_mit_aussicht=reicht_bis(wochen, mit_aussicht))
+
+
+@dataclass(frozen=True, slots=True)
+class Prognose:
+    """The horizon at `stichtag`: from `aktuelle_woche` to the end of `zeitraum` (if any)."""
+
+    stichtag: date
+    aktuelle_woche: date
+    zeitraum: Verteilzeitraum | None
+    kommunen: tuple[tuple[Kommune, Reichweite], ...]
+    landkreis: Reichweite
+    benoetigt_bis_zeitraumende: int
+
+    def von(self, kommune_id: int) -> Reichweite | None:
+        """One Kommune's horizon, None when it is not among the rows."""
+        return next((r for k, r in self.kommunen if k.id == kommune_id), None)
+
+
+def prognose(session: Session, *, landkreis: Landkreis, stichtag: date | None = None,
+             sichtbar: ColumnElement[bool] | None = None) -> Prognose:
+    """The horizon now (or as it stood at the end of `stichtag`: its figures, its period and
+    the announcements known then), for the Kommunen in the caller's row scope `sichtbar`."""
+    tag = stichtag or heute()
+    stand = staende(session, landkreis=landkreis, stichtag=stichtag, sichtbar=sichtbar)
+    zeitraum = zeitraum_am(session, landkreis=landkreis, tag=tag)
+    ende = zeitraum.ende if zeitraum is not None else None
+    woche = montag(tag)
+    angekuendigt_ = angekuendigt(session, kommune_ids=[s.kommune.id for s in stand],
+                                 bis=tagesende(stichtag) if stichtag else None)
+    kommunen = []
+    for s in stand:
+        z = s.zeile
+        wochen = wochenreihe(aktuelle_woche=woche, ende=ende, angekuendigt=angekuendigt_[
+            s.kommune.id], rest_quote=max(z.zu_erfuellen or 0, 0))
+        sofort = z.sofort_verfuegbar - z.zugesagt_fuer_andere
+        kommunen.append((s.kommune, _reichweite(wochen, sofort, sofort + z.in_aussicht)))
+    zusammenfassung = kennzahlen.zusammenfassen(s.zeile for s in stand)
+    kreis = _reichweite(summenreihe(r.wochen for _, r in kommunen),
+                        zusammenfassung.sofort_verfuegbar, zusammenfassung.gesamt_verfuegbar)
+    return Prognose(stichtag=tag, aktuelle_woche=woche, zeitraum=zeitraum,
+                    kommunen=tuple(kommunen), landkreis=kreis,
+                    benoetigt_bis_zeitraumende=zusammenfassung.benoetigt)
