@@ -14,6 +14,7 @@ from admin.benutzer import BenutzerView
 from admin.hilfe import VereinbarungView
 from admin.hilfeersuchen import HilfeersuchenView
 from admin.meldungen import MeineMeldungAnsicht, MeldungView
+from admin.prognose import PrognoseAnsicht
 from admin.quotenberechnung import QuotenberechnungAnsicht
 from admin.quotenblatt import QuotenblattAnsicht
 from admin.stammdaten import AufnahmequoteView, KommuneView, LandkreisView, VerteilzeitraumView
@@ -57,6 +58,8 @@ def init_admin(app: Flask) -> Admin:
     verwaltung.add_view(QuotenberechnungAnsicht(name="Quotenberechnung",
                                                 endpoint="quotenberechnung",
                                                 url="/admin/quotenberechnung", category=quoten))
+    verwaltung.add_view(PrognoseAnsicht(name="Prognose", endpoint="prognose",
+                                        url="/admin/prognose"))
     verwaltung.add_view(MeldungView(Meldung, name="Meldungen", endpoint="meldung"))
     verwaltung.add_view(VerlaufView(Verlaufseintrag, name="Verlauf", endpoint="verlauf"))
     hilfe = "Hilfe zwischen Kommunen"

@@ -10,6 +10,7 @@ from pygal.style import Style
 
 from wrm.anzeige import tag_kurz, zahl
 from wrm.kennzahlen import Zeile
+from wrm.kennzahlen.prognose import Woche
 from wrm.services.zeitreihe import Wochenwert
 
 #: Deficit red, surplus green, as in the tables; the rest Bootstrap's palette.
@@ -51,4 +52,24 @@ def verlauf(reihe: Sequence[Wochenwert], titel: str) -> str:
     diagramm.add("zu erfüllen", [w.zu_erfuellen for w in reihe])
     diagramm.add("sofort verfügbar", [w.sofort_verfuegbar for w in reihe])
     diagramm.add("in Aussicht", [w.in_aussicht for w in reihe])
+    return _svg(diagramm)
+
+
+def reichweite(wochen: Sequence[Woche], plaetze_sofort: int, plaetze_mit_aussicht: int,
+               titel: str) -> str:
+    """Line chart per ISO week: cumulative announced (and estimated) persons against the places
+    free now and with those in Aussicht; where the line crosses a level, the places run out."""
+    diagramm = pygal.Line(
+        style=Style(**{**_STIL.to_dict(), "colors": (ROT, GRUEN, BLAU)}), js=[],
+        disable_xml_declaration=True, width=1000, height=340, value_formatter=zahl,
+        legend_at_bottom=True, title=titel, x_label_rotation=30, dots_size=3,
+        explicit_size=False, no_data_text="Keine Wochen im Horizont")
+    diagramm.x_labels = [f"{w.iso}{'*' if w.geschaetzt else ''}" for w in wochen]
+    kumuliert, summen = 0, []
+    for woche in wochen:
+        kumuliert += woche.personen
+        summen.append(kumuliert)
+    diagramm.add("Personen kumuliert (* geschätzt)", summen)
+    diagramm.add("sofort verfügbar", [plaetze_sofort] * len(wochen))
+    diagramm.add("mit Plätzen in Aussicht", [plaetze_mit_aussicht] * len(wochen))
     return _svg(diagramm)

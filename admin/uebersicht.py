@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, url_for
 from flask_admin import expose
 
-from admin import diagramme
-from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
+from admin import anfrage, diagramme
+from admin.base import GeschuetzteAnsicht
 from admin.formulare import WrmFormular
 from admin.herunterladen import herunterladen
 from admin.karte import Punkt, karte
@@ -24,41 +24,14 @@ from wrm.meldefelder import (
     ZU_ERFUELLEN,
     ZUSAMMENFASSUNG,
 )
-from wrm.models import Benutzer, Kommune, Meldung, Vereinbarung
+from wrm.models import Benutzer, Meldung, Vereinbarung
 from wrm.services.frische import frische, meldefrist
-from wrm.services.pruefung import kennung_lesen, stichtag_pruefen
-from wrm.services.stand import Stand, staende
+from wrm.services.prognose import prognose
+from wrm.services.pruefung import kennung_lesen
+from wrm.services.stand import Stand
 from wrm.services.vorschlag import orte
 from wrm.services.zeitreihe import wochenreihe
 from wrm.zeit import heute, tagesende
-
-
-def _benutzer() -> Benutzer:
-    benutzer = angemeldeter_benutzer()
-    assert benutzer is not None  # is_accessible
-    return benutzer
-
-
-def _stichtag() -> date | None:
-    """The `?stichtag=` of the request; None for today. A malformed or future day is a 400."""
-    text = request.args.get("stichtag", "").strip()
-    if not text:
-        return None
-    try:
-        tag = date.fromisoformat(text)
-    except ValueError:
-        abort(400, "Der Stichtag muss ein Datum im Format JJJJ-MM-TT sein.")
-    if grund := stichtag_pruefen(tag, heute=heute()):
-        abort(400, grund)
-    return None if tag == heute() else tag
-
-
-def _stand(benutzer: Benutzer, stichtag: date | None, kommune_id: int | None = None
-           ) -> list[Stand]:
-    """The `Stand` of the Kommunen in the user's row scope (or of one), now or at `stichtag`."""
-    return staende(db.session, landkreis=benutzer.landkreis, stichtag=stichtag,
-                   sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN),
-                   kommune_id=kommune_id)
 
 
 def _frist(benutzer: Benutzer) -> int:
@@ -97,8 +70,8 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
     @expose("/")
     def index(self) -> str:
         """The table, one row per Kommune in the order of the Kommunen."""
-        benutzer, stichtag = _benutzer(), _stichtag()
-        stand = _stand(benutzer, stichtag)
+        benutzer, stichtag = anfrage.benutzer(), anfrage.stichtag()
+        stand = anfrage.stand(benutzer, stichtag)
         return self.render(
             "admin/uebersicht.html", stand=stand, felder=ZAHLENFELDER, zu_erfuellen=ZU_ERFUELLEN,
             stichtag=stichtag or heute(), heute=heute(),
@@ -110,10 +83,10 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
     @expose("/export.<format_>")
     def export(self, format_: str) -> Response:
         """The Übersicht as XLSX or CSV; internal notes and names only in the county's."""
-        benutzer, stichtag = _benutzer(), _stichtag()
+        benutzer, stichtag = anfrage.benutzer(), anfrage.stichtag()
         if not berechtigungen.exporte_erlaubt(benutzer):
             abort(403)
-        stand = _stand(benutzer, stichtag)
+        stand = anfrage.stand(benutzer, stichtag)
         tabelle = exporte.uebersichtstabelle(
             stand, stichtag=stichtag or heute(), landkreis=benutzer.landkreis.name,
             intern=berechtigungen.intern_exportieren(benutzer))
@@ -126,8 +99,8 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
     modell = Meldung
 
     def _auswertung(self) -> tuple[Benutzer, date | None, list[Stand], kennzahlen.Auswertung]:
-        benutzer, stichtag = _benutzer(), _stichtag()
-        stand = _stand(benutzer, stichtag)
+        benutzer, stichtag = anfrage.benutzer(), anfrage.stichtag()
+        stand = anfrage.stand(benutzer, stichtag)
         return benutzer, stichtag, stand, kennzahlen.auswerten(s.zeile for s in stand)
 
     @expose("/")
@@ -137,8 +110,11 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
         bezug = _bezug(stichtag)
         frist = _frist(benutzer)
         reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute())
+        horizont = prognose(db.session, landkreis=benutzer.landkreis, stichtag=stichtag,
+                            stand=stand)
         return self.render(
             "admin/auswertung.html", auswertung=ergebnis, stichtag=stichtag or heute(),
+            horizont=horizont, reichweiten={k.name: r for k, r in horizont.kommunen},
             heute=heute(), spalten=AUSWERTUNG[1:-1], lage=LAGE,
             zusammenfassung=ZUSAMMENFASSUNG,
             frische=frische(ergebnis.zeilen, bezug=bezug, frist_tage=frist),
@@ -164,8 +140,8 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
     @expose("/kommune/<int:kommune_id>/")
     def kommune(self, kommune_id: int) -> str:
         """One Kommune's figures and its weekly chart (only that Kommune is read)."""
-        benutzer, stichtag = _benutzer(), _stichtag()
-        stand = _stand(benutzer, stichtag, kommune_id) if kennung_lesen(kommune_id) else []
+        benutzer, stichtag = anfrage.benutzer(), anfrage.stichtag()
+        stand = anfrage.stand(benutzer, stichtag, kommune_id) if kennung_lesen(kommune_id) else []
         if not stand:
             abort(404)
         kommune, zeile = stand[0].kommune, stand[0].zeile

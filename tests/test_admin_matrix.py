@@ -106,6 +106,17 @@ FAELLE = [
                                     "fingerabdruck": "x"})
         for schritt in ("anwenden", "abschliessen")
     ],
+    # The horizon: every role reads it; only the county enters announcements (here refused
+    # for a malformed week and a missing file, so nothing changes).
+    Fall("prognose", "GET", lambda w, i: "/admin/prognose/",
+         {"anonym": 302, "kreis": 200, "eigen": 200, "presse": 200}),
+    Fall("prognose_eintragen", "POST", lambda w, i: "/admin/prognose/eintragen",
+         {"anonym": 302, "kreis": 302, "eigen": 302, "presse": 302},
+         daten=lambda w, i, t: {"csrf_token": t, "kommune": w.eigene_kommune,
+                                "woche": "2027-5", "personen": 3}),
+    Fall("prognose_einlesen", "POST", lambda w, i: "/admin/prognose/einlesen",
+         {"anonym": 302, "kreis": 302, "eigen": 302, "presse": 302},
+         daten=lambda w, i, t: {"csrf_token": t}),
 ]
 
 

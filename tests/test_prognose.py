@@ -4,6 +4,7 @@ run out (hand-computed cases), the announcements' import with its German refusal
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tests import factories
+from tests.conftest import anmelden
 from tests.datenbestand import abzug
 from wrm.db import db
 from wrm.kennzahlen.prognose import (
@@ -24,7 +26,8 @@ from wrm.kennzahlen.prognose import (
     woche_lesen,
     wochenreihe,
 )
-from wrm.models import Ankuendigung
+from wrm.models import Ankuendigung, Kommune, Rolle
+from wrm.services.benutzer import benutzer_anlegen
 from wrm.zeit import heute
 
 W1 = date(2027, 1, 4)  # Monday of 2027-W01
@@ -205,3 +208,64 @@ def test_a_period_without_an_end_counts_only_announced_weeks(
         "kommune": "Offenbach", "geschaetzt": False, "reicht_bis_mit_aussicht": iso_woche(
             montag(heute()) + timedelta(weeks=1)),
         "reicht_bis": iso_woche(montag(heute()) + timedelta(weeks=1))}]
+
+
+def test_the_screen_shows_the_horizon_and_the_county_enters_announcements(
+        web: Flask, tmp_path: Path) -> None:
+    _kreis(web.test_cli_runner(), web)
+    with web.app_context():
+        kreis = factories.landkreis()
+        nordheim = db.session.scalars(db.select(Kommune).where(Kommune.name == "Nordheim")).one()
+        for name, rolle, kommune in (("kreis", Rolle.LANDKREIS, None),
+                                     ("nordheim", Rolle.KOMMUNE, nordheim),
+                                     ("presse", Rolle.PRESSE, None)):
+            benutzer_anlegen(db.session, name=name, rolle=rolle, kommune=kommune,
+                             landkreis=kreis, passwort="sehr-geheim-123")
+        db.session.commit()
+        nid = nordheim.id
+    w0 = montag(heute())
+    client = web.test_client()
+    anmelden(client, "kreis")
+    seite = client.get("/admin/prognose/").get_data(as_text=True)
+    assert 'id="ankuendigung"' in seite and 'id="diagramm-prognose"' in seite
+    token = client.get("/_test/tokens").get_json()["admin"]
+    seite = client.post("/admin/prognose/eintragen", follow_redirects=True, data={
+        "csrf_token": token, "kommune": nid, "woche": "2027-W99", "personen": "x"}
+    ).get_data(as_text=True)
+    assert "Woche: Das Jahr 2027 hat keine Kalenderwoche 99." in seite
+    assert "„x“ ist keine ganze Zahl." in seite
+    seite = client.post("/admin/prognose/eintragen", follow_redirects=True, data={
+        "csrf_token": token, "kommune": nid, "woche": iso_woche(w0), "personen": "25"}
+    ).get_data(as_text=True)
+    assert f"Ankündigung gespeichert: Nordheim, {iso_woche(w0)}, 25 Personen." in seite
+    # 25 this week against 10 places free now: not even this week; with Aussicht (18) neither.
+    zeile = seite.split(">Nordheim</a></th>")[1].split("</tr>")[0]
+    assert zeile.count("reicht nicht für diese Woche") == 2
+    seite = client.post("/admin/prognose/einlesen", follow_redirects=True,
+                        content_type="multipart/form-data", data={
+                            "csrf_token": token, "datei": (io.BytesIO(
+                                b"kommune;woche;personen\nNirgends;2027-W01;1\n"), "l.csv")}
+                        ).get_data(as_text=True)
+    assert "Nichts eingelesen: Zeile 2, Spalte kommune: Die Kommune „Nirgends“" in seite
+    seite = client.post("/admin/prognose/einlesen", follow_redirects=True,
+                        content_type="multipart/form-data", data={
+                            "csrf_token": token, "datei": (io.BytesIO(
+                                f"kommune;woche;personen\nNordheim;{iso_woche(w0)};0\n"
+                                .encode()), "l.csv")}).get_data(as_text=True)
+    assert "1 Ankündigungen eingelesen." in seite
+    seite = client.get(f"/admin/prognose/?kommune={nid}").get_data(as_text=True)
+    assert 'id="wochen"' in seite and "Nordheim Woche für Woche" in seite
+    auswertung = client.get("/admin/auswertung/").get_data(as_text=True)
+    assert "reicht bis KW" in auswertung and auswertung.count('class="reicht-bis"') == 3
+    for name in ("nordheim", "presse"):
+        leser = web.test_client()
+        anmelden(leser, name)
+        seite = leser.get("/admin/prognose/").get_data(as_text=True)
+        assert 'id="prognose"' in seite and 'id="ankuendigung"' not in seite
+        token = leser.get("/_test/tokens").get_json()["admin"]
+        antwort = leser.post("/admin/prognose/eintragen", follow_redirects=True, data={
+            "csrf_token": token, "kommune": nid, "woche": iso_woche(w0), "personen": "1"})
+        assert "Ankündigungen trägt nur der Landkreis ein." in antwort.get_data(as_text=True)
+    with web.app_context():
+        assert [a.personen for a in db.session.scalars(
+            db.select(Ankuendigung).order_by(Ankuendigung.id))] == [25, 0]

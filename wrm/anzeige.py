@@ -48,3 +48,11 @@ def zeitpunkt(wert: datetime | None, *, sekunden: bool = False) -> str:
     muster = "dd.MM.yyyy HH:mm:ss" if sekunden else "dd.MM.yyyy HH:mm"
     zone = ZEITZONE if wert.tzinfo is not None else None
     return format_datetime(wert, muster, tzinfo=zone, locale=GEBIETSSCHEMA)
+
+
+def kalenderwoche(iso: str | None) -> str:
+    """An ISO week as Germans write it: "2027-W05" reads "KW 5/2027"; empty for None."""
+    if iso is None:
+        return ""
+    jahr, _, woche = iso.partition("-W")
+    return f"KW {int(woche)}/{jahr}"

@@ -46,7 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # One German format for every number, day and moment a template shows (`wrm.anzeige`).
     app.jinja_env.globals.update(zahl=anzeige.zahl, datum=anzeige.datum,
                                  zeitpunkt=anzeige.zeitpunkt, wert=anzeige.wert,
-                                 personenzahl=anzeige.personenzahl, bezeichnung=bezeichnung)
+                                 personenzahl=anzeige.personenzahl, bezeichnung=bezeichnung,
+                                 kalenderwoche=anzeige.kalenderwoche)
 
     from admin import init_admin
     from wrm.anmeldung import init_anmeldung

@@ -4,16 +4,23 @@ the free places run out against the announced (and estimated) allocations."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from wrm import kennzahlen
-from wrm.kennzahlen.prognose import Woche, montag, reicht_bis, summenreihe, wochenreihe
+from wrm.kennzahlen.prognose import (
+    Woche,
+    iso_woche,
+    montag,
+    reicht_bis,
+    summenreihe,
+    wochenreihe,
+)
 from wrm.models import Kommune, Landkreis, Verteilzeitraum
 from wrm.services.ankuendigungen import angekuendigt
-from wrm.services.stand import staende
+from wrm.services.stand import Stand, staende
 from wrm.services.verteilzeitraeume import zeitraum_am
 from wrm.zeit import heute, tagesende
 
@@ -60,13 +67,21 @@ class Prognose:
         """One Kommune's horizon, None when it is not among the rows."""
         return next((r for k, r in self.kommunen if k.id == kommune_id), None)
 
+    def nicht_diese_woche(self, reichweite: Reichweite, *, mit_aussicht: bool = False) -> bool:
+        """Whether the places do not even last the current week."""
+        bis = reichweite.reicht_bis_mit_aussicht if mit_aussicht else reichweite.reicht_bis
+        return bis == iso_woche(self.aktuelle_woche - timedelta(weeks=1))
+
 
 def prognose(session: Session, *, landkreis: Landkreis, stichtag: date | None = None,
-             sichtbar: ColumnElement[bool] | None = None) -> Prognose:
+             sichtbar: ColumnElement[bool] | None = None, stand: list[Stand] | None = None
+             ) -> Prognose:
     """The horizon now (or as it stood at the end of `stichtag`: its figures, its period and
-    the announcements known then), for the Kommunen in the caller's row scope `sichtbar`."""
+    the announcements known then), for the Kommunen in the caller's row scope `sichtbar`;
+    `stand`: those figures when the caller has them already."""
     tag = stichtag or heute()
-    stand = staende(session, landkreis=landkreis, stichtag=stichtag, sichtbar=sichtbar)
+    if stand is None:
+        stand = staende(session, landkreis=landkreis, stichtag=stichtag, sichtbar=sichtbar)
     zeitraum = zeitraum_am(session, landkreis=landkreis, tag=tag)
     ende = zeitraum.ende if zeitraum is not None else None
     woche = montag(tag)
