@@ -3,7 +3,6 @@ applied with one click; closing the period with each Kommune's rest as carry-ove
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -16,22 +15,13 @@ from admin.formulare import WrmFormular
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.db import db
-from wrm.kennzahlen.quoten import Quotenberechnung
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, kennung_lesen, zahl_lesen
 from wrm.services.quotenanpassungen import abschliessen, naechster_zeitraum, reste
-from wrm.services.quotenberechnung import quoten_anwenden, quoten_berechnen
+from wrm.services.quotenberechnung import fingerabdruck, quoten_anwenden, quoten_berechnen
 from wrm.services.verteilzeitraeume import quoten_von, zeitraum_am
 from wrm.zeit import heute
-
-
-def fingerabdruck(berechnung: Quotenberechnung) -> str:
-    """A short digest of what the county saw, so applying refuses a calculation whose inputs
-    (population, carry-over, relief, Kommunen) changed in between."""
-    text = f"{berechnung.kontingent}|" + ";".join(f"{z.kommune}={z.quote}"
-                                                  for z in berechnung.zeilen)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class QuotenberechnungAnsicht(GeschuetzteAnsicht):

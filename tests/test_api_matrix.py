@@ -57,6 +57,40 @@ FAELLE = [
                         '{ stand } }',
          {**_NICHT_ANGEMELDET, "eigen": ("ok", "FORBIDDEN"), "presse": "FORBIDDEN",
           "kreis": "ok"}, schreibend=True),
+    # Quotas and the horizon. The world's period has no contingent, no end and Kommunen
+    # without population, so the county's steps end in BAD_USER_INPUT and change nothing;
+    # their successful paths are in test_api_quoten.
+    Fall("quotenblatt", '{ quotenblatt(kommune: "Kommune {ziel}") { zuErfuellen '
+                        'berechnungFehlt buchungen { quelle } posten { titel } } }',
+         {**_NICHT_ANGEMELDET, "eigen": ("ok", "FORBIDDEN"), "presse": "FORBIDDEN",
+          "kreis": "ok"}),
+    Fall("quoten", "{ quoten { kommune aufnahmequote grundquote } }",
+         {**_NICHT_ANGEMELDET, "eigen": "ok", "presse": "ok", "kreis": "ok"}),
+    Fall("prognose", '{ prognose(kommune: "Kommune {ziel}") { reichtBis wochen { woche } } '
+                     'kreis: prognose { reichtBis benoetigtBisZeitraumende } }',
+         {**_NICHT_ANGEMELDET, "eigen": "ok", "presse": "ok", "kreis": "ok"}),
+    Fall("reicht_bis", "{ auswertung { zeilen { reichtBis reichtBisMitAussicht } } }",
+         {**_NICHT_ANGEMELDET, "eigen": "ok", "presse": "ok", "kreis": "ok"}),
+    Fall("quoten_berechnen", 'mutation { quotenBerechnen(zeitraum: "Verteilzeitraum ab '
+                             '01.01.2020", kontingent: 100) { summeQuoten } }',
+         {**_NICHT_ANGEMELDET, "eigen": "FORBIDDEN", "presse": "FORBIDDEN",
+          "kreis": "BAD_USER_INPUT"}, schreibend=True),
+    Fall("quoten_anwenden", 'mutation { quotenAnwenden(zeitraum: "Verteilzeitraum ab '
+                            '01.01.2020", fingerabdruck: "x") { geaendert } }',
+         {**_NICHT_ANGEMELDET, "eigen": "FORBIDDEN", "presse": "FORBIDDEN",
+          "kreis": "BAD_USER_INPUT"}, schreibend=True),
+    Fall("zeitraum_abschliessen", 'mutation { zeitraumAbschliessen(zeitraum: "Verteilzeitraum '
+                                  'ab 01.01.2020") { naechster } }',
+         {**_NICHT_ANGEMELDET, "eigen": "FORBIDDEN", "presse": "FORBIDDEN",
+          "kreis": "BAD_USER_INPUT"}, schreibend=True),
+    Fall("anrechnung_buchen", 'mutation { anrechnungBuchen(kommune: "Kommune {ziel}", '
+                              'personen: 0, quelle: "Geburt") { personen } }',
+         {**_NICHT_ANGEMELDET, "eigen": "FORBIDDEN", "presse": "FORBIDDEN",
+          "kreis": "BAD_USER_INPUT"}, schreibend=True),
+    Fall("quote_anpassen", 'mutation { quoteAnpassen(kommune: "Kommune {ziel}", art: '
+                           'ENTLASTUNG, personen: -1, grund: "LAB") { id } }',
+         {**_NICHT_ANGEMELDET, "eigen": "FORBIDDEN", "presse": "FORBIDDEN",
+          "kreis": "BAD_USER_INPUT"}, schreibend=True),
 ]
 
 

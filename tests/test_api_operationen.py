@@ -110,6 +110,10 @@ def test_press_operations_on_random_data_equal_the_cli(app: Flask, saat: int) ->
     ("landkreis/umverteilungsvorschlag", {}),
     ("landkreis/vorschlag_anfragen", {"nach": "Kommune M", "von": "Kommune B", "personen": 50}),
     ("landkreis/vereinbarungen", {"status": ["ANGEFRAGT"]}),
+    ("landkreis/quotenblatt", {"kommune": "Kommune A"}),
+    ("landkreis/quoten_berechnen", {"zeitraum": "Demo-Verteilzeitraum", "kontingent": 900}),
+    ("landkreis/prognose", {}),
+    ("landkreis/prognose", {"kommune": "Kommune C"}),
 ])
 def test_county_operations_run(leere_app: Flask, pfad: str, variablen: dict) -> None:
     runner = leere_app.test_cli_runner()
@@ -131,6 +135,26 @@ def test_county_operations_run(leere_app: Flask, pfad: str, variablen: dict) -> 
         assert daten["vereinbarungAnfragen"]["status"] == "ANGEFRAGT"
     if pfad == "landkreis/vereinbarungen":
         assert daten["vereinbarungen"] == []
+    if pfad == "landkreis/quotenblatt":
+        blatt = daten["quotenblatt"]
+        assert blatt["zuErfuellen"] == blatt["aufnahmequote"] - blatt["zuweisungen"]
+        assert blatt["posten"][-1]["titel"] == "(5) zu erfüllen"
+    if pfad == "landkreis/quoten_berechnen":
+        berechnung = daten["quotenBerechnen"]
+        assert sum(q["grundquote"] for q in berechnung["quoten"]) == 900
+        cli = json.loads(runner.invoke(args=[
+            "quoten", "berechnen", "--zeitraum", "Demo-Verteilzeitraum", "--kontingent", "900",
+            "--format", "json"]).output)
+        assert [q["quote"] for q in cli["quoten"]] == [
+            q["berechneteQuote"] for q in berechnung["quoten"]]
+    if pfad == "landkreis/prognose":
+        cli = json.loads(runner.invoke(args=["prognose", "--format", "json"]).output)
+        prognose = daten["prognose"]
+        erwartet = (cli["landkreis"] if "kommune" not in variablen else next(
+            k for k in cli["kommunen"] if k["kommune"] == variablen["kommune"]))
+        assert (prognose["reichtBis"], prognose["reichtBisMitAussicht"]) == (
+            erwartet["reicht_bis"], erwartet["reicht_bis_mit_aussicht"])
+        assert prognose["stichtag"] == cli["stichtag"]
     if pfad == "landkreis/verlauf_kommune":
         verlauf = daten["kommune"]["verlauf"]
         assert (verlauf == []) == ("von" in variablen)  # nothing in January 2020
@@ -145,4 +169,29 @@ def test_every_saved_operation_is_tested() -> None:
                            "presse/kommunen_tabelle", "landkreis/auswertung",
                            "landkreis/ueberfaellige_meldungen", "landkreis/verlauf_kommune",
                            "landkreis/umverteilungsvorschlag", "landkreis/vereinbarungen",
-                           "landkreis/vorschlag_anfragen"}
+                           "landkreis/vorschlag_anfragen", "landkreis/quotenblatt",
+                           "landkreis/quoten_berechnen", "landkreis/prognose",
+                           "presse/quoten"}
+
+
+def test_press_quotas_and_horizon_equal_the_cli(leere_app: Flask) -> None:
+    runner = leere_app.test_cli_runner()
+    runner.invoke(args=["demo"])
+    token = runner.invoke(args=["token", "anlegen", "presse"]).output.strip().splitlines()[-1]
+    inhalt = graphql(leere_app.test_client(), operation("presse/quoten"), {},
+                     token=token).get_json()
+    assert "errors" not in inhalt, inhalt
+    cli = json.loads(runner.invoke(args=["prognose", "--format", "json"]).output)
+    daten = inhalt["data"]
+    # The demo's period has no contingent: the quotas set, without the calculation's terms.
+    assert len(daten["quoten"]) == 21 and daten["quoten"][0]["grundquote"] is None
+    assert all(q["aufnahmequote"] is not None for q in daten["quoten"])
+    nach_name = {k["kommune"]: k for k in cli["kommunen"]}
+    for zeile in daten["auswertung"]["zeilen"]:
+        erwartet = nach_name[zeile["kommune"]["name"]]
+        assert (zeile["reichtBis"], zeile["reichtBisMitAussicht"]) == (
+            erwartet["reicht_bis"], erwartet["reicht_bis_mit_aussicht"])
+    assert daten["prognose"] == {
+        "reichtBis": cli["landkreis"]["reicht_bis"],
+        "reichtBisMitAussicht": cli["landkreis"]["reicht_bis_mit_aussicht"],
+        "benoetigtBisZeitraumende": cli["landkreis"]["benoetigt_bis_zeitraumende"]}

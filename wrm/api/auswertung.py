@@ -59,8 +59,8 @@ class AuswertungQuery:
         ergebnis = kennzahlen.auswerten(s.zeile for s in stand)
         nach_zeile = {id(s.zeile): s for s in stand}  # auswerten sorts the very same rows
         bezug = jetzt() if stichtag is None else tagesende(stichtag)
-        zeilen = [meldung_aus(nach_zeile[id(z)], bezug=bezug, frist_tage=ctx.meldefrist_tage)
-                  for z in ergebnis.zeilen]
+        zeilen = [meldung_aus(nach_zeile[id(z)], bezug=bezug, frist_tage=ctx.meldefrist_tage,
+                              stichtag=stichtag) for z in ergebnis.zeilen]
         zusammenfassung = asdict(ergebnis.zusammenfassung)
         return Auswertung(stichtag=stichtag or heute(), zeilen=zeilen,
                           gesamt=Summen(**ergebnis.gesamt),

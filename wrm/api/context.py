@@ -14,6 +14,7 @@ from wrm.api.fehler import NichtAngemeldet
 from wrm.berechtigungen import Aktion
 from wrm.models import Benutzer, Kommune, Verlaufseintrag
 from wrm.services.frische import meldefrist
+from wrm.services.prognose import Prognose, prognose
 from wrm.services.stand import Stand, staende
 
 
@@ -30,6 +31,7 @@ class Kontext:
     _aktuell_nach_id: dict[int, Stand] = field(default_factory=dict)
     _verlauf: dict[tuple[date | None, date | None], dict[int, list[Verlaufseintrag]]] = field(
         default_factory=dict)
+    _prognose: dict[date | None, Prognose] = field(default_factory=dict)
 
     @property
     def meldefrist_tage(self) -> int:
@@ -45,6 +47,14 @@ class Kontext:
                 sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
         return self._stand[stichtag]
 
+    def prognose(self, stichtag: date | None = None) -> Prognose:
+        """The planning horizon of the Kommunen the user may see (from `stand`, cached)."""
+        if stichtag not in self._prognose:
+            self._prognose[stichtag] = prognose(
+                self.session, landkreis=self.angemeldet.landkreis, stichtag=stichtag,
+                stand=self.stand(stichtag))
+        return self._prognose[stichtag]
+
     def kommune_ids(self) -> list[int]:
         """The ids of the Kommunen the request shows (for loading their history at once)."""
         return [s.kommune.id for s in self.stand()]
@@ -55,6 +65,7 @@ class Kontext:
         self._stand.clear()
         self._aktuell_nach_id.clear()
         self._verlauf.clear()
+        self._prognose.clear()
 
     def aktueller_stand(self, kommune_id: int) -> Stand | None:
         """One Kommune's current `Stand`, from the cached list."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -74,6 +74,7 @@ class Meldung(Spalten):
     kommune_id: strawberry.Private[int]
     version_wert: strawberry.Private[int | None]
     bemerkung_wert: strawberry.Private[str | None]
+    stichtag_wert: strawberry.Private[date | None]
 
     @strawberry.field(description="Die Kommune dieser Meldung.")
     def kommune(self) -> Annotated[Kommune, strawberry.lazy("wrm.api.kommunen")]:
@@ -81,6 +82,21 @@ class Meldung(Spalten):
         from wrm.api.kommunen import Kommune
 
         return Kommune.aus(self.kommune_modell)
+
+    @strawberry.field(description="Letzte ISO-Kalenderwoche (z. B. 2027-W05), in die die ab "
+                                  "dieser Woche angekündigten (und geschätzten) Zuweisungen "
+                                  "noch in die sofort freien Plätze passen; null: reicht über "
+                                  "den Horizont (Ende des Verteilzeitraums) hinaus.")
+    def reicht_bis(self, info: Info) -> str | None:
+        """From the request's planning horizon at the row's Stichtag."""
+        reichweite = kontext(info).prognose(self.stichtag_wert).von(self.kommune_id)
+        return reichweite.reicht_bis if reichweite is not None else None
+
+    @strawberry.field(description="Wie `reichtBis`, mit den Plätzen in Aussicht.")
+    def reicht_bis_mit_aussicht(self, info: Info) -> str | None:
+        """From the request's planning horizon at the row's Stichtag."""
+        reichweite = kontext(info).prognose(self.stichtag_wert).von(self.kommune_id)
+        return reichweite.reicht_bis_mit_aussicht if reichweite is not None else None
 
     @strawberry.field(permission_classes=[PersonenSichtbar],
                       description="Version für das optimistische Sperren beim Speichern.")
@@ -95,15 +111,16 @@ class Meldung(Spalten):
         return self.bemerkung_wert
 
 
-def meldung_aus(stand: Stand, *, bezug: datetime, frist_tage: int) -> Meldung:
-    """The API row of a Kommune's `Stand` (now or at a Stichtag)."""
+def meldung_aus(stand: Stand, *, bezug: datetime, frist_tage: int,
+                stichtag: date | None = None) -> Meldung:
+    """The API row of a Kommune's `Stand` (now, or at `stichtag`)."""
     werte = stand.zeile.als_dict()
     del werte["kommune"]
     werte["lage"] = Lage(werte["lage"]) if werte["lage"] is not None else None
     return Meldung(
         **werte, veraltet=kennzahlen.veraltet(stand.zeile.stand, bezug, frist_tage),
         kommune_modell=stand.kommune, kommune_id=stand.kommune.id,
-        version_wert=stand.version, bemerkung_wert=stand.bemerkung,
+        version_wert=stand.version, bemerkung_wert=stand.bemerkung, stichtag_wert=stichtag,
     )
 
 

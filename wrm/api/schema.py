@@ -19,6 +19,7 @@ from wrm.api.fehler import unerwartet
 from wrm.api.hilfe import HilfeMutation, HilfeQuery
 from wrm.api.kommunen import KommuneQuery
 from wrm.api.meldungen import MeldungMutation
+from wrm.api.quoten import QuotenMutation, QuotenQuery
 
 #: Limits against expensive queries; the deepest saved operation needs depth 5.
 MAX_TIEFE = 10
@@ -44,14 +45,14 @@ _REGELN = [Tiefenregel, aliasregel(MAX_ALIASE)]
 
 
 @strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf, Hilfe zwischen "
-                             "Kommunen.")
-class Query(KommuneQuery, AuswertungQuery, HilfeQuery):
+                             "Kommunen, Quoten und Prognose.")
+class Query(KommuneQuery, AuswertungQuery, HilfeQuery, QuotenQuery):
     """All reading fields."""
 
 
 @strawberry.type(description="Schreiben: Meldungen speichern und bestätigen; Vereinbarungen "
-                             "zwischen Kommunen.")
-class Mutation(MeldungMutation, HilfeMutation):
+                             "zwischen Kommunen; Quoten (Landkreis).")
+class Mutation(MeldungMutation, HilfeMutation, QuotenMutation):
     """All writing fields."""
 
 

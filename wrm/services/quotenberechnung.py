@@ -3,6 +3,8 @@ by the county (`wrm.kennzahlen.quoten` does the arithmetic)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,6 +51,14 @@ def quoten_berechnen(session: Session, *, zeitraum: Verteilzeitraum,
         kommune=k.name, einwohner=k.einwohner,  # type: ignore[arg-type]
         uebertrag=stand.get(k.id, keine).wert(Anpassungsart.UEBERTRAG),
         entlastung=stand.get(k.id, keine).wert(Anpassungsart.ENTLASTUNG)) for k in kommunen])
+
+
+def fingerabdruck(berechnung: Quotenberechnung) -> str:
+    """A short digest of a calculation as the county saw it, so applying refuses one whose
+    inputs (population, carry-over, relief, Kommunen, contingent) changed in between."""
+    text = f"{berechnung.kontingent}|" + ";".join(f"{z.kommune}={z.quote}"
+                                                  for z in berechnung.zeilen)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def quoten_anwenden(session: Session, *, zeitraum: Verteilzeitraum,
