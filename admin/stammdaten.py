@@ -17,7 +17,7 @@ from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
 from wrm.services.kommunen import HOECHSTE_EINWOHNERZAHL, koordinaten_fehler
 from wrm.services.pruefung import Validierungsfehler
-from wrm.services.verteilzeitraeume import quote_setzen, zeitraum_pruefen
+from wrm.services.verteilzeitraeume import offen_pruefen, quote_setzen, zeitraum_pruefen
 
 
 def _im_bereich(modell: type) -> Any:
@@ -78,17 +78,19 @@ class KommuneView(GeschuetzteModelView):
 class VerteilzeitraumView(GeschuetzteModelView):
     """Distribution periods; the current one is the one containing today."""
 
-    column_list = ("name", "beginn", "ende", "kontingent")
+    column_list = ("name", "beginn", "ende", "kontingent", "abgeschlossen_am")
     form_columns = ("name", "beginn", "ende", "kontingent")
     column_default_sort = ("beginn", True)
     column_labels = {"name": "Name", "beginn": "Beginn", "ende": "Ende",
-                     "kontingent": "Kontingent"}
+                     "kontingent": "Kontingent", "abgeschlossen_am": "abgeschlossen"}
     column_descriptions = {"kontingent": "Personen, die das Land dem Landkreis in diesem "
                                          "Zeitraum zuweist (Grundlage der Quotenberechnung)"}
 
     def on_model_change(self, form: Any, model: Verteilzeitraum, is_created: bool) -> None:
         if is_created:
             model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
+        else:
+            offen_pruefen(model, "name")
         if fehler := zeitraum_pruefen(db.session, landkreis_id=model.landkreis_id,
                                       beginn=model.beginn, ende=model.ende,
                                       kontingent=model.kontingent, ausser_id=model.id):

@@ -316,6 +316,13 @@ def test_the_county_calculates_applies_and_closes_on_the_screen(web: Flask) -> N
     assert 'id="summe-quote">150<' in seite
     seite = client.get(f"/admin/quotenberechnung/?zeitraum={zid}").get_data(as_text=True)
     assert 'id="abgeschlossen"' in seite and 'id="anwenden"' not in seite
+    # The closed period's master data no longer change either.
+    seite = client.post(f"/admin/verteilzeitraum/edit/?id={zid}", follow_redirects=True, data={
+        "csrf_token": token, "name": "P1 neu", "beginn": "2026-01-01", "ende": "2026-04-30",
+        "kontingent": "999"}).get_data(as_text=True)
+    assert "ist abgeschlossen; er ändert sich nicht mehr." in seite, seite[-3000:]
+    with web.app_context():
+        assert db.session.get(Verteilzeitraum, zid).kontingent == 100
     # A Kommune without population: the calculation names it, nothing else breaks.
     with web.app_context():
         db.session.get(Kommune, bedorf).einwohner = None

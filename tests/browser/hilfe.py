@@ -92,6 +92,21 @@ def menue(seite, name: str):  # type: ignore[no-untyped-def]
     return seite.locator(".navbar").get_by_role("link", name=name, exact=True)
 
 
+def untermenue(seite, kategorie: str, eintrag: str) -> None:  # type: ignore[no-untyped-def]
+    """Open an entry of a drop-down of the navigation bar like a person would: the menu opens
+    only once Bootstrap's script has loaded, so wait for the page first."""
+    seite.wait_for_load_state("load")
+    liste = seite.locator(".navbar .dropdown-menu", has_text=eintrag)
+    for _ in range(3):
+        seite.locator(".navbar").get_by_role("link", name=kategorie).click()
+        try:
+            expect(liste).to_be_visible(timeout=2000)
+            break
+        except AssertionError:
+            continue
+    liste.get_by_role("link", name=eintrag, exact=True).click()
+
+
 def meldung_oeffnen(seite) -> None:  # type: ignore[no-untyped-def]
     """Open "Meine Meldung" from the menu."""
     menue(seite, "Meine Meldung").click()

@@ -15,6 +15,7 @@ from tests.browser.hilfe import (
     expect,
     menue,
     seiten,
+    untermenue,
 )
 
 chromium_verlangen()
@@ -23,18 +24,7 @@ PASSWORT = "demo-wrm-2026"
 
 
 def _hilfemenue(seite, eintrag: str) -> None:  # type: ignore[no-untyped-def]
-    """Open an entry of the "Hilfe zwischen Kommunen" drop-down like a person would: the menu
-    opens only once Bootstrap's script has loaded, so wait for the page first."""
-    seite.wait_for_load_state("load")
-    menue_ = seite.locator(".navbar .dropdown-menu", has_text=eintrag)
-    for _ in range(3):
-        seite.locator(".navbar").get_by_role("link", name="Hilfe zwischen Kommunen").click()
-        try:
-            expect(menue_).to_be_visible(timeout=2000)
-            break
-        except AssertionError:
-            continue
-    menue_.get_by_role("link", name=eintrag, exact=True).click()
+    untermenue(seite, "Hilfe zwischen Kommunen", eintrag)
 
 
 def test_request_proposal_agreement_promise_and_move(demo_web: Flask, browser) -> None:

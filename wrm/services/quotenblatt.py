@@ -103,6 +103,16 @@ def _herkunft(eintrag: Quotenanpassung | None) -> str:
     return f"{eintrag.grund} ({art} {zeitpunkt(eintrag.eingetragen_am)}{von})"
 
 
+def _herkunft_der_quote(blatt: Quotenblatt) -> str:
+    if blatt.quote is None:
+        return ""
+    text = "von Hand gesetzt" if blatt.manuell else "aus der Berechnung"
+    if blatt.berechnung is not None and blatt.berechnung.quote != blatt.quote:
+        text += (f"; weicht von der berechneten Quote ({zahl(blatt.berechnung.quote)}) ab, "
+                 "bis der Landkreis die Berechnung anwendet")
+    return text
+
+
 def posten(blatt: Quotenblatt) -> list[Posten]:
     """The sheet line by line, from the contingent to (5)."""
     zeilen: list[Posten] = []
@@ -131,8 +141,7 @@ def posten(blatt: Quotenblatt) -> list[Posten]:
         zeilen.append(Posten("berechnung", "Berechnung", f"nicht möglich: {blatt.fehlt}"))
     zeilen += [
         Posten("quote", "Aufnahmequote (gesetzt)", blatt.quote if blatt.quote is not None
-               else "keine", ("von Hand gesetzt" if blatt.manuell else "aus der Berechnung")
-               if blatt.quote is not None else "", betont=True),
+               else "keine", _herkunft_der_quote(blatt), betont=True),
         Posten("zuweisungen", "(1) Zuweisungen (aktuelle Meldung)",
                blatt.zuweisungen if blatt.zuweisungen is not None else "nicht gemeldet",
                zeichen="−"),
