@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -269,3 +270,35 @@ def test_the_screen_shows_the_horizon_and_the_county_enters_announcements(
     with web.app_context():
         assert [a.personen for a in db.session.scalars(
             db.select(Ankuendigung).order_by(Ankuendigung.id))] == [25, 0]
+
+
+@pytest.mark.parametrize("saat", range(200))
+def test_the_horizon_on_random_series(saat: int) -> None:
+    """Properties on random announcements: the estimate fills the quota's rest exactly (never
+    below the announced), `reicht_bis` is the last week that fits."""
+    zufall = random.Random(saat)
+    wochen = zufall.randint(1, 30)
+    ende = W1 + timedelta(weeks=wochen - 1, days=zufall.randint(0, 6))
+    angekuendigt = {_w(zufall.randint(-3, wochen + 3)): zufall.randint(0, 50)
+                    for _ in range(zufall.randint(0, wochen))}
+    rest = zufall.randint(-20, 600)
+    reihe = wochenreihe(aktuelle_woche=W1, ende=ende, angekuendigt=angekuendigt,
+                        rest_quote=rest)
+    assert [w.beginn for w in reihe] == [_w(n) for n in range(1, wochen + 1)]
+    im_horizont = sum(p for w, p in angekuendigt.items() if W1 <= w <= _w(wochen))
+    gesamt = sum(w.personen for w in reihe)
+    if any(w.geschaetzt for w in reihe):
+        assert gesamt == max(rest, im_horizont)
+    else:  # every week announced: nothing to estimate
+        assert gesamt == im_horizont
+    geschaetzt = [w.personen for w in reihe if w.geschaetzt]
+    assert not geschaetzt or max(geschaetzt) - min(geschaetzt) <= 1
+    assert geschaetzt == sorted(geschaetzt, reverse=True)  # leftover to the earliest weeks
+    plaetze = zufall.randint(0, 700)
+    bis = reicht_bis(reihe, plaetze)
+    kumuliert = [sum(w.personen for w in reihe[:i + 1]) for i in range(len(reihe))]
+    if bis is None:
+        assert all(k <= plaetze for k in kumuliert)
+    else:
+        erste_zu_viel = next(i for i, k in enumerate(kumuliert) if k > plaetze)
+        assert bis == iso_woche(reihe[erste_zu_viel].beginn - timedelta(weeks=1))
