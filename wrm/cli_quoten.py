@@ -16,7 +16,7 @@ from wrm.cli_hilfe import SYSTEM
 from wrm.db import db
 from wrm.kennzahlen.quoten import Quotenberechnung
 from wrm.meldefelder import bezeichnung
-from wrm.models import Anpassungsart, Buchungsart
+from wrm.models import Anpassungsart, Buchungsart, Kommune, Verteilzeitraum
 from wrm.services.buchungen import buchen
 from wrm.services.kommunen import kommune_finden
 from wrm.services.pruefung import Validierungsfehler
@@ -47,6 +47,21 @@ def anlegen_befehl(name: str, beginn: date, ende: date | None, kontingent: int |
         _fehler("Verteilzeitraum nicht angelegt:", fehler)
     db.session.commit()
     click.echo(f"Verteilzeitraum „{zeitraum.name}“ angelegt.")
+
+
+def _kommune_und_zeitraum(kommunenname: str, zeitraumname: str | None, kopf: str
+                          ) -> tuple[Kommune, Verteilzeitraum]:
+    """The Kommune and the period (named, or today's) of the own Landkreis; else abort with
+    `kopf` and what was not found."""
+    landkreis = eigener_landkreis()
+    kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
+    zeitraum = (zeitraum_finden(db.session, landkreis=landkreis, name=zeitraumname)
+                if zeitraumname else zeitraum_am(db.session, landkreis=landkreis, tag=heute()))
+    if kommune is None:
+        abbrechen(kopf, [f"Die Kommune „{kommunenname}“ gibt es nicht."])
+    if zeitraum is None:
+        abbrechen(kopf, ["Diesen Verteilzeitraum gibt es nicht."])
+    return kommune, zeitraum
 
 
 def _abweichung_lesen(ctx: click.Context, param: click.Parameter, werte: tuple[str, ...]
@@ -96,14 +111,7 @@ def abschliessen_befehl(name: str, abweichend: dict[str, tuple[int, str]]) -> No
 def anpassen_befehl(kommunenname: str, art: str, personen: int, grund: str,
                     zeitraumname: str | None) -> None:
     """Übertrag oder Entlastung einer Kommune festlegen, mit Grund (mit Verlauf)."""
-    landkreis = eigener_landkreis()
-    kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
-    zeitraum = (zeitraum_finden(db.session, landkreis=landkreis, name=zeitraumname)
-                if zeitraumname else zeitraum_am(db.session, landkreis=landkreis, tag=heute()))
-    if kommune is None or zeitraum is None:
-        abbrechen("Nicht gespeichert:", [f"Die Kommune „{kommunenname}“ gibt es nicht."
-                                         if kommune is None else "Diesen Verteilzeitraum gibt "
-                                                                 "es nicht."])
+    kommune, zeitraum = _kommune_und_zeitraum(kommunenname, zeitraumname, "Nicht gespeichert:")
     bisher = anpassungen(db.session, zeitraum=zeitraum, kommune_ids=[kommune.id]).get(
         kommune.id, Anpassungen())
     eintrag = bisher.uebertrag if art == Anpassungsart.UEBERTRAG else bisher.entlastung
@@ -177,14 +185,7 @@ anrechnung_gruppe = AppGroup("anrechnung", help="Das Quotenkonto: Anrechnungen u
 def buchen_befehl(kommunenname: str, personen: int, quelle: str, art: str,
                   datum: date | None, zeitraumname: str | None) -> None:
     """Personen (±) auf die Quote einer Kommune anrechnen; sie gehen in (5) ein."""
-    landkreis = eigener_landkreis()
-    kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
-    zeitraum = (zeitraum_finden(db.session, landkreis=landkreis, name=zeitraumname)
-                if zeitraumname else zeitraum_am(db.session, landkreis=landkreis, tag=heute()))
-    if kommune is None or zeitraum is None:
-        abbrechen("Nicht gebucht:", [f"Die Kommune „{kommunenname}“ gibt es nicht."
-                                     if kommune is None else "Diesen Verteilzeitraum gibt es "
-                                                             "nicht."])
+    kommune, zeitraum = _kommune_und_zeitraum(kommunenname, zeitraumname, "Nicht gebucht:")
     try:
         buchen(db.session, kommune=kommune, zeitraum=zeitraum, personen=personen,
                art=Buchungsart(art), quelle=quelle, datum=datum, benutzer=None, system=SYSTEM)
