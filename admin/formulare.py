@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
+from flask import abort, request
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import SecureForm
@@ -48,6 +49,13 @@ class WrmFormular(SecureForm):
                 feld.errors = [*feld.errors, "Enthält unzulässige Steuerzeichen."]
                 gueltig = False
         return gueltig
+
+def token_pruefen() -> None:
+    """A hand-written POST form (a page's small buttons and forms) carries the page's CSRF
+    token; without a valid one the request is refused (400) before anything is read."""
+    if not WrmFormular(request.form).validate():
+        abort(400)
+
 
 LAGE_AUSWAHL = [SelectChoice("", "– bitte wählen –"), *(SelectChoice(m.value) for m in Lage)]
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from admin import anfrage, diagramme
 from admin.base import GeschuetzteAnsicht
 from admin.dienstansicht import ausfuehren
-from admin.formulare import WrmFormular
+from admin.formulare import WrmFormular, token_pruefen
 from wrm import berechtigungen
 from wrm.anzeige import zahl
 from wrm.berechtigungen import Aktion
@@ -62,14 +62,10 @@ class PrognoseAnsicht(GeschuetzteAnsicht):
             diese_woche=iso_woche(ergebnis.aktuelle_woche),
             csrf_token_admin=WrmFormular().csrf_token.current_token)
 
-    def _pruefen(self) -> None:
-        if not WrmFormular(request.form).validate():
-            abort(400)
-
     @expose("/eintragen", methods=("POST",))
     def eintragen_view(self) -> Any:
         """One announcement from the form (Kommune, ISO week, persons)."""
-        self._pruefen()
+        token_pruefen()
         benutzer = anfrage.benutzer()
         kommune = db.session.scalars(select(Kommune).where(
             Kommune.id == kennung_lesen(request.form.get("kommune", "")),
@@ -101,7 +97,7 @@ class PrognoseAnsicht(GeschuetzteAnsicht):
     @expose("/einlesen", methods=("POST",))
     def einlesen_view(self) -> Any:
         """A file `kommune;woche;personen`: all or nothing, every problem by line."""
-        self._pruefen()
+        token_pruefen()
         benutzer = anfrage.benutzer()
         datei = request.files.get("datei")
         if datei is None or not datei.filename:

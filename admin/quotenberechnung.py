@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
 from admin.dienstansicht import ausfuehren
-from admin.formulare import WrmFormular
+from admin.formulare import WrmFormular, token_pruefen
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.db import db
@@ -78,8 +78,7 @@ class QuotenberechnungAnsicht(GeschuetzteAnsicht):
             heute=heute(), csrf_token_admin=WrmFormular().csrf_token.current_token)
 
     def _formular_pruefen(self) -> Verteilzeitraum:
-        if not WrmFormular(request.form).validate():
-            abort(400)
+        token_pruefen()
         return self._zeitraum(request.form.get("zeitraum"))
 
     @expose("/anwenden", methods=("POST",))

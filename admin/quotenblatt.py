@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
 from admin.dienstansicht import ausfuehren
-from admin.formulare import WrmFormular
+from admin.formulare import WrmFormular, token_pruefen
 from admin.herunterladen import herunterladen
 from wrm import berechtigungen, exporte
 from wrm.berechtigungen import Aktion
@@ -83,9 +83,7 @@ class QuotenblattAnsicht(GeschuetzteAnsicht):
         """The county sets a Kommune's carry-over or relief with its reason (form on the
         sheet; the id of the entry it showed guards against overwriting a newer one)."""
         benutzer = angemeldeter_benutzer()
-        formular = WrmFormular(request.form)
-        if not formular.validate():
-            abort(400)
+        token_pruefen()
         kommune = db.session.scalars(select(Kommune).where(
             Kommune.id == kennung_lesen(request.form.get("kommune", "")),
             berechtigungen.bereich(benutzer, Kommune))).first()
