@@ -329,3 +329,23 @@ def test_the_county_calculates_applies_and_closes_on_the_screen(web: Flask) -> N
         db.session.commit()
     seite = client.get(f"/admin/quotenberechnung/?zeitraum={zid2}").get_data(as_text=True)
     assert "Ohne Einwohnerzahl: Bedorf." in seite and 'id="anwenden"' not in seite
+
+
+def test_a_second_writer_who_saw_the_same_entry_gets_a_conflict(
+        ctx: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interleaving the check in Python cannot see: the second writer read before the first
+    one committed. The database's unique chain (each entry replaces exactly one) refuses it."""
+    from wrm.services import quotenanpassungen
+
+    kommunen, (p1, _, _) = _welt()
+    anpassen(db.session, kommune=kommunen["Ahausen"], zeitraum=p1,
+             art=Anpassungsart.ENTLASTUNG, personen=5, grund="erste", benutzer=None,
+             system="A")
+    db.session.commit()
+    monkeypatch.setattr(quotenanpassungen, "anpassungen", lambda *a, **k: {})
+    with pytest.raises(Konflikt, match="Entlastung von Ahausen wurde gerade gleichzeitig"):
+        anpassen(db.session, kommune=kommunen["Ahausen"], zeitraum=p1,
+                 art=Anpassungsart.ENTLASTUNG, personen=7, grund="zweite", benutzer=None,
+                 system="B")
+    db.session.rollback()
+    assert [e.grund for e in db.session.scalars(select(Quotenanpassung))] == ["erste"]

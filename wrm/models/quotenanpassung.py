@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wrm.db import Base, UtcDateTime
@@ -28,8 +28,14 @@ class Quotenanpassung(Base):
     why) stays, and a form that saw an older entry is refused instead of overwriting."""
 
     __tablename__ = "quotenanpassungen"
-    __table_args__ = (Index("ix_quotenanpassungen_zeitraum_kommune_eingetragen",
-                            "verteilzeitraum_id", "kommune_id", "eingetragen_am", "id"),)
+    __table_args__ = (
+        Index("ix_quotenanpassungen_zeitraum_kommune_eingetragen",
+              "verteilzeitraum_id", "kommune_id", "eingetragen_am", "id"),
+        # Each entry replaces exactly one (0: none): two writers who saw the same entry cannot
+        # both add theirs, whatever the database's isolation; the second gets a conflict.
+        UniqueConstraint("kommune_id", "verteilzeitraum_id", "art", "vorgaenger_id",
+                         name="uq_quotenanpassungen_vorgaenger"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kommune_id: Mapped[int] = mapped_column(ForeignKey("kommunen.id"))
@@ -39,6 +45,7 @@ class Quotenanpassung(Base):
         values_callable=lambda e: [m.value for m in e]))
     personen: Mapped[int]
     grund: Mapped[str] = mapped_column(Text)
+    vorgaenger_id: Mapped[int] = mapped_column(default=0)  # the entry this one replaces
     # Set by closing the previous period (the computed rest) rather than decided by the county.
     automatisch: Mapped[bool] = mapped_column(default=False)
     eingetragen_am: Mapped[datetime] = mapped_column(UtcDateTime)

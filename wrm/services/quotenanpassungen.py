@@ -13,7 +13,7 @@ from wrm import berechtigungen
 from wrm.anzeige import zahl
 from wrm.berechtigungen import Aktion
 from wrm.db import jetzt
-from wrm.meldefelder import HOECHSTWERT
+from wrm.meldefelder import HOECHSTWERT, bezeichnung
 from wrm.models import (
     Anpassungsart,
     Benutzer,
@@ -30,6 +30,7 @@ from wrm.services.pruefung import (
     text_pruefen,
 )
 from wrm.services.stand import staende
+from wrm.services.vereinbarungen import speichern
 from wrm.services.verteilzeitraeume import offen_pruefen, quoten_von
 from wrm.zeit import heute
 
@@ -124,10 +125,11 @@ def anpassen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum,
         return None
     eintrag = Quotenanpassung(
         kommune=kommune, verteilzeitraum_id=zeitraum.id, art=art, personen=personen,
-        grund=grund.strip(), automatisch=automatisch, eingetragen_am=jetzt(),
-        eingetragen_von=benutzer.name if benutzer is not None else system)
+        grund=grund.strip(), vorgaenger_id=gelesen or 0, automatisch=automatisch,
+        eingetragen_am=jetzt(), eingetragen_von=benutzer.name if benutzer is not None else system)
     session.add(eintrag)
-    session.flush()
+    # A writer who saw the same entry and saved first: the unique chain refuses this one.
+    speichern(session, f"{bezeichnung('anpassungsart', art)} von {kommune.name}")
     return eintrag
 
 

@@ -25,12 +25,14 @@ def upgrade():
     sa.Column('art', sa.Enum('uebertrag', 'entlastung', name='anpassungsart', native_enum=False, length=20), nullable=False),
     sa.Column('personen', sa.Integer(), nullable=False),
     sa.Column('grund', sa.Text(), nullable=False),
+    sa.Column('vorgaenger_id', sa.Integer(), nullable=False),
     sa.Column('automatisch', sa.Boolean(), nullable=False),
     sa.Column('eingetragen_am', wrm.db.UtcDateTime(), nullable=False),
     sa.Column('eingetragen_von', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['kommune_id'], ['kommunen.id'], name=op.f('fk_quotenanpassungen_kommune_id_kommunen')),
     sa.ForeignKeyConstraint(['verteilzeitraum_id'], ['verteilzeitraeume.id'], name=op.f('fk_quotenanpassungen_verteilzeitraum_id_verteilzeitraeume')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_quotenanpassungen'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quotenanpassungen')),
+    sa.UniqueConstraint('kommune_id', 'verteilzeitraum_id', 'art', 'vorgaenger_id', name='uq_quotenanpassungen_vorgaenger')
     )
     with op.batch_alter_table('quotenanpassungen', schema=None) as batch_op:
         batch_op.create_index('ix_quotenanpassungen_zeitraum_kommune_eingetragen', ['verteilzeitraum_id', 'kommune_id', 'eingetragen_am', 'id'], unique=False)
@@ -40,9 +42,9 @@ def upgrade():
                           ("entlastung", "COALESCE(entlastung_grund, 'Übernommen aus der Quote')")):
         op.execute(
             "INSERT INTO quotenanpassungen (kommune_id, verteilzeitraum_id, art, personen, grund, "
-            "automatisch, eingetragen_am, eingetragen_von) "
+            "vorgaenger_id, automatisch, eingetragen_am, eingetragen_von) "
             f"SELECT kommune_id, verteilzeitraum_id, '{spalte}', {spalte}, {grund}, "
-            "false, CURRENT_TIMESTAMP, 'Migration' FROM aufnahmequoten "
+            "0, false, CURRENT_TIMESTAMP, 'Migration' FROM aufnahmequoten "
             f"WHERE {spalte} <> 0")
     with op.batch_alter_table('aufnahmequoten', schema=None) as batch_op:
         batch_op.drop_column('entlastung')
