@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pygal
 from pygal.style import Style
 
-from wrm.anzeige import tag_kurz, zahl
+from wrm.anzeige import kalenderwoche, tag_kurz, zahl
 from wrm.kennzahlen import Zeile
 from wrm.kennzahlen.prognose import Woche
 from wrm.services.zeitreihe import Wochenwert
@@ -64,7 +64,7 @@ def reichweite(wochen: Sequence[Woche], plaetze_sofort: int, plaetze_mit_aussich
         disable_xml_declaration=True, width=1000, height=340, value_formatter=zahl,
         legend_at_bottom=True, title=titel, x_label_rotation=30, dots_size=3,
         explicit_size=False, no_data_text="Keine Wochen im Horizont")
-    diagramm.x_labels = [f"{w.iso}{'*' if w.geschaetzt else ''}" for w in wochen]
+    diagramm.x_labels = [f"{kalenderwoche(w.iso)}{'*' if w.geschaetzt else ''}" for w in wochen]
     kumuliert, summen = 0, []
     for woche in wochen:
         kumuliert += woche.personen
