@@ -248,3 +248,23 @@ def test_list_export_is_refused_where_the_screen_has_none(web: Flask, welt: Welt
     anmelden(client, "kreis")
     assert client.get("/admin/benutzer/export/csv/").status_code == 404
     assert client.get("/admin/meldung/export/pdf/").status_code == 404
+
+
+def test_xlsx_is_print_ready(demo_web: Flask) -> None:
+    """A4 landscape, one page wide, the header row repeated, title, Stand and page numbers in
+    header and footer, a header row tall enough for wrapped titles (read back with openpyxl)."""
+    client = demo_web.test_client()
+    anmelden(client, "landkreis", "demo-wrm-2026")
+    for pfad in ("/admin/auswertung/export.xlsx", "/admin/uebersicht/export.xlsx"):
+        blatt = load_workbook(io.BytesIO(client.get(pfad).data)).active
+        einrichtung = blatt.page_setup
+        assert einrichtung.orientation == "landscape" and einrichtung.paperSize == 9
+        assert (einrichtung.fitToWidth, einrichtung.fitToHeight) == (1, 0)
+        assert blatt.sheet_properties.pageSetUpPr.fitToPage is True
+        assert blatt.print_title_rows == f"${XLSX_KOPFZEILE}:${XLSX_KOPFZEILE}"
+        assert blatt.oddHeader.left.text.startswith(("Kontinuierliche Auswertung", "Übersicht"))
+        assert blatt.oddHeader.right.text.startswith("Stand: ")
+        assert blatt.oddFooter.center.text == "Seite &P von &N"
+        assert blatt.row_dimensions[XLSX_KOPFZEILE].height >= 30
+        kopf = [c for c in blatt[XLSX_KOPFZEILE] if c.value]
+        assert all(c.alignment.wrap_text for c in kopf)

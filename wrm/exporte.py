@@ -176,6 +176,26 @@ def _zelle_xlsx(wert: Any) -> Any:
     return wert
 
 
+def _druckfertig(blatt: Any, tabelle: Tabelle) -> None:
+    """A4 landscape, one page wide, the header row on every page, title, Stand and page number
+    in the header and footer; the wrapped header row tall enough for its longest title."""
+    blatt.page_setup.orientation = "landscape"
+    blatt.page_setup.paperSize = blatt.PAPERSIZE_A4
+    blatt.page_setup.fitToWidth = 1
+    blatt.page_setup.fitToHeight = 0  # as many pages down as needed
+    blatt.sheet_properties.pageSetUpPr.fitToPage = True
+    blatt.print_title_rows = f"{XLSX_KOPFZEILE}:{XLSX_KOPFZEILE}"
+    blatt.print_options.gridLines = True
+    blatt.page_margins.left = blatt.page_margins.right = 0.4
+    # "&" starts a header code in Excel; a title with "&" must not turn into one.
+    blatt.oddHeader.left.text = tabelle.titel.replace("&", "&&")
+    blatt.oddHeader.right.text = f"Stand: {datum(tabelle.stichtag)}"
+    blatt.oddFooter.center.text = "Seite &P von &N"
+    laengster = max((len(s.titel) for s in tabelle.spalten), default=0)
+    # About 12 characters fit a line of a 14-wide column; 15 points a line.
+    blatt.row_dimensions[XLSX_KOPFZEILE].height = 15 * max(1, -(-laengster // 12))
+
+
 def als_xlsx(tabelle: Tabelle) -> bytes:
     """The table as an Excel workbook: title, "Stand", numbered headers, numbers as numbers."""
     mappe = Workbook()
@@ -208,6 +228,7 @@ def als_xlsx(tabelle: Tabelle) -> bytes:
             blatt.cell(zeile_nr, 1, titel).font = _FETT
             blatt.cell(zeile_nr, 2, wert).number_format = "#,##0"
     blatt.freeze_panes = blatt.cell(XLSX_KOPFZEILE + 1, 2)
+    _druckfertig(blatt, tabelle)
     puffer = io.BytesIO()
     mappe.save(puffer)
     return puffer.getvalue()
