@@ -99,6 +99,11 @@ def test_graphiql_only_for_logged_in_users(web: Flask, welt: Welt) -> None:
     anmelden(client, "presse")
     seite = client.get("/graphql", headers={"Accept": "text/html"})
     assert seite.status_code == 200 and b"graphiql" in seite.data.lower()
+    # Served from the application itself: no outside address in the page or its policy.
+    text = seite.get_data(as_text=True)
+    assert "/static/graphiql/graphiql/graphiql.min.js" in text
+    assert "https://" not in text and "http://" not in text.replace("http://localhost", "")
+    assert "https:" not in seite.headers["Content-Security-Policy"]
 
 
 def test_graphiql_off_in_production_unless_configured(tmp_path: Path, monkeypatch) -> None:

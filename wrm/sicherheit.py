@@ -23,13 +23,13 @@ RUECKSPRUNG = "url"
 # Only our own origin; scripts additionally need the nonce of their page. Inline style
 # attributes (Bootstrap markup, pygal's SVG) are allowed: they cannot run code. Two no-op
 # inline scripts of Flask-Admin's templates are allowed by their hashes and nothing else:
-# onclick="return false;" (filter menu) and href="javascript:void(0)" (menu toggles).
+# onclick="return false;" (filter menu) and href="javascript:void(0)" (menu toggles). Fonts
+# may also be data: URIs (GraphiQL's stylesheet embeds its fonts); nothing loads from outside.
 _ERLAUBTE_HANDLER = ("'unsafe-hashes' 'sha256-2rvfFrggTCtyF5WOiTri1gDS8Boibj4Njn0e+VCBmDI=' "
                      "'sha256-rRMdkshZyJlCmDX27XnL7g3zXaxv7ei6Sg+yt4R3svU='")
-_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}' " + _ERLAUBTE_HANDLER
-        + "{extra_script}; "
-        "style-src 'self' 'unsafe-inline'{extra_style}; img-src 'self' data:; "
-        "font-src 'self'{extra_style}; connect-src 'self'; object-src 'none'; "
+_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}' " + _ERLAUBTE_HANDLER + "; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; "
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
@@ -89,20 +89,13 @@ def _kopfzeilen(antwort: Response) -> Response:
     kopf.setdefault("Referrer-Policy", "same-origin")
     kopf.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if "Content-Security-Policy" not in kopf:
-        extra = g.get("csp_quellen", "")
-        kopf["Content-Security-Policy"] = _CSP.format(
-            nonce=csp_nonce(), extra_script=extra, extra_style=extra)
+        kopf["Content-Security-Policy"] = _CSP.format(nonce=csp_nonce())
     if request.endpoint and not request.endpoint.endswith("static"):
         # Figures and names must not stay in a shared browser's cache after logout.
         kopf.setdefault("Cache-Control", "no-store")
     if current_app.config["ENV"] == "production":
         kopf.setdefault("Strict-Transport-Security", "max-age=31536000")
     return antwort
-
-
-def fremde_quellen_erlauben(*quellen: str) -> None:
-    """Let this one response load scripts and styles from these origins too (GraphiQL)."""
-    g.csp_quellen = "".join(f" {q}" for q in quellen)
 
 
 def init_sicherheit(app: Flask) -> None:

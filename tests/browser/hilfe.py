@@ -50,7 +50,7 @@ def bedienen(app: Flask) -> Iterator[str]:
 @contextmanager
 def seiten(browser, url: str):  # type: ignore[no-untyped-def]
     """Factory for pages in separate browser contexts (separate sessions) on `url`."""
-    kontexte, verstoesse = [], []
+    kontexte, verstoesse, draussen = [], [], []
 
     def oeffnen():  # type: ignore[no-untyped-def]
         kontext = browser.new_context(base_url=url, locale="de-DE",
@@ -62,6 +62,9 @@ def seiten(browser, url: str):  # type: ignore[no-untyped-def]
         # shows up as a console error.
         seite.on("console", lambda m: verstoesse.append(m.text) if m.type == "error" and (
             "Content Security Policy" in m.text) else None)
+        # The intranet has no internet: no page may ask anything of another server.
+        seite.on("request", lambda r: draussen.append(r.url) if not r.url.startswith(
+            (url, "data:", "blob:", "about:")) else None)
         return seite
 
     try:
@@ -70,6 +73,7 @@ def seiten(browser, url: str):  # type: ignore[no-untyped-def]
         for kontext in kontexte:
             kontext.close()
     assert verstoesse == [], verstoesse
+    assert draussen == [], draussen
 
 
 def bild(seite, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
-from flask import Request, Response, abort, current_app, redirect, request, url_for
+from flask import (
+    Request,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from strawberry.flask.views import GraphQLView
 
@@ -22,13 +32,22 @@ from wrm.api.context import Kontext
 from wrm.api.fehler import fuer_client, http_grund_deutsch
 from wrm.db import db
 from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, fehlerantwort
-from wrm.models import Benutzer
+from wrm.models import Benutzer, Rolle
 from wrm.models.datenstand import datenstand
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen
-from wrm.sicherheit import csp_nonce, fremde_quellen_erlauben
 
-#: Where Strawberry's GraphiQL page takes its scripts and styles from.
-GRAPHIQL_QUELLE = "https://unpkg.com"
+#: GraphiQL's own files under the static folder (installed by scripts/graphiql.sh).
+GRAPHIQL_DATEIEN = "graphiql"
+#: The saved operations, offered as GraphiQL's example tabs: the press office's to everyone,
+#: the county's to the county.
+OPERATIONEN = Path(__file__).parents[2] / "graphql" / "operations"
+
+
+def beispiele(rolle: Rolle) -> list[dict[str, str]]:
+    """GraphiQL tabs of the saved operations the role may run (none outside a checkout)."""
+    ordner = ["presse"] + (["landkreis"] if rolle == Rolle.LANDKREIS else [])
+    return [{"query": datei.read_text(encoding="utf-8")}
+            for name in ordner for datei in sorted((OPERATIONEN / name).glob("*.graphql"))]
 
 log = logging.getLogger(__name__)
 _NICHT_VERFUEGBAR = "wrm.datenbank_nicht_verfuegbar"
@@ -151,13 +170,16 @@ class WrmGraphQLView(GraphQLView):
                        benutzer=request.environ.get("wrm.benutzer"))
 
     def render_graphql_ide(self, request: Request) -> Response:
-        """GraphiQL only for logged-in users, and in production only when configured."""
+        """GraphiQL only for logged-in users, and in production only when configured; served
+        with its own files (no outside request), the saved operations of the user's role as
+        tabs."""
         if not current_app.config["GRAPHIQL"]:
             abort(404)
         if not current_user.is_authenticated:
             return redirect(url_for("anmeldung.login", next=request.path))  # type: ignore[return-value]
-        # Strawberry's page loads GraphiQL from unpkg.com and starts it with inline scripts:
-        # this one page may load from there, and its scripts carry the response's nonce.
-        fremde_quellen_erlauben(GRAPHIQL_QUELLE)
-        seite = self.graphql_ide_html.replace("<script", f'<script nonce="{csp_nonce()}"')
-        return Response(seite, mimetype="text/html")
+        if not (Path(current_app.static_folder or "") / GRAPHIQL_DATEIEN).is_dir():
+            abort(503, "GraphiQL ist nicht installiert (scripts/graphiql.sh); die API selbst "
+                       "antwortet trotzdem.")
+        return Response(render_template("graphiql.html",
+                                         beispiele=beispiele(current_user.rolle)),
+                        mimetype="text/html")
