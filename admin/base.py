@@ -227,6 +227,18 @@ class GeschuetzteModelView(ModelView):
         return self.can_edit and super().is_action_allowed(name)
 
     # The row scope, on every path.
+    def search_placeholder(self) -> str | None:
+        """The search box's hint in words, "Suchen: Kommune, Benutzer", instead of Flask-Admin's
+        column paths ("kommune.name")."""
+        if not self.column_searchable_list:
+            return None
+        namen = []
+        for feld in self.column_searchable_list:
+            name = str(feld).split(".")[0]
+            namen.append(str((self.column_labels or {}).get(name)
+                             or name.replace("_", " ").capitalize()))
+        return "Suchen: " + ", ".join(dict.fromkeys(namen))
+
     def get_query(self) -> Any:
         return berechtigungen.filtern(self.benutzer, self.model, self.aktion, super().get_query())
 

@@ -16,6 +16,8 @@ from wrm.services.zeitreihe import Wochenwert
 #: Deficit red, surplus green, as in the tables; the rest Bootstrap's palette.
 _SKRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 ROT, GRUEN, BLAU, GRAU = "#dc3545", "#28a745", "#007bff", "#6c757d"
+#: What a chart without any value says (pygal's own text is English).
+KEINE_DATEN = "Keine Daten"
 _STIL = Style(background="white", plot_background="white", font_family="sans-serif",
               colors=(ROT, GRUEN, BLAU, GRAU), label_font_size=11, legend_font_size=12,
               major_label_font_size=11, value_font_size=10)
@@ -33,7 +35,8 @@ def bedarf_je_kommune(zeilen: Sequence[Zeile]) -> str:
     diagramm = pygal.Bar(
         style=_STIL, js=[], disable_xml_declaration=True, width=1000, height=380,
         x_label_rotation=40, value_formatter=zahl, legend_at_bottom=True,
-        title="Bedarf je Kommune (Personen)", print_values=False, explicit_size=False)
+        title="Bedarf je Kommune (Personen)", print_values=False, explicit_size=False,
+        no_data_text=KEINE_DATEN)
     diagramm.x_labels = [z.kommune for z in mit_bedarf]
     diagramm.add("fehlender Wohnraum", [z.bedarf if z.fehlt_wohnraum else None
                                         for z in mit_bedarf])
@@ -47,7 +50,7 @@ def verlauf(reihe: Sequence[Wochenwert], titel: str) -> str:
         style=Style(**{**_STIL.to_dict(), "colors": (ROT, GRUEN, BLAU)}), js=[],
         disable_xml_declaration=True, width=1000, height=340, value_formatter=zahl,
         legend_at_bottom=True, title=titel, x_label_rotation=30, dots_size=3,
-        explicit_size=False)
+        explicit_size=False, no_data_text=KEINE_DATEN)
     diagramm.x_labels = [tag_kurz(w.tag) for w in reihe]
     diagramm.add("zu erfüllen", [w.zu_erfuellen for w in reihe])
     diagramm.add("sofort verfügbar", [w.sofort_verfuegbar for w in reihe])
@@ -63,7 +66,7 @@ def reichweite(wochen: Sequence[Woche], plaetze_sofort: int, plaetze_mit_aussich
         style=Style(**{**_STIL.to_dict(), "colors": (ROT, GRUEN, BLAU)}), js=[],
         disable_xml_declaration=True, width=1000, height=340, value_formatter=zahl,
         legend_at_bottom=True, title=titel, x_label_rotation=30, dots_size=3,
-        explicit_size=False, no_data_text="Keine Wochen im Horizont")
+        explicit_size=False, no_data_text=KEINE_DATEN)
     diagramm.x_labels = [f"{kalenderwoche(w.iso)}{'*' if w.geschaetzt else ''}" for w in wochen]
     kumuliert, summen = 0, []
     for woche in wochen:

@@ -57,3 +57,19 @@ def test_lists_details_and_exports_show_the_words(web: Flask, welt: Welt) -> Non
         client.get("/admin/verlauf/export/csv/").data.decode("utf-8-sig")), delimiter=";"))
     spalte = zeilen[0].index("Vorgang")
     assert {z[spalte] for z in zeilen[1:]} == {"geändert"}
+
+
+def test_lists_speak_german_page_sizes_search_hints_and_empty_charts(web: Flask,
+                                                                     welt: Welt) -> None:
+    from admin.diagramme import KEINE_DATEN, bedarf_je_kommune
+
+    client = web.test_client()
+    anmelden(client, "kreis")
+    for pfad, hinweis in (("/admin/meldung/", "Suchen: Kommune"),
+                          ("/admin/verlauf/", "Suchen: Kommune, "),
+                          ("/admin/benutzer/", "Suchen: ")):
+        seite = client.get(pfad).get_data(as_text=True)
+        assert ">20 Einträge<" in seite and ">100 Einträge<" in seite, pfad
+        assert " items" not in seite and "kommune.name" not in seite, pfad
+        assert f'placeholder="{hinweis}' in seite, pfad
+    assert KEINE_DATEN in bedarf_je_kommune([]) and "No data" not in bedarf_je_kommune([])
