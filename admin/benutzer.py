@@ -8,19 +8,20 @@ from flask import flash
 from flask_admin.actions import action
 from flask_admin.model.fields import AjaxSelectField
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
 from admin.base import BereichsLoader, GeschuetzteModelView
 from admin.formulare import WrmFormular, fehler_eintragen
 from admin.spalten import stand_formatieren
 from wrm.db import db
+from wrm.meldefelder import bezeichnung
 from wrm.models import Benutzer, Kommune, Rolle
 from wrm.services.benutzer import benutzer_aendern, benutzer_anlegen, passwort_zuruecksetzen
 from wrm.services.pruefung import Validierungsfehler
 
 KOMMUNEN = BereichsLoader("kommune", db, Kommune, fields=["name"],
                           placeholder="Kommune suchen …")
-ROLLEN = [SelectChoice(r.value) for r in Rolle]
+ROLLEN = [SelectChoice(r.value, bezeichnung("rolle", r.value)) for r in Rolle]
 
 
 class BenutzerAendernFormular(WrmFormular):
@@ -41,6 +42,10 @@ class BenutzerAnlegenFormular(BenutzerAendernFormular):
     name = StringField("Benutzername", validators=[
         DataRequired("Bitte einen Namen eingeben."),
         Length(max=200, message="Der Benutzername darf höchstens 200 Zeichen lang sein.")])
+    # No role preselected: the most powerful one must never be the default.
+    rolle = SelectField("Rolle", choices=[SelectChoice("", "– bitte wählen –"), *ROLLEN],
+                        validators=[AnyOf([r.value for r in Rolle],
+                                          message="Bitte eine Rolle wählen.")])
     passwort = PasswordField("Passwort", validators=[
         DataRequired("Bitte ein Passwort eingeben."),
         Length(max=1000, message="Das Passwort darf höchstens 1.000 Zeichen lang sein.")])
@@ -58,6 +63,7 @@ class BenutzerView(GeschuetzteModelView):
     column_filters = ("rolle", "aktiv")
     column_formatters = {"angelegt_am": stand_formatieren}
     column_details_exclude_list = ("passwort_hash", "sitzungskennung")
+    form_create_rules = ("csrf_token", "name", "rolle", "kommune", "email", "passwort", "aktiv")
 
     def get_create_form(self) -> Any:
         return BenutzerAnlegenFormular

@@ -36,7 +36,8 @@ class LandkreisView(GeschuetzteModelView):
     form_columns = ("meldefrist_tage",)
     column_labels = {"name": "Landkreis", "meldefrist_tage": "Meldefrist (Tage)"}
     column_descriptions = {"meldefrist_tage": "Nach so vielen Tagen gilt eine Meldung als "
-                                              "überfällig; leer: WRM_MELDEFRIST_TAGE."}
+                                              "überfällig; leer: die Voreinstellung des "
+                                              "Servers."}
     form_args = {"meldefrist_tage": {"label": "Meldefrist (Tage)", "validators": [
         Optional(), NumberRange(1, 365, "Die Meldefrist muss zwischen 1 und 365 Tagen liegen.")]}}
 

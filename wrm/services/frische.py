@@ -22,6 +22,13 @@ class Frische:
     frist_tage: int
     gesamt: int
     ueberfaellig: tuple[Zeile, ...]
+    # Kommunen with any report by then; 0 on a day before the first report.
+    je_gemeldet: int = 0
+
+    @property
+    def leer(self) -> bool:
+        """No report at all by then: nothing to be glad about ("0 von 0" is not good news)."""
+        return self.je_gemeldet == 0
 
     @property
     def gemeldet(self) -> int:
@@ -30,7 +37,10 @@ class Frische:
 
     @property
     def text(self) -> str:
-        """The coverage line, e.g. "18 von 21 Kommunen haben in den letzten 7 Tagen gemeldet"."""
+        """The coverage line, e.g. "18 von 21 Kommunen haben in den letzten 7 Tagen gemeldet";
+        "Keine Meldungen bis zu diesem Tag" before any report."""
+        if self.leer:
+            return "Keine Meldungen bis zu diesem Tag"
         return (f"{self.gemeldet} von {self.gesamt} Kommunen haben in den letzten "
                 f"{self.frist_tage} Tagen gemeldet")
 
@@ -40,4 +50,5 @@ def frische(zeilen: Iterable[Zeile], *, bezug: datetime, frist_tage: int) -> Fri
     alle = list(zeilen)
     ueberfaellig = sorted((z for z in alle if veraltet(z.stand, bezug, frist_tage)),
                           key=lambda z: (z.stand is not None, z.stand or bezug, z.reihenfolge))
-    return Frische(frist_tage=frist_tage, gesamt=len(alle), ueberfaellig=tuple(ueberfaellig))
+    return Frische(frist_tage=frist_tage, gesamt=len(alle), ueberfaellig=tuple(ueberfaellig),
+                   je_gemeldet=sum(1 for z in alle if z.stand is not None))

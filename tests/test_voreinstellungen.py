@@ -1,0 +1,43 @@
+"""Honest defaults: a new user gets no role unless one is chosen (never the most powerful by
+default), and a day before any report says so instead of a green "0 von 0"."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from tests.conftest import admin_token, anmelden
+from tests.datenbestand import abzug
+from tests.welt import Welt
+from wrm.db import db
+from wrm.models import Benutzer
+
+
+def test_a_new_user_has_no_preselected_role(web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    anmelden(client, "kreis")
+    formular = client.get("/admin/benutzer/new/").get_data(as_text=True)
+    auswahl = formular.split('name="rolle"')[1].split("</select>")[0]
+    # Nothing selected, so the browser shows the first option: the request to choose.
+    assert "selected" not in auswahl
+    assert auswahl.startswith('><option value="">– bitte wählen –</option>')
+    assert ">Pressestelle<" in auswahl and ">Landkreis<" in auswahl
+    with web.app_context():
+        vorher = abzug()
+    seite = client.post("/admin/benutzer/new/", data={
+        "name": "neu", "passwort": "ein-langes-passwort", "rolle": "", "aktiv": "y",
+        "csrf_token": admin_token(client)}).get_data(as_text=True)
+    assert "Bitte eine Rolle wählen." in seite
+    with web.app_context():
+        assert abzug()["benutzer"] == vorher["benutzer"]
+        assert db.session.scalar(select(Benutzer).where(Benutzer.name == "neu")) is None
+
+
+def test_a_day_before_any_report_says_so(web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    anmelden(client, "kreis")
+    seite = client.get("/admin/auswertung/?stichtag=2019-06-01").get_data(as_text=True)
+    abdeckung = seite.split('id="abdeckung"')[0].rsplit("<div", 1)[1] + \
+        seite.split('id="abdeckung"')[1].split("</div>")[0]
+    assert "Keine Meldungen bis zu diesem Tag" in abdeckung
+    assert "alert-success" not in abdeckung and "0 von 0" not in abdeckung
