@@ -24,7 +24,7 @@ install: $(STAMP) graphiql
 
 ## make run: install, create the SQLite database with demo data when new, serve on 127.0.0.1:5000
 run: $(STAMP) graphiql
-	$(BIN)/wrm demo
+	$(BIN)/wrm demo --adresse http://$(HOST):$(PORT)
 	$(BIN)/wrm run --host $(HOST) --port $(PORT)
 
 ## make test: install and run every test, on SQLite and on PostgreSQL

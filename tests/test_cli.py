@@ -28,9 +28,12 @@ def test_demo_loads_the_paper_and_prints_logins(leere_app: Flask) -> None:
         assert db.session.scalar(select(func.count(Benutzer.id))) == 23
         namen = set(db.session.scalars(select(Kommune.name)))
         assert namen == {f"Kommune {c}" for c in "ABCDEFGHIJKLMNOPQRSTU"}
-    wieder = runner.invoke(args=["demo"])
+    assert "unter http://127.0.0.1:5000/login:" in ergebnis.output
+    wieder = runner.invoke(args=["demo", "--adresse", "http://127.0.0.1:5101"])
     assert wieder.exit_code == 0 and "nicht geladen" in wieder.output
     assert "kommune-a" in wieder.output  # the logins are shown again
+    # `make run PORT=5101` passes the address it serves on.
+    assert "unter http://127.0.0.1:5101/login:" in wieder.output
 
 
 def test_init_is_safe_to_run_twice(leere_app: Flask) -> None:

@@ -41,3 +41,15 @@ def test_a_day_before_any_report_says_so(web: Flask, welt: Welt) -> None:
         seite.split('id="abdeckung"')[1].split("</div>")[0]
     assert "Keine Meldungen bis zu diesem Tag" in abdeckung
     assert "alert-success" not in abdeckung and "0 von 0" not in abdeckung
+
+
+def test_every_page_links_the_icon_and_favicon_ico_finds_it(web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    assert 'href="/static/favicon.svg"' in client.get("/login").get_data(as_text=True)
+    anmelden(client, "kreis")
+    assert 'href="/static/favicon.svg"' in client.get("/admin/").get_data(as_text=True)
+    antwort = client.get("/favicon.ico")
+    assert antwort.status_code == 301 and antwort.headers["Location"].endswith(
+        "/static/favicon.svg")
+    with client.get("/static/favicon.svg") as icon:  # a file response: close it
+        assert icon.status_code == 200 and icon.data.startswith(b"<svg")

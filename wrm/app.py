@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 from flask_babel import Babel
 from flask_migrate import Migrate
 
@@ -62,4 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_admin(app)
     init_api(app)
     register(app)
+    # Browsers ask for /favicon.ico by themselves; answer with the icon the pages link.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(
+        url_for("static", filename="favicon.svg"), code=301))
     return app

@@ -61,7 +61,9 @@ def init_befehl() -> None:
 
 @click.command("demo")
 @with_appcontext
-def demo_befehl() -> None:
+@click.option("--adresse", default="http://127.0.0.1:5000", show_default=True,
+              help="Wo der Server antworten wird (für den Hinweis auf die Anmeldung).")
+def demo_befehl(adresse: str) -> None:
     """Datenbank einrichten, Demo-Zahlen des Konzeptpapiers und Demo-Benutzer laden."""
     _datenbank_einrichten()
     landkreis = eigener_landkreis()
@@ -78,7 +80,7 @@ def demo_befehl() -> None:
                    "Konzeptpapiers.")
     if logins:
         click.echo(f"Demo-Anmeldungen (Passwort „{DEMO_PASSWORT}“, sofern nicht geändert), "
-                   "unter http://127.0.0.1:5000/login:")
+                   f"unter {adresse.rstrip('/')}/login:")
         for name, rolle, kommune in logins:
             click.echo(f"  {name:<12} {rolle:<10} {kommune}".rstrip())
 
