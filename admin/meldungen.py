@@ -198,6 +198,10 @@ class MeineMeldungAnsicht(GeschuetzteAnsicht):
         benutzer = angemeldeter_benutzer()
         if benutzer is None or benutzer.kommune is None:
             abort(403)
+        # "Abbrechen" leads back to the start page: the list of all reports is not in a
+        # Kommune's menu.
+        zurueck = url_for("admin.index")
         if benutzer.kommune.meldung is None:
-            return redirect(url_for("meldung.create_view"))
-        return redirect(url_for("meldung.edit_view", id=benutzer.kommune.meldung.id))
+            return redirect(url_for("meldung.create_view", url=zurueck))
+        return redirect(url_for("meldung.edit_view", id=benutzer.kommune.meldung.id,
+                                url=zurueck))
