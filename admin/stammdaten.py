@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash
 from sqlalchemy import select
+from wtforms.fields import DateField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from admin.base import GeschuetzteModelView, angemeldeter_benutzer
@@ -47,6 +48,7 @@ class KommuneView(GeschuetzteModelView):
 
     export_erlaubt = True
     column_list = ("name", "art", "ags", "einwohner", "aktiv", "reihenfolge")
+    form_overrides = {"einwohner_stand": DateField}
     form_columns = ("name", "art", "ags", "einwohner", "einwohner_stand", "breitengrad",
                     "laengengrad", "aktiv", "reihenfolge")
     column_searchable_list = ("name",)
@@ -80,6 +82,8 @@ class VerteilzeitraumView(GeschuetzteModelView):
     """Distribution periods; the current one is the one containing today."""
 
     column_list = ("name", "beginn", "ende", "kontingent", "abgeschlossen_am")
+    # The browser's own date picker (type="date") instead of Flask-Admin's text field.
+    form_overrides = {"beginn": DateField, "ende": DateField}
     form_columns = ("name", "beginn", "ende", "kontingent")
     column_default_sort = ("beginn", True)
     column_labels = {"name": "Name", "beginn": "Beginn", "ende": "Ende",

@@ -53,3 +53,20 @@ def test_every_page_links_the_icon_and_favicon_ico_finds_it(web: Flask, welt: We
         "/static/favicon.svg")
     with client.get("/static/favicon.svg") as icon:  # a file response: close it
         assert icon.status_code == 200 and icon.data.startswith(b"<svg")
+
+
+def test_dates_use_the_browsers_date_picker(web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    anmelden(client, "kreis")
+    for pfad, felder in (("/admin/verteilzeitraum/new/", ("beginn", "ende")),
+                         ("/admin/kommune/new/", ("einwohner_stand",))):
+        seite = client.get(pfad).get_data(as_text=True)
+        for feld in felder:
+            eingabe = seite.split(f'name="{feld}"')[0].rsplit("<input", 1)[1] + \
+                seite.split(f'name="{feld}"')[1].split(">")[0]
+            assert 'type="date"' in eingabe, (pfad, feld)
+    # An open end stays possible.
+    seite = client.post("/admin/verteilzeitraum/new/", follow_redirects=True, data={
+        "csrf_token": admin_token(client), "name": "Offen 2031", "beginn": "2031-01-01",
+        "ende": "", "kontingent": ""}).get_data(as_text=True)
+    assert "Offen 2031" in seite
