@@ -70,3 +70,26 @@ def test_dates_use_the_browsers_date_picker(web: Flask, welt: Welt) -> None:
         "csrf_token": admin_token(client), "name": "Offen 2031", "beginn": "2031-01-01",
         "ende": "", "kontingent": ""}).get_data(as_text=True)
     assert "Offen 2031" in seite
+
+
+def test_error_pages_are_german_in_the_layout_with_the_menu_and_a_way_back(
+        web: Flask, welt: Welt) -> None:
+    client = web.test_client()
+    seite = client.get("/gibt-es-nicht")
+    assert seite.status_code == 404 and "Nicht gefunden" in seite.get_data(as_text=True)
+    anmelden(client, "presse")
+    zurueck = {"Referer": "http://localhost/admin/auswertung/"}
+    for aufruf, status, titel in (
+            (lambda: client.get("/admin/gibt-es-nicht", headers=zurueck), 404, "Nicht gefunden"),
+            (lambda: client.get("/admin/benutzer/", headers=zurueck), 403, "Kein Zugriff"),
+            (lambda: client.get("/admin/auswertung/?stichtag=morgen", headers=zurueck), 400,
+             "Ungültige Anfrage"),
+            (lambda: client.delete("/admin/uebersicht/", headers=zurueck), 405,
+             "Nicht erlaubt")):
+        antwort = aufruf()
+        text = antwort.get_data(as_text=True)
+        assert antwort.status_code == status, (status, text[:300])
+        assert titel in text and f"(Fehler {status})" in text
+        assert 'class="navbar' in text and 'href="/admin/auswertung/"' in text  # the menu
+        assert '<a href="/admin/auswertung/">Zurück zur vorigen Seite</a>' in text
+        assert "Not Found" not in text and "Forbidden" not in text

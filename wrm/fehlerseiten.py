@@ -62,6 +62,24 @@ def ist_api() -> bool:
     return request.path.rstrip("/") == "/graphql"
 
 
+def _im_layout(status: int, titel: str, text: str) -> str | None:
+    """The error page in the application's layout, with the menu of the logged-in user and a
+    way back; None when nobody is logged in (then the plain page with the login link)."""
+    from flask_login import current_user
+
+    from wrm.sicherheit import sicheres_ziel
+
+    if not current_user.is_authenticated:
+        return None
+    verwaltung = current_app.extensions["admin"][0]
+    herkunft = request.referrer or ""
+    # Only a page of this site, and not the failed one itself.
+    zurueck = sicheres_ziel(herkunft.removeprefix(request.host_url.rstrip("/")), "")
+    return str(verwaltung.index_view.render(
+        "admin/fehler.html", status=status, titel=titel, text=text,
+        zurueck=zurueck if zurueck and zurueck != request.full_path.rstrip("?") else None))
+
+
 def fehlerantwort(status: int, text: str | None = None, *, code: str | None = None) -> Response:
     """The German error answer of a status: JSON for the API, the error page otherwise."""
     eintrag = TEXTE.get(status, TEXTE[500] if status >= 500 else TEXTE[400])
@@ -69,6 +87,10 @@ def fehlerantwort(status: int, text: str | None = None, *, code: str | None = No
     if ist_api():
         antwort = jsonify({"data": None, "errors": [
             {"message": text, "extensions": {"code": code or eintrag.code}}]})
+    # 413: the body must not be touched again (the layout's forms would read it).
+    elif status < 500 and status != 413 and (
+            seite := _im_layout(status, eintrag.titel, text)) is not None:
+        antwort = Response(seite, mimetype="text/html")
     else:
         # Rendered without Flask's context processors: Flask-Login's would load the user from
         # the database, which may be what failed.
