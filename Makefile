@@ -32,6 +32,8 @@ test: $(STAMP) graphiql
 	$(BIN)/ruff check .
 	@# Chromium for the browser tests; in CI a missing browser is a failure, not a skip.
 	bash scripts/chromium.sh || [ "$$CI" != "true" ]
+	@# axe-core for the accessibility checks of the browser tests (npm registry, pinned).
+	bash scripts/axe.sh || [ "$$CI" != "true" ]
 	bash scripts/test.sh
 
 ## make bench [QUICK=1]: WRM against the raw floor; ends with one JSON line (see README)
@@ -51,4 +53,5 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts wrm/static/graphiql
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts wrm/static/graphiql \
+		tests/browser/vendor
