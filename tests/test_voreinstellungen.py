@@ -93,3 +93,20 @@ def test_error_pages_are_german_in_the_layout_with_the_menu_and_a_way_back(
         assert 'class="navbar' in text and 'href="/admin/auswertung/"' in text  # the menu
         assert '<a href="/admin/auswertung/">Zurück zur vorigen Seite</a>' in text
         assert "Not Found" not in text and "Forbidden" not in text
+
+
+def test_the_weekly_chart_has_a_gap_before_the_first_report(web: Flask, welt: Welt) -> None:
+    from datetime import timedelta
+
+    from wrm.models import Landkreis
+    from wrm.services.zeitreihe import wochenreihe
+    from wrm.zeit import heute
+
+    with web.app_context():
+        kreis = db.session.scalar(select(Landkreis).where(Landkreis.name == "Landkreis "
+                                                                            "Osnabrück"))
+        reihe = wochenreihe(db.session, landkreis=kreis, bis=heute(), wochen=3)
+        # The world's reports were made today: the two weeks before are gaps, not zeros.
+        assert [w.zu_erfuellen for w in reihe[:2]] == [None, None]
+        assert reihe[-1].zu_erfuellen is not None and reihe[-1].sofort_verfuegbar == 2 * 6
+        assert reihe[0].tag == heute() - timedelta(weeks=2)

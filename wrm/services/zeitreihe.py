@@ -14,12 +14,13 @@ from wrm.services.stand import staende
 
 @dataclass(frozen=True)
 class Wochenwert:
-    """The figures at the end of `tag` (the last day of a week)."""
+    """The figures at the end of `tag` (the last day of a week); None before the first report,
+    so a chart shows a gap there instead of zeros."""
 
     tag: date
-    zu_erfuellen: int
-    sofort_verfuegbar: int
-    in_aussicht: int
+    zu_erfuellen: int | None
+    sofort_verfuegbar: int | None
+    in_aussicht: int | None
 
 
 def wochenreihe(session: Session, *, landkreis: Landkreis, bis: date, wochen: int = 12,
@@ -35,6 +36,9 @@ def wochenreihe(session: Session, *, landkreis: Landkreis, bis: date, wochen: in
         tag = bis - timedelta(weeks=schritt)
         zeilen = [s.zeile for s in staende(session, landkreis=landkreis, stichtag=tag,
                                            kommune_id=kommune_id)]
+        if not any(z.stand is not None for z in zeilen):
+            reihe.append(Wochenwert(tag, None, None, None))
+            continue
         z = kennzahlen.zusammenfassen(zeilen)
         reihe.append(Wochenwert(tag, z.benoetigt, z.sofort_verfuegbar, z.in_aussicht))
     return reihe
