@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,10 +40,14 @@ def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = (),
         cwd=WURZEL, env={**os.environ, **umgebung})
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # The master accepts connections before a worker has booted: wait for an answer (any
+        # status), not only for the socket, so no measurement includes the boot.
+        for _ in range(300):
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                with urllib.request.urlopen(url + "/", timeout=5):
                     break
+            except urllib.error.HTTPError:
+                break
             except OSError:
                 time.sleep(0.1)
         yield url, prozess.pid

@@ -142,6 +142,10 @@ def _rss_mb(master: int) -> float:
     return max(werte)
 
 
+#: Seconds of load before a measured wrk run (workers booted, caches warm).
+AUFWAERMEN_S = 3
+
+
 def ueber_http(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> dict:  # type: ignore[no-untyped-def]
     """Press query via gunicorn (2 workers) under wrk, against the floor app served alike."""
     url = app.config["DATABASE_URL"]
@@ -149,9 +153,13 @@ def ueber_http(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> d
                 "BODEN_LANDKREIS": str(landkreis), "BODEN_ZEITRAUM": str(zeitraum)}
     sekunden = 3 if quick else 15
     koerper = json.dumps({"query": PRESSE})
+    # gunicorn's master accepts connections before its workers have booted (WRM's take about
+    # 2 s here); a short run first, so the measurement starts with both workers serving.
     with gunicorn("benchmarks.boden:anwendung", umgebung) as (boden_url, _):
+        wrk(boden_url, koerper, token, AUFWAERMEN_S)
         boden_rps, boden_p99, boden_fehler = wrk(boden_url, koerper, token, sekunden)
     with gunicorn("wsgi:app", umgebung) as (wrm_url, master):
+        wrk(wrm_url, koerper, token, AUFWAERMEN_S)
         wrm_rps, wrm_p99, wrm_fehler = wrk(wrm_url, koerper, token, sekunden)
         rss = _rss_mb(master)
     assert boden_fehler == 0 and wrm_fehler == 0, (boden_fehler, wrm_fehler)
