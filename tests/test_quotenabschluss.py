@@ -349,3 +349,16 @@ def test_a_second_writer_who_saw_the_same_entry_gets_a_conflict(
                  system="B")
     db.session.rollback()
     assert [e.grund for e in db.session.scalars(select(Quotenanpassung))] == ["erste"]
+
+
+def test_applying_is_the_countys_in_the_service_itself(ctx: None) -> None:
+    kommunen, (p1, _, _) = _welt()
+    kreis = factories.landkreis()
+    ahausen = benutzer_anlegen(db.session, name="ahausen", rolle=Rolle.KOMMUNE,
+                               kommune=kommunen["Ahausen"], landkreis=kreis,
+                               passwort="sehr-geheim-123")
+    db.session.commit()
+    berechnung = quoten_berechnen(db.session, zeitraum=p1)
+    with pytest.raises(Verweigert, match="Quoten wendet nur der Landkreis an."):
+        quoten_anwenden(db.session, zeitraum=p1, berechnung=berechnung, benutzer=ahausen)
+    assert quoten_von(db.session, zeitraum=p1) == {}

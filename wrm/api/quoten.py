@@ -346,7 +346,8 @@ class QuotenMutation:
                                      "inzwischen geändert, wird nichts gespeichert (CONFLICT).")
     def quoten_anwenden(self, info: Info, zeitraum: str, fingerabdruck: str,
                         kontingent: int | None = None) -> Quotenberechnung:
-        """Apply the calculation the caller saw."""
+        """Apply the calculation the caller saw (refused before calculating for roles that may
+        not; the service checks the same rule again)."""
         _nur_landkreis(info, "Quoten wendet")
         ctx = kontext(info)
         gefunden = _zeitraum(info, zeitraum)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
@@ -52,7 +53,7 @@ def _reichweite(wochen: tuple[Woche, ...], sofort: int, mit_aussicht: int) -> Re
                       reicht_bis_mit_aussicht=reicht_bis(wochen, mit_aussicht))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Prognose:
     """The horizon at `stichtag`: from `aktuelle_woche` to the end of `zeitraum` (if any)."""
 
@@ -64,8 +65,13 @@ class Prognose:
     benoetigt_bis_zeitraumende: int
 
     def von(self, kommune_id: int) -> Reichweite | None:
-        """One Kommune's horizon, None when it is not among the rows."""
-        return next((r for k, r in self.kommunen if k.id == kommune_id), None)
+        """One Kommune's horizon, None when it is not among the rows (a lookup, not a search:
+        GraphQL asks once per row)."""
+        return self._nach_id.get(kommune_id)
+
+    @cached_property
+    def _nach_id(self) -> dict[int, Reichweite]:
+        return {k.id: r for k, r in self.kommunen}
 
     def nicht_diese_woche(self, reichweite: Reichweite, *, mit_aussicht: bool = False) -> bool:
         """Whether the places do not even last the current week."""

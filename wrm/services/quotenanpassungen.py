@@ -4,7 +4,6 @@ period: each Kommune's rest becomes its carry-over in the next period."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,15 +53,11 @@ class Anpassungen:
 
 
 def anpassungen(session: Session, *, zeitraum: Verteilzeitraum,
-                kommune_ids: list[int] | None = None, bis: datetime | None = None
-                ) -> dict[int, Anpassungen]:
-    """The entries in force per Kommune id (of the given Kommunen, or all), as they stood
-    before `bis` (default: now). One query."""
+                kommune_ids: list[int] | None = None) -> dict[int, Anpassungen]:
+    """The entries in force per Kommune id (of the given Kommunen, or all). One query."""
     abfrage = select(Quotenanpassung).where(Quotenanpassung.verteilzeitraum_id == zeitraum.id)
     if kommune_ids is not None:
         abfrage = abfrage.where(Quotenanpassung.kommune_id.in_(kommune_ids))
-    if bis is not None:
-        abfrage = abfrage.where(Quotenanpassung.eingetragen_am < bis)
     ergebnis: dict[int, Anpassungen] = {}
     # In entry order, so the latest of each kind is the one kept.
     for eintrag in session.scalars(abfrage.order_by(Quotenanpassung.eingetragen_am,

@@ -8,9 +8,11 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wrm import berechtigungen
+from wrm.berechtigungen import Aktion
 from wrm.kennzahlen.quoten import Quotenberechnung, Quotengrundlage, berechnen
-from wrm.models import Anpassungsart, Benutzer, Kommune, Landkreis, Verteilzeitraum
-from wrm.services.pruefung import Validierungsfehler
+from wrm.models import Anpassungsart, Aufnahmequote, Benutzer, Kommune, Landkreis, Verteilzeitraum
+from wrm.services.pruefung import Validierungsfehler, erlaubt
 from wrm.services.quotenanpassungen import Anpassungen, anpassungen
 from wrm.services.verteilzeitraeume import quote_setzen, quoten_von
 
@@ -66,7 +68,11 @@ def quoten_anwenden(session: Session, *, zeitraum: Verteilzeitraum,
                     benutzer_name: str | None = None) -> int:
     """Set every Kommune's quota to the calculated one (one history entry per changed quota,
     each marked as calculated) and store the contingent on the period; returns how many
-    changed. Caller commits."""
+    changed. Only the county (or the trusted CLI, `benutzer_name` without a user); raises
+    `Verweigert` otherwise. Caller commits."""
+    erlaubt(berechtigungen.bereich_von(benutzer, Aufnahmequote, Aktion.AENDERN).landkreis_id
+            == zeitraum.landkreis_id, "Quoten wendet nur der Landkreis an.",
+            benutzer=benutzer, system=benutzer_name)
     kommunen = {k.name: k for k in session.scalars(select(Kommune).where(
         Kommune.landkreis_id == zeitraum.landkreis_id))}
     bestehende = quoten_von(session, zeitraum=zeitraum)
