@@ -95,6 +95,36 @@ def test_error_pages_are_german_in_the_layout_with_the_menu_and_a_way_back(
         assert "Not Found" not in text and "Forbidden" not in text
 
 
+def test_413_and_500_are_in_the_layout_too_and_change_nothing(web: Flask, welt: Welt,
+                                                               monkeypatch) -> None:
+    from admin import uebersicht
+    from tests.factories import ZAHLEN
+
+    client = web.test_client()
+    anmelden(client, "eigen")
+    with web.app_context():
+        vorher = abzug()
+    formular = {**{k: "" if v is None else v for k, v in ZAHLEN.items()}, "version": 1,
+                "csrf_token": admin_token(client), "bemerkung": "x" * 600_000}
+    zu_gross = client.post(f"/admin/meldung/edit/?id={welt.eigene_meldung}", data=formular,
+                           headers={"Referer": "http://localhost/admin/auswertung/"})
+    text = zu_gross.get_data(as_text=True)
+    assert zu_gross.status_code == 413 and "(Fehler 413)" in text
+    assert "Es wurde nichts gespeichert." in text and 'class="navbar' in text
+
+    def kaputt(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("geheimer Absturz")
+
+    monkeypatch.setattr(uebersicht, "frische", kaputt)
+    monkeypatch.setitem(web.config, "PROPAGATE_EXCEPTIONS", False)
+    fehler = client.get("/admin/auswertung/")
+    text = fehler.get_data(as_text=True)
+    assert fehler.status_code == 500 and "Interner Fehler" in text and "(Fehler 500)" in text
+    assert 'class="navbar' in text and "geheimer Absturz" not in text
+    with web.app_context():
+        assert abzug() == vorher
+
+
 def test_the_weekly_chart_has_a_gap_before_the_first_report(web: Flask, welt: Welt) -> None:
     from datetime import timedelta
 

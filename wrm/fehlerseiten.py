@@ -69,15 +69,20 @@ def _im_layout(status: int, titel: str, text: str) -> str | None:
 
     from wrm.sicherheit import sicheres_ziel
 
-    if not current_user.is_authenticated:
+    try:
+        if not current_user.is_authenticated:
+            return None
+        verwaltung = current_app.extensions["admin"][0]
+        herkunft = request.referrer or ""
+        # Only a page of this site, and not the failed one itself.
+        zurueck = sicheres_ziel(herkunft.removeprefix(request.host_url.rstrip("/")), "")
+        return str(verwaltung.index_view.render(
+            "admin/fehler.html", status=status, titel=titel, text=text,
+            zurueck=zurueck if zurueck and zurueck != request.full_path.rstrip("?") else None))
+    except Exception:  # noqa: BLE001 - an error page must never fail; the plain one remains
+        log.exception("Fehlerseite %s im Layout nicht darstellbar", status)
+        _zuruecksetzen()
         return None
-    verwaltung = current_app.extensions["admin"][0]
-    herkunft = request.referrer or ""
-    # Only a page of this site, and not the failed one itself.
-    zurueck = sicheres_ziel(herkunft.removeprefix(request.host_url.rstrip("/")), "")
-    return str(verwaltung.index_view.render(
-        "admin/fehler.html", status=status, titel=titel, text=text,
-        zurueck=zurueck if zurueck and zurueck != request.full_path.rstrip("?") else None))
 
 
 def fehlerantwort(status: int, text: str | None = None, *, code: str | None = None) -> Response:
@@ -87,9 +92,8 @@ def fehlerantwort(status: int, text: str | None = None, *, code: str | None = No
     if ist_api():
         antwort = jsonify({"data": None, "errors": [
             {"message": text, "extensions": {"code": code or eintrag.code}}]})
-    # 413: the body must not be touched again (the layout's forms would read it).
-    elif status < 500 and status != 413 and (
-            seite := _im_layout(status, eintrag.titel, text)) is not None:
+    # 503 means the database failed: the layout would load the user from it, so it stays plain.
+    elif status != 503 and (seite := _im_layout(status, eintrag.titel, text)) is not None:
         antwort = Response(seite, mimetype="text/html")
     else:
         # Rendered without Flask's context processors: Flask-Login's would load the user from

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from tests.browser.barrierefreiheit import verstoesse
 from tests.browser.hilfe import anmelden, bedienen, bild, chromium_verlangen, expect, seiten
 
 chromium_verlangen()
@@ -25,4 +26,10 @@ def test_graphiql_runs_a_saved_operation_without_internet(demo_web: Flask, brows
         # The editor draws only the visible lines: the first row, by Bedarf as in the paper.
         expect(ergebnis).to_contain_text('"name": "Kommune R"')
         expect(ergebnis).to_contain_text('"bedarf": -174')
+        # GraphiQL's own markup, repaired by wrm/static/graphiql_zugang.js: WCAG 2.1 AA too.
+        assert verstoesse(seite) == []
+        seite.get_by_role("button", name="KreisHeute", exact=True).click()
+        expect(seite.get_by_role("button", name="KreisHeute", exact=True)).to_have_attribute(
+            "aria-current", "true")
+        assert verstoesse(seite) == []
         bild(seite, "60_graphiql")
