@@ -36,7 +36,7 @@ test: $(STAMP) graphiql
 	bash scripts/axe.sh || [ "$$CI" != "true" ]
 	bash scripts/test.sh
 
-## make bench [QUICK=1]: WRM against the raw floor; ends with one JSON line (see README)
+## make bench [QUICK=1]: WRM against PostGraphile and the raw floor; ends with one JSON line (see README)
 bench: $(STAMP)
 	bash scripts/wrk.sh
 	bash scripts/bench.sh $(if $(QUICK),--quick)
@@ -54,4 +54,4 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts wrm/static/graphiql \
-		tests/browser/vendor
+		tests/browser/vendor benchmarks/postgraphile/node_modules

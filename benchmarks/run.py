@@ -32,6 +32,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 from benchmarks import boden, daten  # noqa: E402
 from benchmarks.dienste import gunicorn  # noqa: E402
 from benchmarks.lastlauf import lasttest  # noqa: E402
+from benchmarks.vergleich import lua  # noqa: E402
+from benchmarks.vergleichslauf import vergleichen  # noqa: E402
+from benchmarks.wrk import wrk_lauf  # noqa: E402
 from wrm import create_app, umverteilung  # noqa: E402
 from wrm.db import db  # noqa: E402
 from wrm.meldefelder import ZAHLENNAMEN  # noqa: E402
@@ -117,20 +120,14 @@ def im_prozess(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> d
 
 
 def wrk(url: str, koerper: str, token: str, sekunden: int) -> tuple[float, float, int]:
-    """req/s, p99 in ms and the number of non-2xx answers from wrk (16 connections)."""
+    """req/s, p99 in ms and the number of failed answers from wrk (16 connections)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as skript:
-        skript.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(koerper)}\n'
-                     'wrk.headers["Content-Type"] = "application/json"\n'
-                     f'wrk.headers["Authorization"] = "Bearer {token}"\n')
-    ausgabe = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{sekunden}s", "--latency", "-s", skript.name,
-         f"{url}/graphql"], capture_output=True, text=True, check=True).stdout
-    os.unlink(skript.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", ausgabe).group(1))  # type: ignore[union-attr]
-    wert, einheit = re.search(r"99%\s+([\d.]+)(us|ms|s)", ausgabe).groups()  # type: ignore[union-attr]
-    p99 = float(wert) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[einheit]
-    fehler = re.search(r"Non-2xx or 3xx responses: (\d+)", ausgabe)
-    return rps, p99, int(fehler.group(1)) if fehler else 0
+        skript.write(lua(koerper, token))
+    try:
+        messung = wrk_lauf(f"{url}/graphql", Path(skript.name), 16, sekunden)
+    finally:
+        os.unlink(skript.name)
+    return messung.rps, messung.p99_ms, messung.fehler
 
 
 def _rss_mb(master: int) -> float:
@@ -278,6 +275,8 @@ def main() -> None:
     argumente = argparse.ArgumentParser(description=__doc__)
     argumente.add_argument("--quick", action="store_true", help="kleine Größen, unter 1 Minute")
     argumente.add_argument("--postgres", metavar="URL", help="zusätzlich auf PostgreSQL")
+    argumente.add_argument("--vergleich", metavar="URL",
+                           help="leere PostgreSQL-Datenbank für den Vergleich mit PostGraphile")
     optionen = argumente.parse_args()
     ergebnis: dict[str, object] = {"quick": optionen.quick, "machine": {
         "cpus": os.cpu_count(), "python": sys.version.split()[0]}}
@@ -287,6 +286,8 @@ def main() -> None:
         ergebnis.update(im_prozess(app, token, landkreis, zeitraum, optionen.quick))
         ergebnis.update(vorschlag_60())
         ergebnis.update(ueber_http(app, token, landkreis, zeitraum, optionen.quick))
+        if optionen.vergleich:
+            ergebnis.update(vergleichen(optionen.vergleich, quick=optionen.quick, melden=melden))
         with app.app_context():
             db.engine.dispose()
         national = ordner / "national"

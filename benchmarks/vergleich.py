@@ -1,0 +1,236 @@
+"""WRM beside the peer a county would pick instead (PostGraphile) and the raw floor, over the
+same PostgreSQL rows, in one run: the press table, cached and uncached (issue 14).
+
+Every system is checked to answer the same figures before anything is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from benchmarks import daten
+from benchmarks.dienste import WURZEL, freier_port
+from benchmarks.wrk import Messung, wrk_lauf
+from wrm.models import Benutzer, Rolle, Verteilzeitraum
+from wrm.services.tokens import token_anlegen
+
+PEER = WURZEL / "benchmarks" / "postgraphile"
+PRESSE = (WURZEL / "graphql" / "operations" / "presse" / "kommunen_tabelle.graphql").read_text(
+    encoding="utf-8")
+#: The same fields from PostGraphile (its list of the peer function's rows).
+PEER_ABFRAGE = """query KommunenTabelle($landkreis: Int!, $stichtag: Date) {
+  auswertungList(landkreis: $landkreis, stichtag: $stichtag) {
+    name aufnahmequote zuweisungen ankuenfte keineQuotenanrechnung moeglicheQuotenanrechnung
+    zuErfuellen inGemeinschaftsunterkuenften dezentralUntergebracht
+    verfuegbarGemeinschaftsunterkunft verfuegbarDezentral
+    inAussichtGemeinschaftsunterkunft inAussichtDezentral
+    sofortVerfuegbar inAussicht gesamtVerfuegbar bedarf lage stand veraltet anrechnungen
+  }
+}"""
+#: The figures compared row by row (GraphQL names; both systems use them).
+ZAHLEN = ("aufnahmequote", "zuweisungen", "ankuenfte", "keineQuotenanrechnung",
+          "moeglicheQuotenanrechnung", "zuErfuellen", "inGemeinschaftsunterkuenften",
+          "dezentralUntergebracht", "verfuegbarGemeinschaftsunterkunft", "verfuegbarDezentral",
+          "inAussichtGemeinschaftsunterkunft", "inAussichtDezentral", "sofortVerfuegbar",
+          "inAussicht", "gesamtVerfuegbar", "bedarf", "veraltet", "anrechnungen")
+#: Days of history of the county, more than the response cache holds (512 per worker).
+TAGE_KREIS = 1500
+#: State scale: the rows of 40 Landkreise (40 × 27 Kommunen) in one press table.
+KOMMUNEN_LAND = 40 * 27
+TAGE_LAND = 90
+
+
+@dataclass(frozen=True)
+class Kreis:
+    """A Landkreis of the benchmark data with its press token and its Stichtage."""
+
+    id: int
+    zeitraum: int
+    token: str
+    tage: list[str]
+
+
+def _presse(session: Session, kreis_id: int, tage: int) -> Kreis:
+    benutzer = Benutzer(name=f"presse-bench-{kreis_id}", passwort_hash="-", rolle=Rolle.PRESSE,
+                        landkreis_id=kreis_id)
+    session.add(benutzer)
+    session.flush()
+    token = token_anlegen(session, benutzer=benutzer)[1]
+    zeitraum = session.scalar(select(Verteilzeitraum.id).where(
+        Verteilzeitraum.landkreis_id == kreis_id))
+    heute = date.today()
+    # Newest first: a wrk run that stops early still asks for days that have history.
+    stichtage = [(heute - timedelta(days=n)).isoformat() for n in range(1, tage)]
+    return Kreis(kreis_id, zeitraum, token, stichtage)  # type: ignore[arg-type]
+
+
+def vorbereiten(url: str) -> tuple[Kreis, Kreis]:
+    """Migrate the empty database, write the county (21 Kommunen, 1,500 days) and the state
+    scale (1,080 Kommunen, 90 days), the press logins and the peer's functions."""
+    subprocess.run([str(WURZEL / ".venv" / "bin" / "wrm"), "init"], check=True,
+                   capture_output=True, env={**os.environ, "WRM_DATABASE_URL": url})
+    motor = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    daten.erzeugen(motor, daten.Umfang(1, 21, TAGE_KREIS), bis=date.today())
+    daten.erzeugen(motor, daten.Umfang(1, KOMMUNEN_LAND, TAGE_LAND), bis=date.today(), saat=2)
+    with Session(motor) as session:
+        kreis_id, land_id = session.scalars(select(Verteilzeitraum.landkreis_id).order_by(
+            Verteilzeitraum.landkreis_id.desc()).limit(2)).all()[::-1]
+        kreis, land = _presse(session, kreis_id, TAGE_KREIS), _presse(session, land_id, TAGE_LAND)
+        session.commit()
+    with motor.begin() as verbindung:
+        verbindung.exec_driver_sql((PEER / "peer.sql").read_text(encoding="utf-8"))
+    motor.dispose()
+    return kreis, land
+
+
+@contextmanager
+def postgraphile(url: str, workers: int = 2) -> Iterator[str]:
+    """PostGraphile (installed by scripts/postgraphile.sh) on the peer schema; yields its URL."""
+    port = freier_port()
+    befehl = [str(PEER / "node_modules" / ".bin" / "postgraphile"), "-c", url,
+              "--schema", "wrm_peer", "--host", "127.0.0.1", "--port", str(port),
+              "--disable-query-log", "--simple-collections", "only", "--disable-graphiql"]
+    if workers > 1:
+        befehl += ["--cluster-workers", str(workers)]
+    prozess = subprocess.Popen(befehl, cwd=PEER, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    adresse = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                abfragen(adresse, {"query": "{ __typename }"}, None)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield adresse
+    finally:
+        prozess.terminate()
+        prozess.wait(10)
+
+
+def abfragen(adresse: str, koerper: dict, token: str | None) -> dict:
+    """POST a GraphQL body to `adresse`/graphql; the decoded answer."""
+    kopf = {"Content-Type": "application/json"}
+    if token:
+        kopf["Authorization"] = f"Bearer {token}"
+    anfrage = urllib.request.Request(f"{adresse}/graphql", data=json.dumps(koerper).encode(),
+                                     headers=kopf)
+    with urllib.request.urlopen(anfrage, timeout=30) as antwort:
+        return json.loads(antwort.read())  # type: ignore[no-any-return]
+
+
+def _zeilen_wrm(antwort: dict) -> dict[str, dict]:
+    assert "errors" not in antwort, antwort
+    return {z["kommune"]["name"]: z for z in antwort["data"]["auswertung"]["zeilen"]}
+
+
+def _zeilen_peer(antwort: dict) -> dict[str, dict]:
+    assert "errors" not in antwort, antwort
+    return {z["name"]: z for z in antwort["data"]["auswertungList"]}
+
+
+def _gleich(wrm: dict[str, dict], peer: dict[str, dict], wo: str) -> None:
+    assert wrm.keys() == peer.keys(), (wo, sorted(wrm.keys() ^ peer.keys())[:5])
+    assert wrm, wo  # an empty table proves nothing
+    for name, zeile in wrm.items():
+        anderes = peer[name]
+        for feld in ZAHLEN:
+            assert zeile[feld] == anderes[feld], (wo, name, feld, zeile[feld], anderes[feld])
+        lage = (zeile["lage"] or "").lower(), (anderes["lage"] or "").lower()
+        assert lage[0] == lage[1], (wo, name, lage)
+        staende = [datetime.fromisoformat(z["stand"]) if z["stand"] else None
+                   for z in (zeile, anderes)]
+        assert staende[0] == staende[1], (wo, name, staende)
+
+
+def pruefen(wrm_url: str, peer_url: str, boden_url: str | None, kreis: Kreis) -> int:
+    """Both systems answer the same figures today and at Stichtage across the history; the
+    floor too (today). Returns the number of rows compared."""
+    verglichen = 0
+    for stichtag in [None, *kreis.tage[:: max(1, len(kreis.tage) // 6)]]:
+        wrm = _zeilen_wrm(abfragen(wrm_url, {"query": PRESSE, "variables": {
+            "stichtag": stichtag}}, kreis.token))
+        peer = _zeilen_peer(abfragen(peer_url, {"query": PEER_ABFRAGE, "variables": {
+            "landkreis": kreis.id, "stichtag": stichtag}}, None))
+        _gleich(wrm, peer, f"Stichtag {stichtag or 'heute'}")
+        verglichen += len(wrm)
+    if boden_url is not None:
+        anfrage = urllib.request.Request(boden_url, data=b"{}")
+        with urllib.request.urlopen(anfrage, timeout=30) as antwort:
+            boden = {z["kommune"]: z for z in json.loads(antwort.read())["zeilen"]}
+        wrm = _zeilen_wrm(abfragen(wrm_url, {"query": PRESSE}, kreis.token))
+        assert boden.keys() == wrm.keys()
+        for name, zeile in boden.items():
+            assert zeile["bedarf"] == wrm[name]["bedarf"], (name, "Boden")
+            assert zeile["zu_erfuellen"] == wrm[name]["zuErfuellen"], (name, "Boden")
+    return verglichen
+
+
+def lua(koerper: str, token: str | None, tage: list[str] | None = None,
+        neuer_text: bool = False) -> str:
+    """A wrk script: the same body each time, or a new Stichtag (from `tage`, in turn per
+    thread, never the same twice within the list) or a new query text (an alias with a
+    counter) each request."""
+    zeilen = ['wrm_kopf = {["Content-Type"] = "application/json"}']
+    if token:
+        zeilen.append(f'wrm_kopf["Authorization"] = "Bearer {token}"')
+    zeilen.append(f"local vorlage = {json.dumps(koerper)}")
+    if tage is None and not neuer_text:
+        zeilen += ['wrk.method = "POST"', "wrk.body = vorlage", "wrk.headers = wrm_kopf"]
+        return "\n".join(zeilen) + "\n"
+    zeilen += [
+        f"local tage = {{{', '.join(json.dumps(t) for t in tage or ['-'])}}}",
+        "local faeden, zaehler = 0, 0",
+        "function setup(faden) faden:set('nummer', faeden); faeden = faeden + 1 end",
+        "function init(args) zaehler = nummer * 1000003 end",
+        "function request()",
+        "  zaehler = zaehler + 1",
+        "  local tag = tage[(zaehler % #tage) + 1]",
+        "  local inhalt = string.gsub(vorlage, '@TAG@', tag)",
+        "  inhalt = string.gsub(inhalt, '@NR@', tostring(zaehler))",
+        '  return wrk.format("POST", "/graphql", wrm_kopf, inhalt)',
+        "end",
+    ]
+    return "\n".join(zeilen) + "\n"
+
+
+def koerper(abfrage: str, variablen: dict, *, stichtag: bool, neuer_text: bool,
+            feld: str) -> str:
+    """The JSON body with placeholders the wrk script fills (@TAG@, @NR@)."""
+    if neuer_text:
+        abfrage = abfrage.replace(f"{feld}(", f"a@NR@: {feld}(", 1)
+    werte = {**variablen, "stichtag": "@TAG@" if stichtag else None}
+    return json.dumps({"query": abfrage, "variables": werte})
+
+
+@dataclass(frozen=True)
+class Ergebnis:
+    """One system under one kind of load at 2 and 16 connections."""
+
+    zwei: Messung
+    sechzehn: Messung
+
+
+def messen(adresse: str, skript: str, sekunden: int) -> Ergebnis:
+    """wrk at 2 and 16 connections against `adresse`/graphql."""
+    pfad = Path(adresse.split("//", 1)[1].replace(":", "_") + ".lua")
+    datei = Path("/tmp") / pfad
+    datei.write_text(skript, encoding="utf-8")
+    try:
+        return Ergebnis(wrk_lauf(f"{adresse}/graphql", datei, 2, sekunden),
+                        wrk_lauf(f"{adresse}/graphql", datei, 16, sekunden))
+    finally:
+        datei.unlink()
+
