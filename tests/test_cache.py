@@ -121,6 +121,26 @@ def test_mutations_are_never_served_from_the_cache(web: Flask, welt: Welt) -> No
     assert versionen == [2, 3, 4]
 
 
+def test_only_answers_of_queries_are_kept_even_in_one_document(web: Flask,
+                                                                welt: Welt) -> None:
+    token = _token(web, "kreis")
+    dokument = ('query Lesen { kommune(name: "Kommune Eigen") { meldung { version } } } '
+                'mutation Schreiben { meldungBestaetigen(kommune: "Kommune Eigen", version: 1) '
+                '{ version } }')
+
+    def senden(operation: str) -> dict:
+        return web.test_client().post("/graphql", json={
+            "query": dokument, "operationName": operation},
+            headers={"Authorization": f"Bearer {token}"}).get_json()
+
+    assert senden("Lesen")["data"]["kommune"]["meldung"]["version"] == 1
+    assert senden("Schreiben")["data"]["meldungBestaetigen"]["version"] == 2
+    # The same mutation again runs again (and is refused: version 1 is no longer current).
+    zweimal = senden("Schreiben")
+    assert zweimal["data"] is None and zweimal["errors"][0]["extensions"]["code"] == "CONFLICT"
+    assert senden("Lesen")["data"]["kommune"]["meldung"]["version"] == 2
+
+
 def test_revoked_token_and_deactivated_user_are_refused_at_once(
         web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
     token = _token(web, "presse")

@@ -12,30 +12,18 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from graphql.language import OperationDefinitionNode
+from flask import request
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
-from graphql import GraphQLError, OperationType, parse
 from wrm.models import Benutzer
 
 #: Longest time an entry is served, in seconds, even without a write.
 LEBENSDAUER_S = 60
-
-
-@lru_cache(maxsize=256)
-def _nur_lesend(abfrage: str, operation: str | None) -> bool:
-    """Whether the operation to run is a query (not a mutation); False when it does not parse."""
-    try:
-        dokument = parse(abfrage, max_tokens=10_000)
-    except GraphQLError:
-        return False
-    operationen = [d for d in dokument.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation is not None:
-        operationen = [o for o in operationen if o.name and o.name.value == operation]
-    return len(operationen) == 1 and operationen[0].operation == OperationType.QUERY
 
 
 @dataclass(frozen=True)
@@ -54,11 +42,16 @@ class Ausweis:
 
 
 def schluessel(anfrage: Any, ausweis: Ausweis, version: int) -> tuple[Any, ...] | None:
-    """The cache key of a JSON request body, or None when it must not be cached."""
+    """The cache key of a JSON request body, or None when it cannot be cached.
+
+    The key does not say whether the operation only reads: an answer is stored only after a
+    query ran (`NurLesend`), so a mutation's key never finds an entry, and the text is parsed
+    once, by the execution, not a second time here.
+    """
     if not isinstance(anfrage, dict) or not isinstance(anfrage.get("query"), str):
         return None
     operation = anfrage.get("operationName")
-    if not isinstance(operation, str | None) or not _nur_lesend(anfrage["query"], operation):
+    if not isinstance(operation, str | None):
         return None
     variablen = json.dumps(anfrage.get("variables") or {}, sort_keys=True)
     # Some answers depend on the clock too ("veraltet", today's Stichtag): entries also expire.
@@ -92,3 +85,18 @@ class Antwortcache:
             self._eintraege.move_to_end(key)
             while len(self._eintraege) > self.groesse:
                 self._eintraege.popitem(last=False)
+
+
+#: Set in the request's WSGI environ when the operation that ran was a query.
+NUR_LESEND = "wrm.nur_lesend"
+
+
+class NurLesend(SchemaExtension):
+    """Notes in the request whether the operation executed was a query (only those answers
+    are kept): from the document the execution parsed anyway."""
+
+    def on_execute(self) -> Iterator[None]:
+        """Record the operation type, before the resolvers run."""
+        if self.execution_context.operation_type == OperationType.QUERY:
+            request.environ[NUR_LESEND] = True
+        yield

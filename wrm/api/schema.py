@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError, ValidationContext, ValidationRule
 from wrm.api.auswertung import AuswertungQuery
+from wrm.api.cache import NurLesend
 from wrm.api.fehler import unerwartet
 from wrm.api.hilfe import HilfeMutation, HilfeQuery
 from wrm.api.kommunen import KommuneQuery
@@ -74,5 +75,6 @@ schema = WrmSchema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        NurLesend,
     ],
 )

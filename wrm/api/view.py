@@ -27,7 +27,7 @@ from strawberry.types import ExecutionResult
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from wrm.anzeige import zahl
-from wrm.api.cache import Antwortcache, Ausweis, schluessel
+from wrm.api.cache import NUR_LESEND, Antwortcache, Ausweis, schluessel
 from wrm.api.context import Kontext
 from wrm.api.fehler import fuer_client, http_grund_deutsch
 from wrm.db import db
@@ -140,7 +140,8 @@ class WrmGraphQLView(GraphQLView):
             return fehlerantwort(fehler.status_code, http_grund_deutsch(fehler.reason))
         if request.environ.get(_NICHT_VERFUEGBAR):
             antwort.status_code = 503
-        if key is not None and getattr(antwort, "status_code", None) == 200:
+        if key is not None and getattr(antwort, "status_code", None) == 200 and \
+                request.environ.get(NUR_LESEND):
             inhalt = antwort.get_data()
             if b'"errors"' not in inhalt:  # answers with errors are not worth keeping
                 self.cache.ablegen(key, inhalt)

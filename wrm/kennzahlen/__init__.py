@@ -53,7 +53,7 @@ def zu_erfuellen(aufnahmequote: int | None, zuweisungen: int | None,
 
 def summe(*werte: int | None) -> int:
     """Sum of places where empty cells count 0: sofort (8)+(9), in Aussicht (10)+(11)."""
-    return sum(_null(w) for w in werte)
+    return sum(w for w in werte if w is not None)
 
 
 def bedarf(
@@ -161,36 +161,50 @@ class Zeile:
     anrechnungen: int = 0
     # Order of the Kommune among equal needs; not part of the output.
     reihenfolge: Hashable = field(default=0, compare=False)
+    # The computed figures, worked out once when the row is made (a row is read many times:
+    # sorting, sums, every output field), by the functions above.
+    _zu_erfuellen: int | None = field(init=False, repr=False, compare=False)
+    _sofort: int = field(init=False, repr=False, compare=False)
+    _aussicht: int = field(init=False, repr=False, compare=False)
+    _bedarf: int | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        soll = zu_erfuellen(self.aufnahmequote, self.zuweisungen, self.anrechnungen)
+        setzen = object.__setattr__  # the row is frozen from here on
+        setzen(self, "_zu_erfuellen", soll)
+        setzen(self, "_sofort", summe(self.verfuegbar_gemeinschaftsunterkunft,
+                                      self.verfuegbar_dezentral))
+        setzen(self, "_aussicht", summe(self.in_aussicht_gemeinschaftsunterkunft,
+                                        self.in_aussicht_dezentral))
+        setzen(self, "_bedarf", bedarf(
+            soll, self.verfuegbar_gemeinschaftsunterkunft, self.verfuegbar_dezentral,
+            self.in_aussicht_gemeinschaftsunterkunft, self.in_aussicht_dezentral,
+            self.zugesagt_fuer_andere, self.zusagen_anderer))
 
     @property
     def zu_erfuellen(self) -> int | None:
         """(5) see `zu_erfuellen`."""
-        return zu_erfuellen(self.aufnahmequote, self.zuweisungen, self.anrechnungen)
+        return self._zu_erfuellen
 
     @property
     def sofort_verfuegbar(self) -> int:
         """(8) + (9)."""
-        return summe(self.verfuegbar_gemeinschaftsunterkunft, self.verfuegbar_dezentral)
+        return self._sofort
 
     @property
     def in_aussicht(self) -> int:
         """(10) + (11)."""
-        return summe(self.in_aussicht_gemeinschaftsunterkunft, self.in_aussicht_dezentral)
+        return self._aussicht
 
     @property
     def gesamt_verfuegbar(self) -> int:
         """Sofort verfügbar plus in Aussicht (the paper's "Summe")."""
-        return self.sofort_verfuegbar + self.in_aussicht
+        return self._sofort + self._aussicht
 
     @property
     def bedarf(self) -> int | None:
         """See `bedarf`."""
-        return bedarf(
-            self.zu_erfuellen,
-            self.verfuegbar_gemeinschaftsunterkunft, self.verfuegbar_dezentral,
-            self.in_aussicht_gemeinschaftsunterkunft, self.in_aussicht_dezentral,
-            self.zugesagt_fuer_andere, self.zusagen_anderer,
-        )
+        return self._bedarf
 
     @property
     def hilfebedarf(self) -> int:

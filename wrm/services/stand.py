@@ -48,7 +48,7 @@ class Stand:
 _ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
 
 
-def _stand(kommune: Kommune, quelle: Meldungsfelder | None, quote: int | None,
+def _stand(kommune: Kommune, quelle: Meldungsfelder | Any | None, quote: int | None,
            zeitpunkt: datetime | None, version: int | None, wer: str | None,
            gebucht: int) -> Stand:
     werte: dict[str, Any] = ({name: getattr(quelle, name) for name in _ZAHLEN_UND_LAGE}
@@ -70,8 +70,8 @@ def _aus_meldung(kommune: Kommune, meldung: Meldung | None, quote: int | None,
                   meldung.gemeldet_von_name, gebucht)
 
 
-def _aus_verlauf(kommune: Kommune, eintrag: Verlaufseintrag | None, quote: int | None,
-                 gebucht: int) -> Stand:
+def _aus_verlauf(kommune: Kommune, eintrag: Any, quote: int | None, gebucht: int) -> Stand:
+    # `eintrag`: a row with a history entry's columns (`_eintragsspalten`), or None.
     if eintrag is None:
         return _stand(kommune, None, quote, None, None, None, gebucht)
     return _stand(kommune, eintrag, quote, eintrag.zeitpunkt, eintrag.version,
@@ -130,6 +130,12 @@ def _jetzt(session: Session, *, landkreis: Landkreis, bedingungen: list[Any]) ->
     return [_aus_meldung(k, m, q, b) for k, m, q, b in session.execute(abfrage)]
 
 
+# Built once: an alias copies every column of its table, which cost more than the query's
+# own construction when made per request.
+_PERIODEN = aliased(Verteilzeitraum, name="perioden")
+_EINTRAG = aliased(Verlaufseintrag)
+
+
 class StichtagsTeile(NamedTuple):
     """The parts of a query "as it stood at the end of the Stichtag" (see `stichtagsteile`)."""
 
@@ -149,7 +155,7 @@ def stichtagsteile(session: Session, *, stichtag: date, landkreis_ids: list[int]
                                             landkreis_ids=landkreis_ids).values()]
     # The outer query joins each Kommune to its Landkreis' period of that day (an index seek on
     # the Landkreis), so its quota is one index seek too, whatever the number of Landkreise.
-    perioden = aliased(Verteilzeitraum, name="perioden")
+    perioden = _PERIODEN
     letzter_eintrag = (
         select(Verlaufseintrag.id)
         .where(Verlaufseintrag.kommune_id == Kommune.id, Verlaufseintrag.zeitpunkt < grenze)
@@ -174,14 +180,27 @@ def stichtagsteile(session: Session, *, stichtag: date, landkreis_ids: list[int]
 
 def _am_stichtag(session: Session, *, stichtag: date, landkreis_ids: list[int],
                  bedingungen: list[Any]) -> list[Stand]:
-    """Kommunen existing then, their latest history entry and quota before midnight."""
+    """Kommunen existing then, their latest history entry and quota before midnight.
+
+    The entry comes as plain columns, not as an ORM object: it is only read, and at state
+    scale building a thousand entities (with their JSON of changes) cost more than the query.
+    """
     teile = stichtagsteile(session, stichtag=stichtag, landkreis_ids=landkreis_ids)
-    eintrag = aliased(Verlaufseintrag)
+    eintrag = _EINTRAG
     abfrage = (
-        select(Kommune, eintrag, teile.letzte_quote,
-               angerechnet(zeitraum_id=teile.perioden.id, bis=tagesende(stichtag)))
+        select(Kommune, teile.letzte_quote,
+               angerechnet(zeitraum_id=teile.perioden.id, bis=tagesende(stichtag)),
+               eintrag.id, *_eintragsspalten(eintrag))
         .outerjoin(teile.perioden, teile.verbindung)
         .outerjoin(eintrag, eintrag.id == teile.letzter_eintrag)
         .where(*bedingungen, Kommune.angelegt_am < tagesende(stichtag))
     )
-    return [_aus_verlauf(k, e, q, b) for k, e, q, b in session.execute(abfrage)]
+    # A row without an entry id: the Kommune had not reported by then.
+    return [_aus_verlauf(r[0], r if r[3] is not None else None, r[1], r[2])
+            for r in session.execute(abfrage)]
+
+
+def _eintragsspalten(eintrag: Any) -> list[Any]:
+    """The columns of a history entry a `Stand` reads, labelled like its attributes."""
+    return [getattr(eintrag, name).label(name) for name in (
+        *_ZAHLEN_UND_LAGE, "bemerkung", "zeitpunkt", "version", "benutzer_name")]

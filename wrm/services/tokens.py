@@ -38,8 +38,9 @@ def token_pruefen(session: Session, klartext: str, *, zeitpunkt: datetime | None
     """The active user a valid token belongs to, else None; records when it was last used."""
     if not klartext.startswith(PRAEFIX):
         return None
+    # The user's Landkreis comes along: every read starts from it (one round trip less).
     token = session.scalar(select(Token).where(Token.hash == token_hash(klartext))
-                           .options(joinedload(Token.benutzer)))
+                           .options(joinedload(Token.benutzer).joinedload(Benutzer.landkreis)))
     if token is None or not token.gueltig:
         return None
     zeitpunkt = zeitpunkt or jetzt()
