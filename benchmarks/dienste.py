@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -54,3 +55,13 @@ def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = (),
     finally:
         prozess.send_signal(signal.SIGTERM)
         prozess.wait(10)
+
+
+def rss_mb(master: int) -> float:
+    """The largest RSS in MB among the children (workers) of a gunicorn master."""
+    kinder = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    werte = []
+    for pid in kinder:
+        status = Path(f"/proc/{pid}/status").read_text()
+        werte.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
+    return max(werte)

@@ -1,9 +1,10 @@
-"""`make bench`: WRM against the raw floor, side by side in one run; ends with one JSON line.
+"""`make bench`: WRM against PostGraphile and the raw floor, side by side in one run; ends with
+one JSON line.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--postgres URL]
+    .venv/bin/python benchmarks/run.py [--quick] [--postgres URL] [--vergleich URL]
 
 Figures are ratios measured in the same run on the same machine (never timed tests). With
---quick every size is small and the whole run takes under a minute.
+--quick every size is small and the whole run takes under two minutes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import io
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -30,11 +30,11 @@ from sqlalchemy import create_engine, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks import boden, daten  # noqa: E402
-from benchmarks.dienste import gunicorn  # noqa: E402
+from benchmarks.dienste import gunicorn, rss_mb  # noqa: E402
 from benchmarks.lastlauf import lasttest  # noqa: E402
 from benchmarks.vergleich import lua  # noqa: E402
 from benchmarks.vergleichslauf import vergleichen  # noqa: E402
-from benchmarks.wrk import wrk_lauf  # noqa: E402
+from benchmarks.wrk import wrk_skript  # noqa: E402
 from wrm import create_app, umverteilung  # noqa: E402
 from wrm.db import db  # noqa: E402
 from wrm.meldefelder import ZAHLENNAMEN  # noqa: E402
@@ -121,22 +121,8 @@ def im_prozess(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> d
 
 def wrk(url: str, koerper: str, token: str, sekunden: int) -> tuple[float, float, int]:
     """req/s, p99 in ms and the number of failed answers from wrk (16 connections)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as skript:
-        skript.write(lua(koerper, token))
-    try:
-        messung = wrk_lauf(f"{url}/graphql", Path(skript.name), 16, sekunden)
-    finally:
-        os.unlink(skript.name)
+    messung = wrk_skript(f"{url}/graphql", lua(koerper, token), 16, sekunden)
     return messung.rps, messung.p99_ms, messung.fehler
-
-
-def _rss_mb(master: int) -> float:
-    kinder = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    werte = []
-    for pid in kinder:
-        status = Path(f"/proc/{pid}/status").read_text()
-        werte.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
-    return max(werte)
 
 
 #: Seconds of load before a measured wrk run (workers booted, caches warm).
@@ -158,7 +144,7 @@ def ueber_http(app, token: str, landkreis: int, zeitraum: int, quick: bool) -> d
     with gunicorn("wsgi:app", umgebung) as (wrm_url, master):
         wrk(wrm_url, koerper, token, AUFWAERMEN_S)
         wrm_rps, wrm_p99, wrm_fehler = wrk(wrm_url, koerper, token, sekunden)
-        rss = _rss_mb(master)
+        rss = rss_mb(master)
     assert boden_fehler == 0 and wrm_fehler == 0, (boden_fehler, wrm_fehler)
     melden(f"HTTP (gunicorn 2 Worker, wrk 16 Verbindungen, {sekunden} s): WRM {wrm_rps:.0f} req/s "
            f"(p99 {wrm_p99:.1f} ms), Boden {boden_rps:.0f} req/s (p99 {boden_p99:.1f} ms) → "
@@ -273,7 +259,7 @@ def last(ordner: Path, quick: bool) -> dict:
 def main() -> None:
     """Run every benchmark and print the JSON line."""
     argumente = argparse.ArgumentParser(description=__doc__)
-    argumente.add_argument("--quick", action="store_true", help="kleine Größen, unter 1 Minute")
+    argumente.add_argument("--quick", action="store_true", help="kleine Größen, unter 2 Minuten")
     argumente.add_argument("--postgres", metavar="URL", help="zusätzlich auf PostgreSQL")
     argumente.add_argument("--vergleich", metavar="URL",
                            help="leere PostgreSQL-Datenbank für den Vergleich mit PostGraphile")

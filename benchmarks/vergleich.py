@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from benchmarks import daten
 from benchmarks.dienste import WURZEL, freier_port
-from benchmarks.wrk import Messung, wrk_lauf
+from benchmarks.wrk import Messung, wrk_skript
 from wrm.models import Benutzer, Rolle, Verteilzeitraum
 from wrm.services.tokens import token_anlegen
 
@@ -225,12 +224,5 @@ class Ergebnis:
 
 def messen(adresse: str, skript: str, sekunden: int) -> Ergebnis:
     """wrk at 2 and 16 connections against `adresse`/graphql."""
-    pfad = Path(adresse.split("//", 1)[1].replace(":", "_") + ".lua")
-    datei = Path("/tmp") / pfad
-    datei.write_text(skript, encoding="utf-8")
-    try:
-        return Ergebnis(wrk_lauf(f"{adresse}/graphql", datei, 2, sekunden),
-                        wrk_lauf(f"{adresse}/graphql", datei, 16, sekunden))
-    finally:
-        datei.unlink()
-
+    return Ergebnis(wrk_skript(f"{adresse}/graphql", skript, 2, sekunden),
+                    wrk_skript(f"{adresse}/graphql", skript, 16, sekunden))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,3 +43,13 @@ def wrk_lauf(url: str, skript: Path, verbindungen: int, sekunden: int) -> Messun
                             r"timeout (\d+)", ausgabe):
         fehler += sum(int(t) for t in treffer.groups())
     return Messung(rps, _ms(ausgabe, "50"), _ms(ausgabe, "99"), fehler)
+
+
+def wrk_skript(url: str, skript: str, verbindungen: int, sekunden: int) -> Messung:
+    """`wrk_lauf` with the Lua script given as text."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as datei:
+        datei.write(skript)
+    try:
+        return wrk_lauf(url, Path(datei.name), verbindungen, sekunden)
+    finally:
+        os.unlink(datei.name)

@@ -14,6 +14,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as tiefen
 from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError, ValidationContext, ValidationRule
+from wrm.api.ausfuehrung import Ausfuehrung
 from wrm.api.auswertung import AuswertungQuery
 from wrm.api.cache import NurLesend
 from wrm.api.fehler import unerwartet
@@ -69,6 +70,7 @@ class WrmSchema(strawberry.Schema):
 schema = WrmSchema(
     query=Query,
     mutation=Mutation,
+    execution_context_class=Ausfuehrung,
     # Factories, so that every request gets fresh extension instances.
     extensions=[
         lambda: AddValidationRules(_REGELN),

@@ -1,0 +1,92 @@
+"""The short path for plain leaf fields (`wrm.api.ausfuehrung`) answers exactly what
+graphql-core's standard execution answers: every saved read operation for every role, errors
+and refusals included, and the edge cases of a single field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graphql import GraphQLEnumType, GraphQLField, GraphQLInt, GraphQLNonNull, GraphQLString
+from tests.conftest import graphql
+from wrm.api import ausfuehrung
+from wrm.api.schema import schema
+
+OPERATIONEN = Path(__file__).parent.parent / "graphql" / "operations"
+VARIABLEN = {"stichtag": "2026-03-01", "name": "Kommune A", "kommune": "Kommune A"}
+#: Beyond the saved operations: aliases, __typename, fragments, skipped fields, introspection,
+#: a field the press may not read (FORBIDDEN with its path) and a bad argument.
+ABFRAGEN = [
+    "{ auswertung { zeilen { k: kommune { name __typename } b: bedarf bedarf lage "
+    "stand veraltet ...F } gesamt { bedarf } } } fragment F on Meldung { zuErfuellen "
+    "anrechnungen @skip(if: true) sofortVerfuegbar @include(if: true) }",
+    "{ kommunen { name art meldung { bemerkung version bedarf } } }",
+    '{ auswertung(stichtag: "2999-01-01") { stichtag } }',
+    "{ __schema { queryType { name fields { name type { kind name } } } } }",
+]
+
+
+def _gespeicherte_lesende() -> list[str]:
+    return [datei.read_text(encoding="utf-8") for datei in sorted(OPERATIONEN.rglob("*.graphql"))
+            if "mutation" not in datei.read_text(encoding="utf-8").split("{", 1)[0]]
+
+
+@pytest.mark.parametrize("rolle", ["landkreis", "presse", "kommune-a"])
+def test_the_short_path_answers_what_the_standard_execution_answers(
+        leere_app: Flask, monkeypatch, rolle: str) -> None:
+    runner = leere_app.test_cli_runner()
+    runner.invoke(args=["demo"])
+    token = runner.invoke(args=["token", "anlegen", rolle]).output.strip().splitlines()[-1]
+    leere_app.config["ANTWORTCACHE"] = 0
+    client = leere_app.test_client()
+    for abfrage in [*_gespeicherte_lesende(), *ABFRAGEN]:
+        schnell = graphql(client, abfrage, VARIABLEN, token=token).get_json()
+        with monkeypatch.context() as m:
+            m.setattr(schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext)
+            standard = graphql(client, abfrage, VARIABLEN, token=token).get_json()
+        assert schnell == standard, abfrage
+        # Same order of keys too: the answer follows the query's order of fields.
+        assert list(map(str, _schluessel(schnell))) == list(map(str, _schluessel(standard)))
+
+
+def _schluessel(wert: object) -> list[object]:
+    if isinstance(wert, dict):
+        return [x for k, v in wert.items() for x in (k, *_schluessel(v))]
+    if isinstance(wert, list):
+        return [x for v in wert for x in _schluessel(v)]
+    return []
+
+
+def _feld(typ, wert):  # type: ignore[no-untyped-def]
+    def lesen(quelle, info):  # type: ignore[no-untyped-def]
+        return wert
+    lesen._is_default = True  # type: ignore[attr-defined]
+    return GraphQLField(typ, resolve=lesen)
+
+
+class _Knoten:
+    arguments = ()
+
+
+def test_the_short_path_leaves_every_doubtful_value_to_the_standard_execution() -> None:
+    blatt, standard = ausfuehrung._blattwert, ausfuehrung._STANDARD
+    assert blatt(_feld(GraphQLInt, 7), _Knoten(), None) == 7
+    assert blatt(_feld(GraphQLInt, None), _Knoten(), None) is None
+    # A null for a non-null field and a value of the wrong type are errors: worded there.
+    assert blatt(_feld(GraphQLNonNull(GraphQLInt), None), _Knoten(), None) is standard
+    assert blatt(_feld(GraphQLInt, "sieben"), _Knoten(), None) is standard
+    assert blatt(_feld(GraphQLInt, 2**40), _Knoten(), None) is standard
+    lage = GraphQLEnumType("L", {"A": "a"})
+    assert blatt(_feld(lage, "a"), _Knoten(), None) == "A"
+    assert blatt(_feld(lage, "z"), _Knoten(), None) is standard
+    # A field with its own resolver (or a permission class) never takes the short path.
+    eigener = GraphQLField(GraphQLString, resolve=lambda quelle, info: "x")
+    assert blatt(eigener, _Knoten(), None) is standard
+
+    class MitArgument:
+        arguments = ("stichtag",)
+
+    assert blatt(_feld(GraphQLInt, 7), MitArgument(), None) is standard
