@@ -85,6 +85,47 @@ def test_a_save_through_the_admin_screen_also_invalidates(
     assert nachher["data"]["kommune"]["meldung"]["zuweisungen"] == 21
 
 
+def _gezaehlt(app: Flask, text: str, token: str) -> tuple[dict, int]:
+    """The answer to `text` and the number of SQL statements it cost."""
+    with app.app_context():
+        motor = db.engine
+    gezaehlt: list[str] = []
+
+    def zaehlen(*args):  # type: ignore[no-untyped-def]
+        gezaehlt.append(args[2])
+
+    event.listen(motor, "before_cursor_execute", zaehlen)
+    try:
+        return graphql(app.test_client(), text, token=token).get_json(), len(gezaehlt)
+    finally:
+        event.remove(motor, "before_cursor_execute", zaehlen)
+
+
+def test_a_new_query_text_reuses_the_figures_until_a_write(
+        web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
+    token = _token(web, "kreis")
+    texte = [f'{{ k{n}: kommune(name: "Kommune Eigen") {{ meldung {{ zuweisungen }} }} }}'
+             for n in range(3)]
+    graphql(web.test_client(), "{ __typename }", token=token)  # the token's first use stamped
+    erste, neu = _gezaehlt(web, texte[0], token)
+    zweite, geteilt = _gezaehlt(web, texte[1], token)
+    assert erste["data"]["k0"] == zweite["data"]["k1"] == {"meldung": {"zuweisungen": 10}}
+    # The second text misses the response cache, not the computed figures.
+    assert geteilt < neu
+    graphql(zweiter_worker.test_client(), SCHREIBEN, {"v": 1, "z": 17}, token=token)
+    dritte, _ = _gezaehlt(web, texte[2], token)  # the write bumped the version
+    assert dritte["data"]["k2"] == {"meldung": {"zuweisungen": 17}}
+
+
+def test_shared_figures_keep_each_roles_field_rights(web: Flask, welt: Welt) -> None:
+    abfrage = '{ %s: kommune(name: "Kommune Fremd") { meldung { bemerkung } } }'
+    kreis = graphql(web.test_client(), abfrage % "a", token=_token(web, "kreis")).get_json()
+    assert kreis["data"]["a"]["meldung"]["bemerkung"] == "intern: Turnhalle"
+    presse = graphql(web.test_client(), abfrage % "b", token=_token(web, "presse")).get_json()
+    assert presse["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "Turnhalle" not in str(presse)
+
+
 def test_roles_never_share_an_entry(web: Flask, welt: Welt) -> None:
     abfrage = '{ kommune(name: "Kommune Fremd") { meldung { bemerkung } } }'
     kreis, presse = _token(web, "kreis"), _token(web, "presse")

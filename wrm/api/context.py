@@ -10,12 +10,18 @@ from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from wrm import berechtigungen
+from wrm.api.cache import NUR_LESEND, Antwortcache
 from wrm.api.fehler import NichtAngemeldet
 from wrm.berechtigungen import Aktion
 from wrm.models import Benutzer, Kommune, Verlaufseintrag
 from wrm.services.frische import meldefrist
 from wrm.services.prognose import Prognose, prognose
 from wrm.services.stand import Stand, staende
+from wrm.zeit import heute
+
+#: Set by the view in the request's WSGI environ: the data version read for this request, or
+#: None when the response cache (and with it every shared cache) is off.
+DATENSTAND = "wrm.datenstand"
 
 
 @dataclass
@@ -26,6 +32,8 @@ class Kontext:
     response: Response
     session: Session
     benutzer: Benutzer | None
+    #: The worker's computed lists across requests (see `stand`); None: not shared.
+    geteilt: Antwortcache | None = None
     # What was loaded once per request, so that nested fields cost no extra queries.
     _stand: dict[date | None, list[Stand]] = field(default_factory=dict)
     _aktuell_nach_id: dict[int, Stand] = field(default_factory=dict)
@@ -39,13 +47,31 @@ class Kontext:
         return meldefrist(self.angemeldet.landkreis, int(current_app.config["MELDEFRIST_TAGE"]))
 
     def stand(self, stichtag: date | None = None) -> list[Stand]:
-        """Every active Kommune's `Stand` the user may see (one query, cached)."""
+        """Every active Kommune's `Stand` the user may see (one query, cached).
+
+        A read-only operation shares the list with the worker's other requests, keyed by what
+        it depends on: the Landkreis, the day, what the caller may see and the data version,
+        which every write bumps. Its records are only read afterwards, never changed.
+        """
         if stichtag not in self._stand:
             benutzer = self.angemeldet
-            self._stand[stichtag] = staende(
-                self.session, landkreis=benutzer.landkreis, stichtag=stichtag,
-                sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
+            key = self._teilschluessel(benutzer, stichtag)
+            geteilt = self.geteilt.holen(key) if key is not None else None  # type: ignore[union-attr]
+            if geteilt is None:
+                geteilt = staende(
+                    self.session, landkreis=benutzer.landkreis, stichtag=stichtag,
+                    sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
+                if key is not None:
+                    self.geteilt.ablegen(key, geteilt)  # type: ignore[union-attr]
+            self._stand[stichtag] = list(geteilt)
         return self._stand[stichtag]
+
+    def _teilschluessel(self, benutzer: Benutzer, stichtag: date | None) -> tuple | None:
+        version = self.request.environ.get(DATENSTAND)
+        if self.geteilt is None or version is None or not self.request.environ.get(NUR_LESEND):
+            return None
+        return (benutzer.landkreis_id, benutzer.rolle.value, benutzer.kommune_id, stichtag,
+                heute(), version)
 
     def prognose(self, stichtag: date | None = None) -> Prognose:
         """The planning horizon of the Kommunen the user may see (from `stand`, cached)."""

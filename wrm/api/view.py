@@ -28,7 +28,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from wrm.anzeige import zahl
 from wrm.api.cache import NUR_LESEND, Antwortcache, Ausweis, schluessel
-from wrm.api.context import Kontext
+from wrm.api.context import DATENSTAND, Kontext
 from wrm.api.fehler import fuer_client, http_grund_deutsch
 from wrm.db import db
 from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, fehlerantwort
@@ -50,6 +50,9 @@ def beispiele(rolle: Rolle) -> list[dict[str, str]]:
             for name in ordner for datei in sorted((OPERATIONEN / name).glob("*.graphql"))]
 
 log = logging.getLogger(__name__)
+#: How many computed `Stand` lists a worker keeps (a Landkreis' list is small; state scale is
+#: a thousand rows).
+STAENDE_GROESSE = 64
 _NICHT_VERFUEGBAR = "wrm.datenbank_nicht_verfuegbar"
 
 #: A larger request body is refused before parsing (HTTP 413).
@@ -104,6 +107,9 @@ class WrmGraphQLView(GraphQLView):
         # Checked tokens by (hash, data version): revoking a token or deactivating its user
         # bumps the version, so an entry never outlives the facts it was checked against.
         self.ausweise = Antwortcache(cache.groesse)
+        # Computed figures by (Landkreis, day, what the caller may see, data version): a new
+        # query text about the same day selects fields from them instead of computing again.
+        self.staende = Antwortcache(STAENDE_GROESSE if cache.groesse else 0)
 
     def dispatch_request(self) -> Any:
         """Refuse oversized, anonymous and badly authenticated requests before parsing."""
@@ -118,6 +124,7 @@ class WrmGraphQLView(GraphQLView):
         anfrage = request.get_json(silent=True) if request.method == "POST" else None
         cache_an = bool(current_app.config["ANTWORTCACHE"]) and anfrage is not None
         version = datenstand(db.session) if cache_an else 0
+        request.environ[DATENSTAND] = version if cache_an else None
         ausweis = self._bekannt(token, version) if cache_an else None
         if ausweis is not None:  # the fast path: a known token and a cached answer
             key = schluessel(anfrage, ausweis, version)
@@ -168,7 +175,7 @@ class WrmGraphQLView(GraphQLView):
     def get_context(self, request: Request, response: Response) -> Kontext:  # type: ignore[override]
         """The typed context with the authenticated user."""
         return Kontext(request=request, response=response, session=db.session,
-                       benutzer=request.environ.get("wrm.benutzer"))
+                       benutzer=request.environ.get("wrm.benutzer"), geteilt=self.staende)
 
     def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL only for logged-in users, and in production only when configured; served
