@@ -28,7 +28,7 @@ def freier_port() -> int:
 
 @contextmanager
 def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = (),
-             threads: int = 1) -> Iterator[tuple[str, int]]:
+             threads: int = 1, workers: int = 2) -> Iterator[tuple[str, int]]:
     """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid.
 
     `praefix` runs gunicorn under another command (e.g. `setpriv` with fewer capabilities);
@@ -36,7 +36,7 @@ def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = (),
     """
     port = freier_port()
     prozess = subprocess.Popen(
-        [*praefix, str(BIN / "gunicorn"), "--workers", "2", "--threads", str(threads),
+        [*praefix, str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", ziel],
         cwd=WURZEL, env={**os.environ, **umgebung})
     url = f"http://127.0.0.1:{port}"
