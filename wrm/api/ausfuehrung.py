@@ -14,8 +14,10 @@ from typing import Any
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInt,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -26,8 +28,12 @@ from graphql import (
 _STANDARD = object()
 
 
-def _blattwert(feld: GraphQLField | None, knoten: Any, quelle: Any) -> Any:
-    """The serialised value of a plain leaf field, or `_STANDARD`.
+#: The largest and smallest GraphQL Int (32 bits, signed).
+_INT_GRENZEN = (-(2**31), 2**31 - 1)
+
+
+def _schlicht(feld: GraphQLField | None, knoten: Any) -> tuple[Any, bool] | None:
+    """(the leaf type, whether it is non-null) of a plain leaf field, else None.
 
     Plain means: Strawberry resolves the field by reading an attribute (no resolver, no
     permission class, no field extension: Strawberry marks those `_is_default`), it has no
@@ -35,14 +41,31 @@ def _blattwert(feld: GraphQLField | None, knoten: Any, quelle: Any) -> Any:
     read such a field, so no check is skipped.
     """
     if feld is None or knoten.arguments or not getattr(feld.resolve, "_is_default", False):
-        return _STANDARD
+        return None
     typ = feld.type
     art = typ.of_type if isinstance(typ, GraphQLNonNull) else typ
     if not isinstance(art, GraphQLScalarType | GraphQLEnumType):
+        return None
+    return art, typ is not art
+
+
+def _blattwert(feld: GraphQLField | None, knoten: Any, quelle: Any) -> Any:
+    """The serialised value of a plain leaf field (see `_schlicht`), or `_STANDARD`."""
+    schlicht = _schlicht(feld, knoten)
+    if schlicht is None:
         return _STANDARD
-    wert = feld.resolve(quelle, None)
+    return _serialisiert(feld, *schlicht, quelle)  # type: ignore[arg-type]
+
+
+def _serialisiert(feld: GraphQLField, art: Any, nicht_null: bool, quelle: Any) -> Any:
+    wert = feld.resolve(quelle, None)  # type: ignore[misc]
     if wert is None:
-        return None if typ is art else _STANDARD  # null for a non-null field is an error
+        return _STANDARD if nicht_null else None  # null for a non-null field is an error
+    # The common cases without graphql-core's general coercion: the same result.
+    if art is GraphQLInt and type(wert) is int and _INT_GRENZEN[0] <= wert <= _INT_GRENZEN[1]:
+        return wert
+    if art is GraphQLBoolean and type(wert) is bool:
+        return wert
     try:
         ergebnis = art.serialize(wert)
     except Exception:  # noqa: BLE001 - the standard path words the error
@@ -52,6 +75,25 @@ def _blattwert(feld: GraphQLField | None, knoten: Any, quelle: Any) -> Any:
 
 class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with the short path for plain leaf fields."""
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
+        """Per field of the selection: name, details, definition and `_schlicht`; worked out
+        once per selection and request (graphql-core hands every item of a list the same
+        selection object)."""
+        plaene = self.__dict__.setdefault("_wrm_plaene", {})
+        gemerkt = plaene.get(id(grouped_field_set))
+        if gemerkt is not None and gemerkt[0] is grouped_field_set \
+                and gemerkt[1] is parent_type:
+            return gemerkt[2]  # type: ignore[no-any-return]
+        felder = parent_type.fields
+        plan = []
+        for name, details in grouped_field_set.items():
+            knoten = details[0].node
+            feld = felder.get(knoten.name.value)
+            plan.append((name, details, feld, _schlicht(feld, knoten)))
+        # The selection is kept with its plan, so its id cannot be reused in this request.
+        plaene[id(grouped_field_set)] = (grouped_field_set, parent_type, plan)
+        return plan
 
     @property
     def _umhuellt(self) -> bool:
@@ -67,12 +109,11 @@ class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
         if self._umhuellt:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set,
                                           position_context)
-        felder = parent_type.fields
         direkt: dict[str, Any] = {}
         uebrige: dict[str, Any] = {}
-        for name, details in grouped_field_set.items():
-            knoten = details[0].node
-            wert = _blattwert(felder.get(knoten.name.value), knoten, source_value)
+        for name, details, feld, schlicht in self._plan(parent_type, grouped_field_set):
+            wert = _STANDARD if schlicht is None else _serialisiert(feld, *schlicht,
+                                                                    source_value)
             if wert is _STANDARD:
                 uebrige[name] = details
             else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from wrm import kennzahlen
@@ -186,13 +186,13 @@ def _am_stichtag(session: Session, *, stichtag: date, landkreis_ids: list[int],
     scale building a thousand entities (with their JSON of changes) cost more than the query.
     """
     teile = stichtagsteile(session, stichtag=stichtag, landkreis_ids=landkreis_ids)
-    eintrag = _EINTRAG
+    eintrag_id, spalten, verbindung = _letzter_eintrag(session, teile, tagesende(stichtag))
     abfrage = (
         select(Kommune, teile.letzte_quote,
                angerechnet(zeitraum_id=teile.perioden.id, bis=tagesende(stichtag)),
-               eintrag.id, *_eintragsspalten(eintrag))
+               eintrag_id, *spalten)
         .outerjoin(teile.perioden, teile.verbindung)
-        .outerjoin(eintrag, eintrag.id == teile.letzter_eintrag)
+        .outerjoin(*verbindung)
         .where(*bedingungen, Kommune.angelegt_am < tagesende(stichtag))
     )
     # A row without an entry id: the Kommune had not reported by then.
@@ -200,7 +200,32 @@ def _am_stichtag(session: Session, *, stichtag: date, landkreis_ids: list[int],
             for r in session.execute(abfrage)]
 
 
+def _letzter_eintrag(session: Session, teile: StichtagsTeile, grenze: datetime
+                     ) -> tuple[Any, list[Any], tuple[Any, Any]]:
+    """The latest history entry per Kommune as (its id, its columns, what to join).
+
+    PostgreSQL plans "entry id = (latest id)" as a hash join over the whole history, 20 ms at a
+    thousand Kommunen; a LATERAL subquery is one index seek per Kommune. SQLite has no LATERAL,
+    and its plan for the id is a seek per Kommune already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return (_EINTRAG.id, _eintragsspalten(_EINTRAG),
+                (_EINTRAG, _EINTRAG.id == teile.letzter_eintrag))
+    letzter = (
+        select(Verlaufseintrag.id, *_eintragsspalten(Verlaufseintrag))
+        .where(Verlaufseintrag.kommune_id == Kommune.id, Verlaufseintrag.zeitpunkt < grenze)
+        .order_by(Verlaufseintrag.zeitpunkt.desc(), Verlaufseintrag.id.desc())
+        .limit(1)
+        .lateral("letzter_eintrag")
+    )
+    spalten = [letzter.c[name] for name in _EINTRAGSNAMEN]
+    return letzter.c.id, spalten, (letzter, true())
+
+
+#: The columns of a history entry a `Stand` reads.
+_EINTRAGSNAMEN = (*_ZAHLEN_UND_LAGE, "bemerkung", "zeitpunkt", "version", "benutzer_name")
+
+
 def _eintragsspalten(eintrag: Any) -> list[Any]:
     """The columns of a history entry a `Stand` reads, labelled like its attributes."""
-    return [getattr(eintrag, name).label(name) for name in (
-        *_ZAHLEN_UND_LAGE, "bemerkung", "zeitpunkt", "version", "benutzer_name")]
+    return [getattr(eintrag, name).label(name) for name in _EINTRAGSNAMEN]
