@@ -9,6 +9,8 @@ reports the error.
 
 from __future__ import annotations
 
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -32,8 +34,9 @@ _STANDARD = object()
 _INT_GRENZEN = (-(2**31), 2**31 - 1)
 
 
-def _schlicht(feld: GraphQLField | None, knoten: Any) -> tuple[Any, bool] | None:
-    """(the leaf type, whether it is non-null) of a plain leaf field, else None.
+def _schlicht(feld: GraphQLField | None, knoten: Any) -> tuple[Any, Any, bool] | None:
+    """(how to read it, the leaf type, whether it is non-null) of a plain leaf field, else
+    None.
 
     Plain means: Strawberry resolves the field by reading an attribute (no resolver, no
     permission class, no field extension: Strawberry marks those `_is_default`), it has no
@@ -46,7 +49,21 @@ def _schlicht(feld: GraphQLField | None, knoten: Any) -> tuple[Any, bool] | None
     art = typ.of_type if isinstance(typ, GraphQLNonNull) else typ
     if not isinstance(art, GraphQLScalarType | GraphQLEnumType):
         return None
-    return art, typ is not art
+    return _leser(feld), art, typ is not art
+
+
+def _leser(feld: GraphQLField) -> Any:
+    """How the field's value is read: Strawberry's own resolver, or the attribute directly
+    when that resolver would do nothing else (its default resolver is `getattr`)."""
+    definition = (feld.extensions or {}).get("strawberry-definition")
+    if getattr(definition, "default_resolver", None) is getattr and \
+            isinstance(getattr(definition, "python_name", None), str):
+        return attrgetter(definition.python_name)  # type: ignore[union-attr]
+    return partial(_aufrufen, feld.resolve)
+
+
+def _aufrufen(resolve: Any, quelle: Any) -> Any:
+    return resolve(quelle, None)
 
 
 def _blattwert(feld: GraphQLField | None, knoten: Any, quelle: Any) -> Any:
@@ -54,11 +71,11 @@ def _blattwert(feld: GraphQLField | None, knoten: Any, quelle: Any) -> Any:
     schlicht = _schlicht(feld, knoten)
     if schlicht is None:
         return _STANDARD
-    return _serialisiert(feld, *schlicht, quelle)  # type: ignore[arg-type]
+    return _serialisiert(*schlicht, quelle)
 
 
-def _serialisiert(feld: GraphQLField, art: Any, nicht_null: bool, quelle: Any) -> Any:
-    wert = feld.resolve(quelle, None)  # type: ignore[misc]
+def _serialisiert(lesen: Any, art: Any, nicht_null: bool, quelle: Any) -> Any:
+    wert = lesen(quelle)
     if wert is None:
         return _STANDARD if nicht_null else None  # null for a non-null field is an error
     # The common cases without graphql-core's general coercion: the same result.
@@ -77,7 +94,7 @@ class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with the short path for plain leaf fields."""
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
-        """Per field of the selection: name, details, definition and `_schlicht`; worked out
+        """Per field of the selection: name, details and `_schlicht`; worked out
         once per selection and request (graphql-core hands every item of a list the same
         selection object)."""
         plaene = self.__dict__.setdefault("_wrm_plaene", {})
@@ -90,7 +107,7 @@ class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
         for name, details in grouped_field_set.items():
             knoten = details[0].node
             feld = felder.get(knoten.name.value)
-            plan.append((name, details, feld, _schlicht(feld, knoten)))
+            plan.append((name, details, _schlicht(feld, knoten)))
         # The selection is kept with its plan, so its id cannot be reused in this request.
         plaene[id(grouped_field_set)] = (grouped_field_set, parent_type, plan)
         return plan
@@ -111,9 +128,8 @@ class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
                                           position_context)
         direkt: dict[str, Any] = {}
         uebrige: dict[str, Any] = {}
-        for name, details, feld, schlicht in self._plan(parent_type, grouped_field_set):
-            wert = _STANDARD if schlicht is None else _serialisiert(feld, *schlicht,
-                                                                    source_value)
+        for name, details, schlicht in self._plan(parent_type, grouped_field_set):
+            wert = _STANDARD if schlicht is None else _serialisiert(*schlicht, source_value)
             if wert is _STANDARD:
                 uebrige[name] = details
             else:
