@@ -6,6 +6,7 @@ Every system is checked to answer the same figures before anything is timed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -44,11 +45,13 @@ ZAHLEN = ("aufnahmequote", "zuweisungen", "ankuenfte", "keineQuotenanrechnung",
           "dezentralUntergebracht", "verfuegbarGemeinschaftsunterkunft", "verfuegbarDezentral",
           "inAussichtGemeinschaftsunterkunft", "inAussichtDezentral", "sofortVerfuegbar",
           "inAussicht", "gesamtVerfuegbar", "bedarf", "veraltet", "anrechnungen")
-#: Days of history of the county, more than the response cache holds (512 per worker).
-TAGE_KREIS = 1500
-#: State scale: the rows of 40 Landkreise (40 × 27 Kommunen) in one press table.
+#: Days of history of the county: each half more than a run asks for (no Stichtag twice in a
+#: run, none of the run before), and far more than the response cache holds (512 per worker).
+TAGE_KREIS = 9000
+#: State scale: the rows of 40 Landkreise (40 × 27 Kommunen) in one press table, with more
+#: days of history than a run of one connection asks for.
 KOMMUNEN_LAND = 40 * 27
-TAGE_LAND = 90
+TAGE_LAND = 400
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ def vorbereiten(url: str) -> tuple[Kreis, Kreis]:
         session.commit()
     with motor.begin() as verbindung:
         verbindung.exec_driver_sql((PEER / "peer.sql").read_text(encoding="utf-8"))
+    # Steady state, as autovacuum keeps a county's database: visibility map and statistics
+    # set, so neither system's measurement meets a background VACUUM of the fresh rows.
+    with motor.connect().execution_options(isolation_level="AUTOCOMMIT") as verbindung:
+        verbindung.exec_driver_sql("VACUUM ANALYZE")
     motor.dispose()
     return kreis, land
 
@@ -179,26 +186,43 @@ def pruefen(wrm_url: str, peer_url: str, boden_url: str | None, kreis: Kreis) ->
 
 def lua(koerper: str, token: str | None, tage: list[str] | None = None,
         neuer_text: bool = False) -> str:
-    """A wrk script: the same body each time, or a new Stichtag (from `tage`, in turn per
-    thread, never the same twice within the list) or a new query text (an alias with a
-    counter) each request."""
+    """A wrk script: the same body each time, or a new Stichtag (from `tage`) or a new query
+    text (an alias with a counter) each request. `messen` fills in @LAUF@ and @START@ per run,
+    so that no run repeats a request of another (each would meet the response cache). Every
+    answer that is not 200 or carries GraphQL errors is counted ("GraphQL-Fehler: n")."""
     zeilen = ['wrm_kopf = {["Content-Type"] = "application/json"}']
     if token:
         zeilen.append(f'wrm_kopf["Authorization"] = "Bearer {token}"')
-    zeilen.append(f"local vorlage = {json.dumps(koerper)}")
+    zeilen += [
+        f"local vorlage = {json.dumps(koerper)}",
+        # `fehler` and `nummer` are globals: wrk reads and sets them in each thread's state.
+        "local faeden = {}",
+        "fehler = 0",
+        "function setup(faden) faden:set('nummer', #faeden); table.insert(faeden, faden) end",
+        "function response(status, kopf, inhalt)",
+        "  if status ~= 200 or string.find(inhalt, '\"errors\"', 1, true) then",
+        "    fehler = fehler + 1",
+        "  end",
+        "end",
+        "function done(zusammenfassung, latenz, anfragen)",
+        "  local summe = 0",
+        "  for _, faden in ipairs(faeden) do summe = summe + faden:get('fehler') end",
+        "  io.write(string.format('GraphQL-Fehler: %d\\n', summe))",
+        "end",
+    ]
     if tage is None and not neuer_text:
         zeilen += ['wrk.method = "POST"', "wrk.body = vorlage", "wrk.headers = wrm_kopf"]
         return "\n".join(zeilen) + "\n"
     zeilen += [
         f"local tage = {{{', '.join(json.dumps(t) for t in tage or ['-'])}}}",
-        "local faeden, zaehler = 0, 0",
-        "function setup(faden) faden:set('nummer', faeden); faeden = faeden + 1 end",
-        "function init(args) zaehler = nummer * 1000003 end",
+        "local zaehler = 0",
+        # wrk's threads take turns (with two: one odd, one even), from this run's start.
+        "function init(args) zaehler = nummer end",
         "function request()",
-        "  zaehler = zaehler + 1",
-        "  local tag = tage[(zaehler % #tage) + 1]",
+        "  zaehler = zaehler + @SCHRITT@",
+        "  local tag = tage[((@START@ + zaehler) % #tage) + 1]",
         "  local inhalt = string.gsub(vorlage, '@TAG@', tag)",
-        "  inhalt = string.gsub(inhalt, '@NR@', tostring(zaehler))",
+        "  inhalt = string.gsub(inhalt, '@NR@', '@LAUF@' .. tostring(zaehler))",
         '  return wrk.format("POST", "/graphql", wrm_kopf, inhalt)',
         "end",
     ]
@@ -222,7 +246,28 @@ class Ergebnis:
     sechzehn: Messung
 
 
-def messen(adresse: str, skript: str, sekunden: int) -> Ergebnis:
-    """wrk at 2 and 16 connections against `adresse`/graphql."""
-    return Ergebnis(wrk_skript(f"{adresse}/graphql", skript, 2, sekunden),
-                    wrk_skript(f"{adresse}/graphql", skript, 16, sekunden))
+#: Runs so far: each gets its own alias numbers and its own half of the Stichtage.
+_LAEUFE = itertools.count(1)
+
+
+def _lauf(skript: str, tage: int, faeden: int) -> str:
+    lauf = next(_LAEUFE)
+    return (skript.replace("@LAUF@", f"{lauf}x").replace("@SCHRITT@", str(faeden))
+            .replace("@START@", str(lauf % 2 * (tage // 2))))
+
+
+def messen(adresse: str, skript: str, sekunden: int, tage: int = 2) -> Ergebnis:
+    """wrk at 2 and 16 connections against `adresse`/graphql; `tage`: how many Stichtage the
+    script takes turns with (consecutive runs use different halves). Fails when any answer
+    was an error."""
+    return Ergebnis(einzeln(adresse, skript, sekunden, tage, 2),
+                    einzeln(adresse, skript, sekunden, tage, 16))
+
+
+def einzeln(adresse: str, skript: str, sekunden: int, tage: int, verbindungen: int
+            ) -> Messung:
+    """One wrk run (see `messen`)."""
+    messung = wrk_skript(f"{adresse}/graphql", _lauf(skript, tage, min(2, verbindungen)),
+                         verbindungen, sekunden)
+    assert not messung.fehler, (adresse, messung)
+    return messung

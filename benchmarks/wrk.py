@@ -17,7 +17,7 @@ class Messung:
     rps: float
     p50_ms: float
     p99_ms: float
-    fehler: int  # answers that were not 2xx/3xx, plus socket errors
+    fehler: int  # answers not 2xx/3xx, socket errors, answers with GraphQL errors
 
     def als_text(self) -> str:
         """For the human-readable lines: "1234 req/s, p99 5.1 ms"."""
@@ -42,6 +42,8 @@ def wrk_lauf(url: str, skript: Path, verbindungen: int, sekunden: int) -> Messun
     if treffer := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
                             r"timeout (\d+)", ausgabe):
         fehler += sum(int(t) for t in treffer.groups())
+    if treffer := re.search(r"GraphQL-Fehler: (\d+)", ausgabe):  # counted by our scripts
+        fehler += int(treffer.group(1))
     return Messung(rps, _ms(ausgabe, "50"), _ms(ausgabe, "99"), fehler)
 
 
