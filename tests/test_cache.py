@@ -39,7 +39,8 @@ def _token(app: Flask, name: str) -> str:
     return klartext
 
 
-def _abfragen(app: Flask, token: str) -> tuple[dict, int]:
+def _gezaehlt(app: Flask, text: str, token: str) -> tuple[dict, int]:
+    """The answer to `text` and the number of SQL statements it cost."""
     with app.app_context():
         motor = db.engine
     gezaehlt: list[str] = []
@@ -49,10 +50,13 @@ def _abfragen(app: Flask, token: str) -> tuple[dict, int]:
 
     event.listen(motor, "before_cursor_execute", zaehlen)
     try:
-        inhalt = graphql(app.test_client(), LESEN, token=token).get_json()
+        return graphql(app.test_client(), text, token=token).get_json(), len(gezaehlt)
     finally:
         event.remove(motor, "before_cursor_execute", zaehlen)
-    return inhalt, len(gezaehlt)
+
+
+def _abfragen(app: Flask, token: str) -> tuple[dict, int]:
+    return _gezaehlt(app, LESEN, token)
 
 
 def test_write_in_one_worker_is_read_at_once_in_the_other(
@@ -83,22 +87,6 @@ def test_a_save_through_the_admin_screen_also_invalidates(
         **daten, "zuweisungen": 21, "version": 1, "csrf_token": admin_token(client)})
     nachher, _ = _abfragen(web, token)
     assert nachher["data"]["kommune"]["meldung"]["zuweisungen"] == 21
-
-
-def _gezaehlt(app: Flask, text: str, token: str) -> tuple[dict, int]:
-    """The answer to `text` and the number of SQL statements it cost."""
-    with app.app_context():
-        motor = db.engine
-    gezaehlt: list[str] = []
-
-    def zaehlen(*args):  # type: ignore[no-untyped-def]
-        gezaehlt.append(args[2])
-
-    event.listen(motor, "before_cursor_execute", zaehlen)
-    try:
-        return graphql(app.test_client(), text, token=token).get_json(), len(gezaehlt)
-    finally:
-        event.remove(motor, "before_cursor_execute", zaehlen)
 
 
 def test_a_new_query_text_reuses_the_figures_until_a_write(
