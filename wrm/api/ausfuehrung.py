@@ -29,7 +29,6 @@ from graphql import (
 #: The short path does not apply; the standard execution answers.
 _STANDARD = object()
 
-
 #: The largest and smallest GraphQL Int (32 bits, signed).
 _INT_GRENZEN = (-(2**31), 2**31 - 1)
 
@@ -93,11 +92,15 @@ def _serialisiert(lesen: Any, art: Any, nicht_null: bool, quelle: Any) -> Any:
 class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with the short path for plain leaf fields."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plaene: dict[int, tuple[Any, GraphQLObjectType, list[Any]]] = {}
+
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
         """Per field of the selection: name, details and `_schlicht`; worked out
         once per selection and request (graphql-core hands every item of a list the same
         selection object)."""
-        plaene = self.__dict__.setdefault("_wrm_plaene", {})
+        plaene = self._plaene
         gemerkt = plaene.get(id(grouped_field_set))
         if gemerkt is not None and gemerkt[0] is grouped_field_set \
                 and gemerkt[1] is parent_type:

@@ -48,7 +48,7 @@ class Stand:
 _ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
 
 
-def _stand(kommune: Kommune, quelle: Meldungsfelder | Any | None, quote: int | None,
+def _stand(kommune: Kommune, quelle: Meldungsfelder | Any, quote: int | None,
            zeitpunkt: datetime | None, version: int | None, wer: str | None,
            gebucht: int) -> Stand:
     werte: dict[str, Any] = ({name: getattr(quelle, name) for name in _ZAHLEN_UND_LAGE}
