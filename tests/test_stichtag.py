@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from sqlalchemy import text
 
 from tests import factories
 from wrm.db import db
@@ -63,6 +64,25 @@ def test_before_any_report_the_row_is_empty_and_later_kommunen_are_absent(ctx: N
     vorher = auswertung(db.session, landkreis=factories.landkreis(),
                         stichtag=tag - timedelta(days=1))
     assert vorher.zeilen == ()
+
+
+def test_the_day_ends_at_local_midnight_whatever_the_database_session_zone(ctx: None) -> None:
+    # A report at 23:30 local time belongs to its day, one at 00:30 to the next: also when the
+    # database session's own time zone is neither UTC nor the county's (PostgreSQL would then
+    # read an aware bound value in that zone, if the bound type did not convert it).
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET TIME ZONE 'America/New_York'"))
+    tag = date(2024, 3, 1)
+    k = factories.kommune("Kommune A", angelegt_am=um(tag, 8))
+    factories.meldung(k, um=um(tag, 12), zuweisungen=101)
+    factories.meldung(k, um=um(tag, 23) + timedelta(minutes=30), zuweisungen=102)
+    factories.meldung(k, um=um(tag + timedelta(days=1), 0) + timedelta(minutes=30),
+                      zuweisungen=103)
+    kreis = factories.landkreis()
+    assert [z.zuweisungen for z in auswertung(db.session, landkreis=kreis, stichtag=tag).zeilen
+            ] == [102]
+    assert [z.zuweisungen for z in auswertung(
+        db.session, landkreis=kreis, stichtag=tag + timedelta(days=1)).zeilen] == [103]
 
 
 def test_end_of_day_is_local_midnight() -> None:

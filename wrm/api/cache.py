@@ -13,7 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request
@@ -21,6 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from wrm.models import Benutzer
+from wrm.services.tokens import Abbild, abbilden
 
 #: Longest time an entry is served, in seconds, even without a write.
 LEBENSDAUER_S = 60
@@ -34,11 +35,14 @@ class Ausweis:
     kommune_id: int | None
     landkreis_id: int
     geprueft: float
+    #: The user's record as checked, for a request the response cache cannot answer.
+    abbild: Abbild | None = field(default=None, compare=False)
 
     @classmethod
     def von(cls, benutzer: Benutzer) -> Ausweis:
         """The caller's relevant facts, now."""
-        return cls(benutzer.rolle.value, benutzer.kommune_id, benutzer.landkreis_id, time.time())
+        return cls(benutzer.rolle.value, benutzer.kommune_id, benutzer.landkreis_id, time.time(),
+                   abbilden(benutzer))
 
 
 def schluessel(anfrage: Any, ausweis: Ausweis, version: int) -> tuple[Any, ...] | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask import Request, Response, current_app
 from sqlalchemy.orm import Session
@@ -60,18 +62,40 @@ class Kontext:
             if geteilt is None:
                 geteilt = staende(
                     self.session, landkreis=benutzer.landkreis, stichtag=stichtag,
-                    sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
+                    sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN),
+                    vorrat=self.vorrat)
                 if key is not None:
                     self.geteilt.ablegen(key, geteilt)  # type: ignore[union-attr]
             self._stand[stichtag] = list(geteilt)
         return self._stand[stichtag]
 
     def _teilschluessel(self, benutzer: Benutzer, stichtag: date | None) -> tuple | None:
-        version = self.request.environ.get(DATENSTAND)
-        if self.geteilt is None or version is None or not self.request.environ.get(NUR_LESEND):
+        version = self._geteilte_version()
+        if version is None:
             return None
         return (benutzer.landkreis_id, benutzer.rolle.value, benutzer.kommune_id, stichtag,
                 heute(), version)
+
+    def _geteilte_version(self) -> int | None:
+        """The data version to share this request's loads under; None: not shared (no cache,
+        or the operation may write)."""
+        version = self.request.environ.get(DATENSTAND)
+        if self.geteilt is None or version is None or not self.request.environ.get(NUR_LESEND):
+            return None
+        return version  # type: ignore[no-any-return]
+
+    def vorrat(self, schluessel: Hashable, laden: Callable[[], Any]) -> Any:
+        """The services' `Vorrat`: what does not depend on the day (periods, agreements),
+        shared like `stand` by the data version."""
+        version = self._geteilte_version()
+        if version is None:
+            return laden()
+        key = ("vorrat", schluessel, version)
+        wert = self.geteilt.holen(key)  # type: ignore[union-attr]
+        if wert is None:
+            wert = laden()
+            self.geteilt.ablegen(key, wert)  # type: ignore[union-attr]
+        return wert
 
     def prognose(self, stichtag: date | None = None) -> Prognose:
         """The planning horizon of the Kommunen the user may see (from `stand`, cached)."""

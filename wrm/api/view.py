@@ -34,7 +34,7 @@ from wrm.db import db
 from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, fehlerantwort
 from wrm.models import Benutzer, Rolle
 from wrm.models.datenstand import datenstand
-from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen
+from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen, zurueckholen
 
 #: GraphiQL's own files under the static folder (installed by scripts/graphiql.sh).
 GRAPHIQL_DATEIEN = "graphiql"
@@ -130,13 +130,17 @@ class WrmGraphQLView(GraphQLView):
             key = schluessel(anfrage, ausweis, version)
             if key is not None and (treffer := self.cache.holen(key)) is not None:
                 return Response(treffer, mimetype="application/json")
-        benutzer, ablehnung = _anmeldung(token)
-        if ablehnung is not None:
-            return ablehnung
-        assert benutzer is not None
-        ausweis = Ausweis.von(benutzer)
-        if cache_an and token:
-            self.ausweise.ablegen((token_hash(token), version), ausweis)
+        if ausweis is not None and ausweis.abbild is not None:
+            # Checked at this data version: no query for the token and its user.
+            benutzer = zurueckholen(db.session, ausweis.abbild)
+        else:
+            benutzer, ablehnung = _anmeldung(token)
+            if ablehnung is not None:
+                return ablehnung
+            assert benutzer is not None
+            ausweis = Ausweis.von(benutzer)
+            if cache_an and token:
+                self.ausweise.ablegen((token_hash(token), version), ausweis)
         request.environ["wrm.benutzer"] = benutzer
         key = schluessel(anfrage, ausweis, version) if cache_an else None
         if key is not None and (treffer := self.cache.holen(key)) is not None:

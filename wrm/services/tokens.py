@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wrm.db import jetzt
-from wrm.models import Benutzer, Token
+from wrm.models import Benutzer, Landkreis, Token
 from wrm.services.pruefung import Validierungsfehler
 
 PRAEFIX = "wrm_"
@@ -48,6 +51,38 @@ def token_pruefen(session: Session, klartext: str, *, zeitpunkt: datetime | None
     if token.zuletzt_benutzt is None or zeitpunkt - token.zuletzt_benutzt > STEMPEL_ABSTAND:
         token.zuletzt_benutzt = zeitpunkt
     return token.benutzer
+
+
+@dataclass(frozen=True)
+class Abbild:
+    """The columns of a user whose token was checked, and of the user's Landkreis: enough to
+    bring both back into a later request's session without a query (`zurueckholen`)."""
+
+    benutzer: dict[str, Any]
+    landkreis: dict[str, Any]
+
+
+def _spalten(objekt: Any) -> dict[str, Any]:
+    return {spalte.key: getattr(objekt, spalte.key)
+            for spalte in inspect(type(objekt)).column_attrs}
+
+
+def abbilden(benutzer: Benutzer) -> Abbild:
+    """The snapshot of a checked user (see `Abbild`)."""
+    return Abbild(_spalten(benutzer), _spalten(benutzer.landkreis))
+
+
+def zurueckholen(session: Session, abbild: Abbild) -> Benutzer:
+    """The user of a snapshot as a record of `session`, as if loaded from the database, without
+    a query. Only for a snapshot whose facts cannot have changed since: the caller keys it by
+    the data version, which revoking a token or changing a user bumps."""
+    kreis = Landkreis(**abbild.landkreis)
+    benutzer = Benutzer(**abbild.benutzer)
+    # No history: the records are as stored, so nothing is written back.
+    set_committed_value(benutzer, "landkreis", kreis)
+    for objekt in (kreis, benutzer):
+        make_transient_to_detached(objekt)
+    return session.merge(benutzer, load=False)
 
 
 def tokens_widerrufen(session: Session, *, benutzer: Benutzer, name: str | None = None,

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from wrm.db import jetzt
 from wrm.models import Aufnahmequote, Benutzer, Kommune, Landkreis, Quotenaenderung, Verteilzeitraum
 from wrm.services.pruefung import Validierungsfehler, zahl_pruefen
 
+# Built once (read on every request of the API); newest first, as `waehlen` expects.
+_ALLE = select(Verteilzeitraum).order_by(Verteilzeitraum.beginn.desc(), Verteilzeitraum.id.desc())
+_DIESER_KREISE = _ALLE.where(
+    Verteilzeitraum.landkreis_id.in_(bindparam("landkreise", type_=Integer, expanding=True)))
 
-def _waehlen(zeitraeume: list[Verteilzeitraum], tag: date) -> Verteilzeitraum | None:
-    # `zeitraeume` newest first: the one containing the day, else the latest begun, else latest.
+
+def waehlen(zeitraeume: list[Verteilzeitraum], tag: date) -> Verteilzeitraum | None:
+    """Of one Landkreis' periods (newest first, `zeitraeume_von`): the one containing the day,
+    else the latest begun by then, else the latest at all."""
     for zeitraum in zeitraeume:
         if zeitraum.enthaelt(tag):
             return zeitraum
@@ -25,20 +31,25 @@ def _waehlen(zeitraeume: list[Verteilzeitraum], tag: date) -> Verteilzeitraum | 
 
 def zeitraum_am(session: Session, *, landkreis: Landkreis, tag: date) -> Verteilzeitraum | None:
     """The period containing the day; else the latest begun by then; else the latest at all."""
-    return zeitraeume_am(session, tag=tag, landkreis_ids=[landkreis.id]).get(landkreis.id)
+    return waehlen(zeitraeume_von(session, landkreis_id=landkreis.id), tag)
+
+
+def zeitraeume_von(session: Session, *, landkreis_id: int) -> list[Verteilzeitraum]:
+    """The Landkreis' periods, newest first (what `waehlen` chooses from)."""
+    return list(session.scalars(_DIESER_KREISE, {"landkreise": [landkreis_id]}))
 
 
 def zeitraeume_am(session: Session, *, tag: date, landkreis_ids: list[int] | None = None
                   ) -> dict[int, Verteilzeitraum]:
     """`zeitraum_am` for many Landkreise (all when None) in one query, by Landkreis id."""
-    abfrage = select(Verteilzeitraum).order_by(Verteilzeitraum.beginn.desc(),
-                                               Verteilzeitraum.id.desc())
-    if landkreis_ids is not None:
-        abfrage = abfrage.where(Verteilzeitraum.landkreis_id.in_(landkreis_ids))
+    if landkreis_ids is None:
+        zeitraeume = session.scalars(_ALLE)
+    else:
+        zeitraeume = session.scalars(_DIESER_KREISE, {"landkreise": landkreis_ids})
     je_kreis: dict[int, list[Verteilzeitraum]] = {}
-    for zeitraum in session.scalars(abfrage):
+    for zeitraum in zeitraeume:
         je_kreis.setdefault(zeitraum.landkreis_id, []).append(zeitraum)
-    gewaehlt = {kreis: _waehlen(liste, tag) for kreis, liste in je_kreis.items()}
+    gewaehlt = {kreis: waehlen(liste, tag) for kreis, liste in je_kreis.items()}
     return {kreis: z for kreis, z in gewaehlt.items() if z is not None}
 
 
