@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from wrm.kennzahlen.hilfe import (
     ZAEHLENDE_STATUS,
@@ -53,7 +54,13 @@ def zu_erfuellen(aufnahmequote: int | None, zuweisungen: int | None,
 
 def summe(*werte: int | None) -> int:
     """Sum of places where empty cells count 0: sofort (8)+(9), in Aussicht (10)+(11)."""
-    return sum(w for w in werte if w is not None)
+    # A loop, not sum() over a generator: called for every row, and at state scale the
+    # generator cost more than the additions.
+    ergebnis = 0
+    for wert in werte:
+        if wert is not None:
+            ergebnis += wert
+    return ergebnis
 
 
 def bedarf(
@@ -263,11 +270,11 @@ _IMMER_ZAHL = frozenset({"sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar"
                          *ZUSATZSCHLUESSEL})
 
 
-def _spaltensumme(zeilen: Iterable[dict[str, object]], schluessel: str) -> int | None:
-    werte = [z[schluessel] for z in zeilen if z[schluessel] is not None]
+def _spaltensumme(zeilen: tuple[Zeile, ...], schluessel: str) -> int | None:
+    werte = [w for w in map(attrgetter(schluessel), zeilen) if w is not None]
     if not werte and schluessel not in _IMMER_ZAHL:
         return None
-    return sum(werte)  # type: ignore[arg-type]
+    return sum(werte)
 
 
 def sortiert(zeilen: Iterable[Zeile]) -> list[Zeile]:
@@ -293,8 +300,7 @@ def zusammenfassen(zeilen: Iterable[Zeile]) -> Zusammenfassung:
 def auswerten(zeilen: Iterable[Zeile]) -> Auswertung:
     """Build the Auswertung from the Kommunen's rows (in any order)."""
     geordnet = tuple(sortiert(zeilen))
-    dicts = [z.als_dict() for z in geordnet]
-    gesamt = {k: _spaltensumme(dicts, k) for k in SUMMENSCHLUESSEL}
+    gesamt = {k: _spaltensumme(geordnet, k) for k in SUMMENSCHLUESSEL}
     zusammenfassung = zusammenfassen(geordnet)
     # The paper's Gesamt row shows the county's fehlend in the Bedarf column (−407), not the
     # sum of the rows' bedarf (−395): the county may move places between Kommunen.

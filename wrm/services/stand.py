@@ -4,8 +4,8 @@ the CLI read them in; built here only, now (the current reports) or at the end o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -32,7 +32,6 @@ from wrm.models import (
     Verlaufseintrag,
     Verteilzeitraum,
 )
-from wrm.models.meldung import Meldungsfelder
 from wrm.services.buchungen import angerechnet
 from wrm.services.hilfen import hilfen
 from wrm.services.verteilzeitraeume import waehlen, zeitraeume_am, zeitraeume_von
@@ -59,37 +58,27 @@ class Stand:
 _ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
 
 
-def _stand(kommune: Kommune, quelle: Meldungsfelder | Any, quote: int | None,
-           zeitpunkt: datetime | None, version: int | None, wer: str | None,
-           gebucht: int) -> Stand:
-    werte: dict[str, Any] = ({name: getattr(quelle, name) for name in _ZAHLEN_UND_LAGE}
-                             if quelle is not None else {})
-    if werte.get("lage") is not None:
+def _stand(kommune: Kommune, zeile: Any, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
+    """The Stand of a row of `_jetzt_abfrage` or `_stichtag_abfrage`: the Kommune's id, its
+    quota, its credits, the id of its report or history entry (None: not reported by then) and
+    that one's columns (`_QUELLNAMEN`)."""
+    hilfe = {} if wirkung is None else {
+        "zugesagt_fuer_andere": wirkung.zugesagt_fuer_andere,
+        "zusagen_anderer": wirkung.zusagen_anderer,
+        "in_anderen_kommunen": wirkung.in_anderen_kommunen}
+    if zeile[3] is None:
+        return Stand(kommune=kommune, zeile=kennzahlen.Zeile(
+            kommune=kommune.name, aufnahmequote=zeile[1], anrechnungen=zeile[2],
+            reihenfolge=kommune.sortierschluessel, **hilfe))
+    werte = dict(zip(_ZAHLEN_UND_LAGE, zeile[4:], strict=False))
+    if werte["lage"] is not None:
         werte["lage"] = str(werte["lage"])
-    zeile = kennzahlen.Zeile(kommune=kommune.name, aufnahmequote=quote, stand=zeitpunkt,
-                             reihenfolge=kommune.sortierschluessel, anrechnungen=gebucht,
-                             **werte)
-    return Stand(kommune=kommune, zeile=zeile, version=version, gemeldet_von=wer,
-                 bemerkung=quelle.bemerkung if quelle is not None else None)
-
-
-def _aus_meldung(zeile: Any) -> Stand:
-    """The Stand of a row of `_jetzt_abfrage`."""
-    kommune, meldung, quote, gebucht = zeile
-    if meldung is None:
-        return _stand(kommune, None, quote, None, None, None, gebucht)
-    return _stand(kommune, meldung, quote, meldung.stand, meldung.version,
-                  meldung.gemeldet_von_name, gebucht)
-
-
-def _aus_verlauf(zeile: Any) -> Stand:
-    """The Stand of a row of `_stichtag_abfrage`; without an entry id the Kommune had not
-    reported by then."""
-    kommune, quote, gebucht, eintrag_id = zeile[:4]
-    if eintrag_id is None:
-        return _stand(kommune, None, quote, None, None, None, gebucht)
-    return _stand(kommune, zeile, quote, zeile.zeitpunkt, zeile.version, zeile.benutzer_name,
-                  gebucht)
+    return Stand(
+        kommune=kommune,
+        zeile=kennzahlen.Zeile(kommune=kommune.name, aufnahmequote=zeile[1],
+                               anrechnungen=zeile[2], stand=zeile.zeitpunkt,
+                               reihenfolge=kommune.sortierschluessel, **werte, **hilfe),
+        version=zeile.version, gemeldet_von=zeile.benutzer_name, bemerkung=zeile.bemerkung)
 
 
 def staende(
@@ -99,11 +88,11 @@ def staende(
 ) -> list[Stand]:
     """Each active Kommune's `Stand` in the order of the Kommunen: now, or at the end of
     `stichtag` (from the history, with the quota as it was set then). One query for the
-    figures, one for the periods and one for the agreements.
+    figures; one each for the Kommunen, the periods and the agreements.
 
     `sichtbar` is the caller's row scope on Kommune (`wrm.berechtigungen.bereich`), so what a
     screen or the API shows goes through it like every other read; `kommune_id` asks for one.
-    The periods and the agreements do not depend on the day: `vorrat` may keep them.
+    The Kommunen, periods and agreements do not depend on the day: `vorrat` may keep them.
     """
     bedingungen = []
     if sichtbar is not None:
@@ -113,30 +102,24 @@ def staende(
     tag = heute() if stichtag is None else stichtag
     zeitraum = waehlen(vorrat(("zeitraeume", landkreis.id), lambda: zeitraeume_von(
         session, landkreis_id=landkreis.id)), tag)
-    werte = {"landkreis": landkreis.id, "grenze": tagesende(tag),
-             "periode": zeitraum.id if zeitraum is not None else None}
-    if stichtag is None:
-        abfrage, umwandeln = _jetzt_abfrage(), _aus_meldung
-    else:
-        abfrage, umwandeln = _stichtag_abfrage(session.get_bind().dialect.name), _aus_verlauf
-    # The statement is built once; only the caller's scope is added per call.
-    zeilen = session.execute(abfrage.where(*bedingungen) if bedingungen else abfrage, werte)
-    ergebnis = [umwandeln(zeile) for zeile in zeilen]
+    kommunen = vorrat(("kommunen", landkreis.id), lambda: _kommunen(session, landkreis.id))
     wirkung = kennzahlen.hilfewirkung(hilfen(session, landkreis_ids=[landkreis.id],
                                              stichtag=stichtag, vorrat=vorrat))
-    if wirkung:
-        ergebnis = [_mit_hilfe(s, wirkung.get(s.kommune.id)) for s in ergebnis]
-    return sorted(ergebnis, key=lambda s: s.kommune.sortierschluessel)
+    abfrage = (_jetzt_abfrage() if stichtag is None
+               else _stichtag_abfrage(session.get_bind().dialect.name))
+    # The statement is built once; only the caller's scope is added per call.
+    zeilen = session.execute(abfrage.where(*bedingungen) if bedingungen else abfrage, {
+        "landkreis": landkreis.id, "grenze": tagesende(tag),
+        "periode": zeitraum.id if zeitraum is not None else None})
+    ergebnis = [_stand(kommunen.get(zeile[0]) or session.get_one(Kommune, zeile[0]), zeile,
+                       wirkung.get(zeile[0])) for zeile in zeilen]
+    return sorted(ergebnis, key=lambda s: s.zeile.reihenfolge)
 
 
-def _mit_hilfe(stand: Stand, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
-    """The row with the agreements' effect."""
-    if wirkung is None:
-        return stand
-    zeile = replace(stand.zeile, zugesagt_fuer_andere=wirkung.zugesagt_fuer_andere,
-                    zusagen_anderer=wirkung.zusagen_anderer,
-                    in_anderen_kommunen=wirkung.in_anderen_kommunen)
-    return replace(stand, zeile=zeile)
+def _kommunen(session: Session, landkreis_id: int) -> dict[int, Kommune]:
+    """Every Kommune of the Landkreis by id (a Kommune created since a shared load, under
+    the same data version by a race, is loaded by itself)."""
+    return {k.id: k for k in session.scalars(_KOMMUNEN, {"landkreis": landkreis_id})}
 
 
 # The statements of `staende` are built once, with bound parameters: building one per call,
@@ -144,14 +127,17 @@ def _mit_hilfe(stand: Stand, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
 _LANDKREIS = bindparam("landkreis", type_=Integer)
 _GRENZE = bindparam("grenze", type_=UtcDateTime)
 _PERIODE = bindparam("periode", type_=Integer)
+_KOMMUNEN = select(Kommune).where(Kommune.landkreis_id == _LANDKREIS)
 
 
 @cache
 def _jetzt_abfrage() -> Select[Any]:
-    """Kommunen, their reports, and the quota and credits of the period (`periode`)."""
+    """Kommunen, the columns of their reports, and the quota and credits of the period
+    (`periode`)."""
     return (
-        select(Kommune, Meldung, Aufnahmequote.wert,
-               angerechnet(zeitraum_id=_PERIODE, bis=_GRENZE))
+        select(Kommune.id, Aufnahmequote.wert, angerechnet(zeitraum_id=_PERIODE, bis=_GRENZE),
+               Meldung.id, *_quellspalten(Meldung, zeitpunkt="stand",
+                                          benutzer_name="gemeldet_von_name"))
         .outerjoin(Meldung, Meldung.kommune_id == Kommune.id)
         .outerjoin(Aufnahmequote, and_(Aufnahmequote.kommune_id == Kommune.id,
                                        Aufnahmequote.verteilzeitraum_id == _PERIODE))
@@ -179,7 +165,7 @@ def _stichtag_abfrage(dialekt: str) -> Select[Any]:
     )
     eintrag_id, spalten, verbindung = _letzter_eintrag(dialekt)
     return (
-        select(Kommune, letzte_quote, angerechnet(zeitraum_id=_PERIODE, bis=_GRENZE),
+        select(Kommune.id, letzte_quote, angerechnet(zeitraum_id=_PERIODE, bis=_GRENZE),
                eintrag_id, *spalten)
         .outerjoin(*verbindung)
         .where(Kommune.landkreis_id == _LANDKREIS, Kommune.aktiv, Kommune.angelegt_am < _GRENZE)
@@ -201,15 +187,15 @@ def _letzter_eintrag(dialekt: str) -> tuple[Any, list[Any], tuple[Any, Any]]:
                    .where(Verlaufseintrag.kommune_id == Kommune.id,
                           Verlaufseintrag.zeitpunkt < _GRENZE)
                    .order_by(*neuestes).limit(1).correlate(Kommune).scalar_subquery())
-        return eintrag.id, _eintragsspalten(eintrag), (eintrag, eintrag.id == letzter)
+        return eintrag.id, _quellspalten(eintrag), (eintrag, eintrag.id == letzter)
     lateral = (
-        select(Verlaufseintrag.id, *_eintragsspalten(Verlaufseintrag))
+        select(Verlaufseintrag.id, *_quellspalten(Verlaufseintrag))
         .where(Verlaufseintrag.kommune_id == Kommune.id, Verlaufseintrag.zeitpunkt < _GRENZE)
         .order_by(*neuestes)
         .limit(1)
         .lateral("letzter_eintrag")
     )
-    return lateral.c.id, [lateral.c[name] for name in _EINTRAGSNAMEN], (lateral, true())
+    return lateral.c.id, [lateral.c[name] for name in _QUELLNAMEN], (lateral, true())
 
 
 # Built once: an alias copies every column of its table, which cost more than the query's
@@ -259,10 +245,11 @@ def stichtagsteile(session: Session, *, stichtag: date, landkreis_ids: list[int]
     return StichtagsTeile(letzter_eintrag, letzte_quote, perioden, verbindung, gewaehlt)
 
 
-#: The columns of a history entry a `Stand` reads.
-_EINTRAGSNAMEN = (*_ZAHLEN_UND_LAGE, "bemerkung", "zeitpunkt", "version", "benutzer_name")
+#: The columns of a report or history entry a `Stand` reads, after its id, in this order.
+_QUELLNAMEN = (*_ZAHLEN_UND_LAGE, "bemerkung", "zeitpunkt", "version", "benutzer_name")
 
 
-def _eintragsspalten(eintrag: Any) -> list[Any]:
-    """The columns of a history entry a `Stand` reads, labelled like its attributes."""
-    return [getattr(eintrag, name).label(name) for name in _EINTRAGSNAMEN]
+def _quellspalten(quelle: Any, **anders: str) -> list[Any]:
+    """The columns of `_QUELLNAMEN` of a history entry (or a report: `anders` names its own
+    attribute for a name), labelled by those names."""
+    return [getattr(quelle, anders.get(name, name)).label(name) for name in _QUELLNAMEN]
