@@ -5,12 +5,23 @@ and refusals included, and the edge cases of a single field."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graphql import GraphQLEnumType, GraphQLField, GraphQLInt, GraphQLNonNull, GraphQLString
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInt,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLString,
+    execute_sync,
+    parse,
+)
 from tests.conftest import graphql
 from wrm.api import ausfuehrung
 from wrm.api.schema import schema
@@ -26,6 +37,8 @@ ABFRAGEN = [
     "{ kommunen { name art meldung { bemerkung version bedarf } } }",
     '{ auswertung(stichtag: "2999-01-01") { stichtag } }',
     "{ __schema { queryType { name fields { name type { kind name } } } } }",
+    # A plain object field (kommune) whose own field is refused for some roles.
+    "{ auswertung { zeilen { kommune { name verlauf { zeitpunkt feld neu } } bedarf } } }",
 ]
 
 
@@ -90,3 +103,39 @@ def test_the_short_path_leaves_every_doubtful_value_to_the_standard_execution() 
         arguments = ("stichtag",)
 
     assert blatt(_feld(GraphQLInt, 7), MitArgument(), None) is standard
+
+
+def _attribut(name: str):  # type: ignore[no-untyped-def]
+    def lesen(quelle, info):  # type: ignore[no-untyped-def]
+        return getattr(quelle, name)
+    lesen._is_default = True  # type: ignore[attr-defined]
+    return lesen
+
+
+def test_a_plain_object_field_nulls_and_locates_errors_like_the_standard_execution() -> None:
+    def kaputt(quelle, info):  # type: ignore[no-untyped-def]
+        raise ValueError("kaputt")
+
+    innen = GraphQLObjectType("Innen", {
+        "x": GraphQLField(GraphQLNonNull(GraphQLInt), resolve=kaputt),
+        "y": GraphQLField(GraphQLInt, resolve=_attribut("y"))})
+    aussen = GraphQLObjectType("Aussen", {
+        "innen": GraphQLField(innen, resolve=_attribut("innen")),
+        "muss": GraphQLField(GraphQLNonNull(innen), resolve=_attribut("innen")),
+        "leer": GraphQLField(innen, resolve=_attribut("leer"))})
+
+    class Quelle:
+        innen = SimpleNamespace(y=3)
+        leer = None
+
+    wurzel = GraphQLObjectType("Query", {"a": GraphQLField(aussen, resolve=lambda q, i: Quelle())})
+    modell = GraphQLSchema(wurzel)
+    for abfrage, erwartet in [
+        ("{ a { innen { y x } } }", {"a": {"innen": None}}),  # nulled at the nullable field
+        ("{ a { muss { y x } } }", {"a": None}),  # ... or above a non-null one
+        ("{ a { leer { y } innen { y } } }", {"a": {"leer": None, "innen": {"y": 3}}}),
+    ]:
+        dokument = parse(abfrage)
+        schnell = execute_sync(modell, dokument, executor_class=ausfuehrung.Ausfuehrung)
+        assert schnell.formatted == execute_sync(modell, dokument).formatted, abfrage
+        assert schnell.data == erwartet

@@ -13,7 +13,9 @@ from sqlalchemy import text
 
 from tests import factories
 from wrm.db import db
+from wrm.models import Kommune
 from wrm.services.auswertung import auswertung
+from wrm.services.stand import staende
 from wrm.zeit import ZEITZONE, heute, tagesende
 
 
@@ -122,3 +124,24 @@ def test_random_history_replays_exactly(ctx: None) -> None:
         for zeile in ergebnis.zeilen:
             erwartet = stand[namen[zeile.kommune], tag]
             assert (zeile.aufnahmequote, zeile.zuweisungen, zeile.verfuegbar_dezentral) == erwartet
+
+
+def test_the_statement_kept_per_scope_answers_each_scope(ctx: None) -> None:
+    # The figure statements are kept with a caller's conditions (`_eingeschraenkt`): equal
+    # conditions share one, others (another Kommune, another Landkreis) must not.
+    tag = date(2024, 3, 1)
+    a = factories.kommune("Kommune A", angelegt_am=um(tag, 8))
+    b = factories.kommune("Kommune B", angelegt_am=um(tag, 8))
+    fremd = factories.landkreis("Landkreis Fremd")
+    factories.kommune("Kommune F", kreis=fremd, angelegt_am=um(tag, 8))
+    kreis = factories.landkreis()
+    for stichtag in (None, tag):
+        def namen(**wie: object) -> list[str]:
+            return [s.kommune.name for s in staende(db.session, landkreis=kreis,
+                                                    stichtag=stichtag, **wie)]  # noqa: B023
+        for _ in range(2):
+            assert namen(kommune_id=a.id) == ["Kommune A"]
+            assert namen(kommune_id=b.id) == ["Kommune B"]
+            assert namen(sichtbar=Kommune.landkreis_id == kreis.id) == ["Kommune A", "Kommune B"]
+            assert namen(sichtbar=Kommune.landkreis_id == fremd.id) == []
+            assert namen(sichtbar=Kommune.name.in_(["Kommune B"])) == ["Kommune B"]

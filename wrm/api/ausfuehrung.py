@@ -1,4 +1,4 @@
-"""Executing an operation: graphql-core's executor, with a short path for plain leaf fields.
+"""Executing an operation: graphql-core's executor, with a short path for plain fields.
 
 A press table of 1,080 Kommunen has 27,000 fields; graphql-core spends on each one a path
 entry, an info object, an argument check and the dispatch of `complete_value`. Most of them
@@ -34,18 +34,20 @@ _INT_GRENZEN = (-(2**31), 2**31 - 1)
 
 
 def _schlicht(feld: GraphQLField | None, knoten: Any) -> tuple[Any, Any, bool] | None:
-    """(how to read it, the leaf type, whether it is non-null) of a plain leaf field, else
-    None.
+    """(how to read it, the type, whether it is non-null) of a plain field, else None.
 
     Plain means: Strawberry resolves the field by reading an attribute (no resolver, no
     permission class, no field extension: Strawberry marks those `_is_default`), it has no
-    arguments, and it returns a scalar or an enum. Every role that may ask for the object may
-    read such a field, so no check is skipped.
+    arguments, and it returns a scalar, an enum or an object type without an `is_type_of`
+    check (whose own fields are planned the same way). Every role that may ask for the object
+    may read such a field, so no check is skipped.
     """
     if feld is None or knoten.arguments or not getattr(feld.resolve, "_is_default", False):
         return None
     typ = feld.type
     art = typ.of_type if isinstance(typ, GraphQLNonNull) else typ
+    if isinstance(art, GraphQLObjectType) and art.is_type_of is None:
+        return _leser(feld), art, typ is not art
     if not isinstance(art, GraphQLScalarType | GraphQLEnumType):
         return None
     return _leser(feld), art, typ is not art
@@ -132,7 +134,13 @@ class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
         direkt: dict[str, Any] = {}
         uebrige: dict[str, Any] = {}
         for name, details, schlicht in self._plan(parent_type, grouped_field_set):
-            wert = _STANDARD if schlicht is None else _serialisiert(*schlicht, source_value)
+            if schlicht is None:
+                wert = _STANDARD
+            elif isinstance(schlicht[1], GraphQLObjectType):
+                wert = self._objekt(parent_type, source_value, path, name, details, schlicht,
+                                    position_context)
+            else:
+                wert = _serialisiert(*schlicht, source_value)
             if wert is _STANDARD:
                 uebrige[name] = details
             else:
@@ -151,3 +159,27 @@ class Ausfuehrung(StrawberryGraphQLCoreExecutionContext):
                 return zusammen(await rest)
             return spaeter()
         return zusammen(rest)
+
+    def _objekt(self, parent_type: GraphQLObjectType, quelle: Any, path: Any, name: str,
+                details: Any, schlicht: tuple[Any, Any, bool], position_context: Any) -> Any:
+        """A plain object field: its own fields executed like graphql-core's
+        `complete_object_value` would (errors located and nulled the same way); `_STANDARD`
+        for a null the standard path must report."""
+        lesen, art, nicht_null = schlicht
+        wert = lesen(quelle)
+        if wert is None:
+            return _STANDARD if nicht_null else None
+        feldpfad = path.add_key(name, parent_type.name)
+        try:
+            ergebnis = self.collect_and_execute_subfields(art, details, feldpfad, wert,
+                                                          position_context)
+        except Exception as fehler:  # noqa: BLE001 - graphql-core's own handling decides
+            typ = GraphQLNonNull(art) if nicht_null else art
+            self.handle_field_error(fehler, typ, details, feldpfad)
+            return None
+        if self.is_awaitable(ergebnis):
+            # Only an async resolver returns one; WRM has none and runs operations
+            # synchronously, where graphql-core refuses them the same way.
+            getattr(ergebnis, "close", lambda: None)()
+            raise RuntimeError("GraphQL execution failed to complete synchronously.")
+        return ergebnis

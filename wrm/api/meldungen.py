@@ -70,18 +70,15 @@ class Meldung(Spalten):
     lage: LageEnum | None  # type: ignore[valid-type]
     stand: datetime | None
     veraltet: bool
+    # An attribute, not a resolver: a table's rows each read it, and a plain field is read
+    # directly (`wrm.api.ausfuehrung`).
+    kommune: Annotated[Kommune, strawberry.lazy("wrm.api.kommunen")] = strawberry.field(
+        description="Die Kommune dieser Meldung.")
     kommune_modell: strawberry.Private[KommuneModell]
     kommune_id: strawberry.Private[int]
     version_wert: strawberry.Private[int | None]
     bemerkung_wert: strawberry.Private[str | None]
     stichtag_wert: strawberry.Private[date | None]
-
-    @strawberry.field(description="Die Kommune dieser Meldung.")
-    def kommune(self) -> Annotated[Kommune, strawberry.lazy("wrm.api.kommunen")]:
-        """The Kommune, from the record already loaded."""
-        from wrm.api.kommunen import Kommune
-
-        return Kommune.aus(self.kommune_modell)
 
     @strawberry.field(description="Letzte ISO-Kalenderwoche (z. B. 2027-W05), in die die ab "
                                   "dieser Woche angekündigten (und geschätzten) Zuweisungen "
@@ -114,12 +111,15 @@ class Meldung(Spalten):
 def meldung_aus(stand: Stand, *, bezug: datetime, frist_tage: int,
                 stichtag: date | None = None) -> Meldung:
     """The API row of a Kommune's `Stand` (now, or at `stichtag`)."""
+    from wrm.api.kommunen import Kommune  # imports this module
+
     werte = stand.zeile.als_dict()
     del werte["kommune"]
     werte["lage"] = Lage(werte["lage"]) if werte["lage"] is not None else None
     return Meldung(
         **werte, veraltet=kennzahlen.veraltet(stand.zeile.stand, bezug, frist_tage),
-        kommune_modell=stand.kommune, kommune_id=stand.kommune.id,
+        kommune=Kommune.aus(stand.kommune), kommune_modell=stand.kommune,
+        kommune_id=stand.kommune.id,
         version_wert=stand.version, bemerkung_wert=stand.bemerkung, stichtag_wert=stichtag,
     )
 
