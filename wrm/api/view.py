@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 from flask import (
     Request,
     Response,
@@ -166,6 +167,11 @@ class WrmGraphQLView(GraphQLView):
         if ausweis is None or time.time() - ausweis.geprueft > STEMPEL_ABSTAND.total_seconds():
             return None
         return ausweis  # type: ignore[no-any-return]
+
+    def encode_json(self, data: object) -> bytes:
+        """The answer as JSON (UTF-8): orjson, because at state scale (27,000 values) the
+        standard library's encoder took a tenth of the request."""
+        return orjson.dumps(data)
 
     def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Word every error for the client (see `wrm.api.fehler`); note an unavailable
