@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from wrm import kennzahlen
 from wrm.models import Landkreis
 from wrm.services.stand import staende
+from wrm.services.vorrat import merken
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,14 @@ def wochenreihe(session: Session, *, landkreis: Landkreis, bis: date, wochen: in
 
     For the Landkreis: Σ zu erfüllen (the summary's benötigt), Σ sofort verfügbar, Σ in Aussicht;
     with `kommune_id`, that Kommune's own figures (and only that Kommune is read). One query
-    per week.
+    per week, and the day-independent loads of `staende` once.
     """
     reihe = []
+    vorrat = merken()  # the Kommunen, periods and agreements once for all weeks
     for schritt in range(wochen - 1, -1, -1):
         tag = bis - timedelta(weeks=schritt)
         zeilen = [s.zeile for s in staende(session, landkreis=landkreis, stichtag=tag,
-                                           kommune_id=kommune_id)]
+                                           kommune_id=kommune_id, vorrat=vorrat)]
         if not any(z.stand is not None for z in zeilen):
             reihe.append(Wochenwert(tag, None, None, None))
             continue
