@@ -259,3 +259,29 @@ def test_reading_does_not_bump_the_data_version(web: Flask, welt: Welt) -> None:
         graphql(web.test_client(), LESEN, token=token)
     with web.app_context():
         assert datenstand(db.session) == vorher
+
+
+def test_a_text_is_validated_once_and_its_errors_kept_with_their_place(
+        web: Flask, welt: Welt, monkeypatch) -> None:
+    from wrm.api import cache
+
+    geprueft: list[str] = []
+    pruefen = cache.validate_document
+
+    def zaehlen(schema, dokument, regeln):  # type: ignore[no-untyped-def]
+        geprueft.append(dokument.loc.source.body)
+        return pruefen(schema, dokument, regeln)
+
+    monkeypatch.setattr(cache, "validate_document", zaehlen)
+    token = _token(web, "presse")
+    # Texts of this test alone: the store lives as long as the process, across tests.
+    falsch = "{ nurHier: kommunen {\n  name\n  gibtsNicht } }"
+    antworten = [graphql(web.test_client(), falsch, token=token).get_json() for _ in range(2)]
+    assert antworten[0] == antworten[1]
+    assert "gibtsNicht" in antworten[0]["errors"][0]["message"]
+    assert antworten[0]["errors"][0]["locations"] == [{"line": 3, "column": 3}]
+    # Another text is validated by itself; each text once.
+    richtig = "{ nurHier: kommunen { name } }"
+    for _ in range(2):
+        assert "errors" not in graphql(web.test_client(), richtig, {"x": _}, token=token).get_json()
+    assert geprueft == [falsch, richtig]
