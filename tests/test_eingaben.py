@@ -196,6 +196,30 @@ def test_invalid_documents_are_answered_in_german(web: Flask, welt: Welt, abfrag
     assert "Interner Fehler" not in fehler["message"]
 
 
+#: A chain of fragments longer than Python's stack allows to follow recursively.
+_KETTE = ("{ ...F0 } " + " ".join(f"fragment F{n} on Query {{ ...F{n + 1} }}" for n in range(400))
+          + " fragment F400 on Query { kommunen { name } }")
+
+
+@pytest.mark.parametrize("abfrage, wort", [
+    (_KETTE, "Die Anfrage ist zu tief verschachtelt; ihre Prüfung wurde abgebrochen."),
+    ("{ " + " ".join(f"f{n}" for n in range(130)) + " }",
+     "Die Anfrage enthält zu viele Fehler; ihre Prüfung wurde abgebrochen."),
+    ("{ " + "kommunen { meldung { kommune { " * 4 + "name" + " } } }" * 4 + " }",
+     "Die Anfrage ist zu tief verschachtelt (höchstens 10 Ebenen)."),
+    ("{ " + " ".join(f"a{n}: kommunen {{ name }}" for n in range(40)) + " }",
+     "Die Anfrage enthält zu viele Aliasse (40, höchstens 30)."),
+])
+def test_documents_beyond_the_limits_are_refused_in_german(web: Flask, welt: Welt,
+                                                          abfrage: str, wort: str) -> None:
+    antwort = graphql(_kreis(web), abfrage)
+    assert antwort.status_code == 200
+    meldungen = [f["message"] for f in antwort.get_json()["errors"]]
+    assert wort in meldungen
+    assert all(f["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+               for f in antwort.get_json()["errors"])
+
+
 @pytest.mark.parametrize("koerper, wort", [
     (b"{", "kein gültiges JSON"), (b'{"query": 5}', "muss ein Text"),
     (b"[1, 2]", "kein Batching"), (b'{"query": "{ kommunen { name } }", "variables": [1]}',

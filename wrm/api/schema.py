@@ -35,13 +35,27 @@ _Tiefenregel = tiefenregel(MAX_TIEFE, None, None)
 
 class Tiefenregel(_Tiefenregel):  # type: ignore[valid-type,misc]
     """Strawberry's depth limit, which fails with KeyError on a spread of an unknown fragment;
-    graphql-core's own rule (KnownFragmentNames) reports that one to the client."""
+    graphql-core's own rule (KnownFragmentNames) reports that one to the client.
+
+    Strawberry measures the depth before the walk, recursing through every fragment spread; a
+    long chain of fragments exhausts Python's stack there, outside graphql-core's guard. The
+    rule then aborts the walk as graphql-core aborts a document nested too deeply.
+    """
 
     def __init__(self, kontext: ValidationContext) -> None:
+        self.zu_tief = False
         try:
             super().__init__(kontext)
         except KeyError:
             ValidationRule.__init__(self, kontext)
+        except RecursionError:
+            ValidationRule.__init__(self, kontext)
+            self.zu_tief = True
+
+    def enter_document(self, *_args: object) -> None:
+        """Abort the validation ("Validation aborted.") when the depth could not be measured."""
+        if self.zu_tief:
+            raise RecursionError
 
 
 _REGELN = [Tiefenregel, aliasregel(MAX_ALIASE)]
