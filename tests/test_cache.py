@@ -266,13 +266,13 @@ def test_a_text_is_validated_once_and_its_errors_kept_with_their_place(
     from wrm.api import cache
 
     geprueft: list[str] = []
-    pruefen = cache.validate_document
+    pruefen = cache.pruefen
 
     def zaehlen(schema, dokument, regeln):  # type: ignore[no-untyped-def]
         geprueft.append(dokument.loc.source.body)
         return pruefen(schema, dokument, regeln)
 
-    monkeypatch.setattr(cache, "validate_document", zaehlen)
+    monkeypatch.setattr(cache, "pruefen", zaehlen)
     token = _token(web, "presse")
     # Texts of this test alone: the store lives as long as the process, across tests.
     falsch = "{ nurHier: kommunen {\n  name\n  gibtsNicht } }"
