@@ -266,13 +266,13 @@ def test_a_text_is_validated_once_and_its_errors_kept_with_their_place(
     from wrm.api import cache
 
     geprueft: list[str] = []
-    pruefen = cache.pruefen
+    validieren = cache.validieren
 
     def zaehlen(schema, dokument, regeln):  # type: ignore[no-untyped-def]
         geprueft.append(dokument.loc.source.body)
-        return pruefen(schema, dokument, regeln)
+        return validieren(schema, dokument, regeln)
 
-    monkeypatch.setattr(cache, "pruefen", zaehlen)
+    monkeypatch.setattr(cache, "validieren", zaehlen)
     token = _token(web, "presse")
     # Texts of this test alone: the store lives as long as the process, across tests.
     falsch = "{ nurHier: kommunen {\n  name\n  gibtsNicht } }"

@@ -21,7 +21,7 @@ from flask import request
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from wrm.api.pruefung import pruefen, strawberry_regeln
+from wrm.api.validierung import strawberry_regeln, validieren
 from wrm.models import Benutzer
 from wrm.services.tokens import Abbild, abbilden
 
@@ -116,7 +116,7 @@ class Pruefcache(SchemaExtension):
     cache hashed the document on every request: for the press table that walk cost more than
     the lookup saved. A text always parses to the same document, so its validation result is
     the same; a request without a text is validated as usual. A new text is validated by
-    `wrm.api.pruefung`, with graphql-core's rules and errors at a third of its cost.
+    `wrm.api.validierung`, with graphql-core's rules and errors at a third of its cost.
     """
 
     def __init__(self, groesse: int) -> None:
@@ -131,7 +131,7 @@ class Pruefcache(SchemaExtension):
         gespeichert = _pruefungen(self.groesse)
         fehler = gespeichert.holen(key) if key is not None else None
         if fehler is None:
-            fehler = pruefen(ausfuehrung.schema._schema, ausfuehrung.graphql_document,
+            fehler = validieren(ausfuehrung.schema._schema, ausfuehrung.graphql_document,
                              strawberry_regeln(ausfuehrung.validation_rules))
             if key is not None:
                 gespeichert.ablegen(key, fehler)

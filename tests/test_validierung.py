@@ -12,14 +12,14 @@ from strawberry.schema import schema as strawberry_schema
 
 from graphql import GraphQLError, GraphQLSyntaxError, Visitor, parse, specified_rules, validate
 from tests.conftest import graphql
-from wrm.api import cache, pruefung
+from wrm.api import cache, validierung
 from wrm.api.schema import _REGELN, schema
 
 OPERATIONEN = Path(__file__).parent.parent / "graphql" / "operations"
 GESPEICHERT = [datei.read_text(encoding="utf-8")
                for datei in sorted(OPERATIONEN.rglob("*.graphql"))]
 #: The rules of a request: graphql-core's, the schema's limits (depth, aliases), Strawberry's.
-REGELN = pruefung.strawberry_regeln((*specified_rules, *_REGELN))
+REGELN = validierung.strawberry_regeln((*specified_rules, *_REGELN))
 
 #: Valid documents with variables in the places they may stand (arguments, directives,
 #: fragments, inline fragments, defaults) and fragments shared by operations.
@@ -74,7 +74,7 @@ DOKUMENTE = [
 
 def _fehler(dokument, regeln=REGELN) -> tuple[list[dict], list[dict]]:  # type: ignore[no-untyped-def]
     standard = validate(schema._schema, dokument, regeln)
-    eigen = pruefung.pruefen(schema._schema, dokument, regeln)
+    eigen = validierung.validieren(schema._schema, dokument, regeln)
     return [f.formatted for f in standard], [f.formatted for f in eigen]
 
 
@@ -96,15 +96,15 @@ def test_a_request_is_validated_with_the_rules_strawberry_would_apply(
 
     def aufzeichnen(schema_, dokument, regeln):  # type: ignore[no-untyped-def]
         gesehen.append(tuple(regeln))
-        return pruefung.pruefen(schema_, dokument, regeln)
+        return validierung.validieren(schema_, dokument, regeln)
 
-    monkeypatch.setattr(cache, "pruefen", aufzeichnen)
+    monkeypatch.setattr(cache, "validieren", aufzeichnen)
     antwort = graphql(leere_app.test_client(), "query Regelprobe { gibtsnicht }",
                       token=token).get_json()
     assert gesehen == [REGELN]
     assert antwort["errors"][0]["message"] == "Das Feld „gibtsnicht“ gibt es beim Typ Query nicht."
     # Every rule takes the fast dispatch; one with its own would fall back (and stay correct).
-    assert not any(pruefung._eigene_verteilung(regel) for regel in REGELN)
+    assert not any(validierung._eigene_verteilung(regel) for regel in REGELN)
 
 
 @pytest.mark.parametrize("text", GESPEICHERT + GUELTIG + DOKUMENTE)

@@ -6,9 +6,11 @@ up its handlers per node kind by name (mostly failing `getattr` calls), the para
 then asks every rule at every node, and the variable checks walk the whole operation a second
 time with type information, only to find the types at the few places where a variable is used.
 Here the handlers are looked up once per rule class, only the rules with a handler for a kind
-are called, and the second walk keeps type information only on the paths that lead to a
-variable. Everything a rule sees is what it sees in graphql-core's `validate`, which
-`tests/test_pruefung.py` compares error by error.
+are called, the second walk keeps type information only on the paths that lead to a
+variable, and what the context finds per node is kept by the node's identity (graphql-core
+keys it by the node's hash, which walks the node's whole subtree each time). Everything a
+rule sees is what it sees in graphql-core's `validate`, which `tests/test_validierung.py`
+compares error by error.
 
 Mirrors `graphql.validation.validate.validate` of graphql-core 3.3 (`pyproject.toml` keeps it
 below 3.4; a newer version needs this module compared anew).
@@ -58,8 +60,8 @@ def strawberry_regeln(regeln: Collection[type[Visitor]]) -> tuple[type[Visitor],
     return (*regeln, MaybeNullValidationRule, OneOfInputValidationRule)
 
 
-def pruefen(schema: GraphQLSchema, dokument: Node,
-            regeln: Collection[type[Visitor]]) -> list[GraphQLError]:
+def validieren(schema: GraphQLSchema, dokument: Node,
+               regeln: Collection[type[Visitor]]) -> list[GraphQLError]:
     """The validation errors of `dokument` under `regeln`, as graphql-core's `validate`."""
     assert_valid_schema(schema)
     fehler: list[GraphQLError] = []
