@@ -116,7 +116,7 @@ def test_errors_equal_graphql_cores(text: str) -> None:
 
 def _namen_ersetzt(text: str) -> list[str]:
     """The text with each name in turn replaced by others: fields of other types, unknown
-    ones, variables moved elsewhere; those that still parse."""
+    ones, variables moved elsewhere (not all of them parse)."""
     namen = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)))
     ersatz = ["bedarf", "stichtag", "kommune", "zeilen", "name", "gibtsnicht", "Int", "Date"]
     ergebnis = []

@@ -132,7 +132,7 @@ class Pruefcache(SchemaExtension):
         fehler = gespeichert.holen(key) if key is not None else None
         if fehler is None:
             fehler = validieren(ausfuehrung.schema._schema, ausfuehrung.graphql_document,
-                             strawberry_regeln(ausfuehrung.validation_rules))
+                                strawberry_regeln(ausfuehrung.validation_rules))
             if key is not None:
                 gespeichert.ablegen(key, fehler)
         ausfuehrung.pre_execution_errors = fehler

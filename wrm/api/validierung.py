@@ -19,7 +19,7 @@ below 3.4; a newer version needs this module compared anew).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from graphql.language.visitor import BREAK, SKIP, EnterLeaveVisitor
@@ -100,7 +100,8 @@ def _eigene_verteilung(klasse: type[Visitor]) -> bool:
     return klasse.get_enter_leave_for_kind is not Visitor.get_enter_leave_for_kind
 
 
-@cache
+# Bounded: a rule list is normally built once, but one built per request must not grow it.
+@lru_cache(maxsize=1024)
 def _plan(klassen: tuple[type[Visitor], ...], art: str
           ) -> tuple[tuple[int, str | None, str | None], ...]:
     """For a node kind: each visitor class with a handler (its position and the names of its
