@@ -16,6 +16,7 @@ from wrm.anzeige import zahl
 from wrm.db import db
 from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
+from wrm.models.datenstand import schreibsperre
 from wrm.services.kommunen import HOECHSTE_EINWOHNERZAHL, koordinaten_fehler
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.verteilzeitraeume import offen_pruefen, quote_setzen, zeitraum_pruefen
@@ -94,7 +95,10 @@ class VerteilzeitraumView(GeschuetzteModelView):
     def on_model_change(self, form: Any, model: Verteilzeitraum, is_created: bool) -> None:
         if is_created:
             model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
-        else:
+        # Under the lock, two periods saved at once cannot both pass the overlap check; the
+        # flush it makes gives a new period its id, so the check does not find it as "another".
+        schreibsperre(db.session)
+        if not is_created:
             offen_pruefen(model, "name")
         if fehler := zeitraum_pruefen(db.session, landkreis_id=model.landkreis_id,
                                       beginn=model.beginn, ende=model.ende,

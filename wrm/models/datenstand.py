@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from wrm.db import Base
 
 _ERHOEHT = "wrm_datenstand_erhoeht"
+_GESPERRT = "wrm_schreibsperre"
 
 
 class Datenstand(Base):
@@ -50,6 +51,26 @@ def datenstand_erhoehen(session: Session) -> None:
         version=case((naechste > jetzt_us, naechste), else_=jetzt_us)))
     if ergebnis.rowcount == 0:  # type: ignore[attr-defined]  # a database made by create_all
         session.execute(insert(Datenstand).values(id=1, version=jetzt_us))
+
+
+def schreibsperre(session: Session) -> None:
+    """Take the write lock before a write that reads, decides and writes (applying quotas,
+    closing a period, booking, an agreement's step, a new period): what the caller reads after
+    this call is what it writes from, because no other write can commit until the caller ends
+    its transaction.
+
+    The lock is the data version's row, which every write updates at its first flush anyway:
+    PostgreSQL holds that row lock to the end of the transaction, SQLite its write lock. Taking
+    it first turns "read, then write" into one step; a second writer waits here and then reads
+    the first one's result. Objects loaded before are expired, so they are read again under the
+    lock. At most once per transaction.
+    """
+    if session.info.get(_GESPERRT):
+        return
+    session.flush()
+    datenstand_erhoehen(session)
+    session.info[_GESPERRT] = True
+    session.expire_all()
 
 
 def _buchhaltung() -> dict[type, str]:
@@ -98,3 +119,4 @@ def _bei_massenschreiben(zustand: Any) -> None:
 def _nach_der_transaktion(session: Session, transaktion: Any) -> None:
     if transaktion.parent is None:
         session.info.pop(_ERHOEHT, None)
+        session.info.pop(_GESPERRT, None)

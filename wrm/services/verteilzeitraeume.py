@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from wrm.db import jetzt
 from wrm.models import Aufnahmequote, Benutzer, Kommune, Landkreis, Quotenaenderung, Verteilzeitraum
+from wrm.models.datenstand import schreibsperre
 from wrm.services.pruefung import Validierungsfehler, zahl_pruefen
 
 # Built once (read on every request of the API); newest first, as `waehlen` expects.
@@ -56,10 +57,15 @@ def zeitraeume_am(session: Session, *, tag: date, landkreis_ids: list[int] | Non
 def ueberschneidung(session: Session, *, landkreis_id: int, beginn: date, ende: date | None,
                     ausser_id: int | None = None) -> Verteilzeitraum | None:
     """Another period of the Landkreis that shares a day with [beginn, ende] (open end: for
-    ever), or None. Periods of one Landkreis must not overlap: a day has one quota."""
-    for anderer in session.scalars(select(Verteilzeitraum).where(
-            Verteilzeitraum.landkreis_id == landkreis_id, Verteilzeitraum.id != (ausser_id or -1))
-            .order_by(Verteilzeitraum.beginn)):
+    ever), or None. Periods of one Landkreis must not overlap: a day has one quota.
+
+    Without autoflush: a period being created is not flushed by this query and so never found
+    as overlapping itself."""
+    with session.no_autoflush:
+        andere = session.scalars(select(Verteilzeitraum).where(
+            Verteilzeitraum.landkreis_id == landkreis_id,
+            Verteilzeitraum.id != (ausser_id or -1)).order_by(Verteilzeitraum.beginn)).all()
+    for anderer in andere:
         if (ende is None or anderer.beginn <= ende) and (anderer.ende is None
                                                          or beginn <= anderer.ende):
             return anderer
@@ -94,7 +100,9 @@ def zeitraum_eroeffnen(
     session: Session, *, landkreis: Landkreis, beginn: date, ende: date | None = None,
     name: str | None = None, kontingent: int | None = None,
 ) -> Verteilzeitraum:
-    """Open a new period (open-ended unless `ende` is given); `zeitraum_pruefen` decides."""
+    """Open a new period (open-ended unless `ende` is given); `zeitraum_pruefen` decides,
+    under the write lock (two periods opened at once cannot both pass it)."""
+    schreibsperre(session)
     if fehler := zeitraum_pruefen(session, landkreis_id=landkreis.id, beginn=beginn, ende=ende,
                                   kontingent=kontingent):
         raise Validierungsfehler(fehler)
