@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import strawberry
 from flask import Flask
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -73,11 +74,14 @@ def _schluessel(wert: object) -> list[object]:
     return []
 
 
+#: What Strawberry attaches to a field without resolver and extension (`is_basic_field`).
+_SCHLICHT = {"strawberry-definition": SimpleNamespace(is_basic_field=True)}
+
+
 def _feld(typ, wert):  # type: ignore[no-untyped-def]
     def lesen(quelle, info):  # type: ignore[no-untyped-def]
         return wert
-    lesen._is_default = True  # type: ignore[attr-defined]
-    return GraphQLField(typ, resolve=lesen)
+    return GraphQLField(typ, resolve=lesen, extensions=_SCHLICHT)
 
 
 class _Knoten:
@@ -105,11 +109,10 @@ def test_the_short_path_leaves_every_doubtful_value_to_the_standard_execution() 
     assert blatt(_feld(GraphQLInt, 7), MitArgument(), None) is standard
 
 
-def _attribut(name: str):  # type: ignore[no-untyped-def]
+def _attribut(typ, name: str):  # type: ignore[no-untyped-def]
     def lesen(quelle, info):  # type: ignore[no-untyped-def]
         return getattr(quelle, name)
-    lesen._is_default = True  # type: ignore[attr-defined]
-    return lesen
+    return GraphQLField(typ, resolve=lesen, extensions=_SCHLICHT)
 
 
 def test_a_plain_object_field_nulls_and_locates_errors_like_the_standard_execution() -> None:
@@ -118,11 +121,11 @@ def test_a_plain_object_field_nulls_and_locates_errors_like_the_standard_executi
 
     innen = GraphQLObjectType("Innen", {
         "x": GraphQLField(GraphQLNonNull(GraphQLInt), resolve=kaputt),
-        "y": GraphQLField(GraphQLInt, resolve=_attribut("y"))})
+        "y": _attribut(GraphQLInt, "y")})
     aussen = GraphQLObjectType("Aussen", {
-        "innen": GraphQLField(innen, resolve=_attribut("innen")),
-        "muss": GraphQLField(GraphQLNonNull(innen), resolve=_attribut("innen")),
-        "leer": GraphQLField(innen, resolve=_attribut("leer"))})
+        "innen": _attribut(innen, "innen"),
+        "muss": _attribut(GraphQLNonNull(innen), "innen"),
+        "leer": _attribut(innen, "leer")})
 
     class Quelle:
         innen = SimpleNamespace(y=3)
@@ -139,3 +142,37 @@ def test_a_plain_object_field_nulls_and_locates_errors_like_the_standard_executi
         schnell = execute_sync(modell, dokument, executor_class=ausfuehrung.Ausfuehrung)
         assert schnell.formatted == execute_sync(modell, dokument).formatted, abfrage
         assert schnell.data == erwartet
+
+
+class _Nie(strawberry.BasePermission):
+    message = "Nie."
+
+    def has_permission(self, source, info, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@strawberry.type
+class _Notiz:
+    titel: str
+    bemerkung: str = strawberry.field(permission_classes=[_Nie])
+
+
+@strawberry.type
+class _Wurzel:
+    @strawberry.field
+    def notiz(self) -> _Notiz:
+        return _Notiz(titel="offen", bemerkung="geheim")
+
+
+def test_a_plain_attribute_with_a_permission_class_is_checked_on_the_short_path_too() -> None:
+    """The idiomatic guarded field (an attribute with `permission_classes`): Strawberry marks
+    its resolver as a default one, but it is not a basic field, so the standard execution
+    answers it, with the permission error."""
+    modell = strawberry.Schema(query=_Wurzel)
+    abfrage = "{ notiz { titel bemerkung } }"
+    standard = modell.execute_sync(abfrage)
+    modell.execution_context_class = ausfuehrung.Ausfuehrung  # as wrm.api.schema sets it
+    schnell = modell.execute_sync(abfrage)
+    assert standard.data is None and [f.message for f in standard.errors] == ["Nie."]
+    assert schnell.data == standard.data
+    assert [f.formatted for f in schnell.errors] == [f.formatted for f in standard.errors]

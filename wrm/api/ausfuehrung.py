@@ -36,13 +36,17 @@ _INT_GRENZEN = (-(2**31), 2**31 - 1)
 def _schlicht(feld: GraphQLField | None, knoten: Any) -> tuple[Any, Any, bool] | None:
     """(how to read it, the type, whether it is non-null) of a plain field, else None.
 
-    Plain means: Strawberry resolves the field by reading an attribute (no resolver, no
-    permission class, no field extension: Strawberry marks those `_is_default`), it has no
-    arguments, and it returns a scalar, an enum or an object type without an `is_type_of`
-    check (whose own fields are planned the same way). Every role that may ask for the object
-    may read such a field, so no check is skipped.
+    Plain means: Strawberry itself resolves the field by reading an attribute, which it does
+    only for a "basic field" (its public `is_basic_field`: no resolver and no extension, and a
+    permission class is an extension), it has no arguments, and it returns a scalar, an enum
+    or an object type without an `is_type_of` check (whose own fields are planned the same
+    way). A field with a permission class therefore always goes the standard way, so no check
+    is skipped. (WRM registers no field exception handler, which would wrap a basic field too.)
     """
-    if feld is None or knoten.arguments or not getattr(feld.resolve, "_is_default", False):
+    if feld is None or knoten.arguments:
+        return None
+    definition = (feld.extensions or {}).get("strawberry-definition")
+    if not getattr(definition, "is_basic_field", False):
         return None
     typ = feld.type
     art = typ.of_type if isinstance(typ, GraphQLNonNull) else typ
