@@ -27,9 +27,9 @@ from admin.formulare import Umwandler, WrmFormular
 from admin.herunterladen import herunterladen
 from wrm import berechtigungen, exporte
 from wrm.anzeige import datum, zeitpunkt
+from wrm.ausfall import DATENBANK_NICHT_VERFUEGBAR
 from wrm.berechtigungen import Aktion
 from wrm.db import db
-from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR
 from wrm.meldefelder import bezeichnung
 from wrm.models import Benutzer
 from wrm.services.pruefung import (

@@ -12,7 +12,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
+from wrm.ausfall import datenbankausfall, ursache
 from wrm.darstellung import als_csv, als_json, als_tabelle
 from wrm.db import db
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
@@ -219,4 +221,29 @@ def _app_erzeugen() -> Flask:
     return create_app()
 
 
-main = FlaskGroup(create_app=_app_erzeugen, help="WRM – Wohnraummanagement.")
+def _ort() -> str:
+    """The configured database, without its password (for an operator's message)."""
+    try:
+        return make_url(current_app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - the message must not fail; the cause still shows
+        return "?"
+
+
+class WrmGruppe(FlaskGroup):
+    """Flask's command group, which answers a failed database in one German line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a database that is down, read-only or full ends it with one line
+        naming the cause and exit status 1, never with a traceback (nothing was saved: the
+        transaction is not committed)."""
+        try:
+            return super().invoke(ctx)
+        except Exception as fehler:
+            ausfall = datenbankausfall(fehler)
+            if ausfall is None:
+                raise
+            click.echo(f"Datenbank nicht verfügbar ({_ort()}): {ursache(ausfall)}.", err=True)
+            ctx.exit(1)
+
+
+main = WrmGruppe(create_app=_app_erzeugen, help="WRM – Wohnraummanagement.")

@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import exc as sql
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from wrm.ausfall import DATENBANK_NICHT_VERFUEGBAR
 from wrm.db import db
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,6 @@ TEXTE: dict[int, Fehlertext] = {
                     "SERVICE_UNAVAILABLE"),
 }
 
-#: Errors of the database itself (down, full, read-only, locked, out of connections), as
-#: opposed to errors in what was asked of it. PostgreSQL's read-only transactions and
-#: SQLite's "disk is full" / "readonly database" are OperationalError or InternalError.
-DATENBANK_NICHT_VERFUEGBAR = (sql.OperationalError, sql.InternalError, sql.TimeoutError,
-                              sql.DisconnectionError)
 
 
 def ist_api() -> bool:

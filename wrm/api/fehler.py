@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError
-from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, TEXTE
+from wrm.ausfall import DATENBANK_NICHT_VERFUEGBAR
+from wrm.fehlerseiten import TEXTE
 from wrm.meldefelder import FELDER_NACH_NAME
 
 INTERNER_FEHLER = "Interner Fehler. Bitte versuchen Sie es später erneut."

@@ -31,8 +31,9 @@ from wrm.anzeige import zahl
 from wrm.api.cache import NUR_LESEND, Antwortcache, Ausweis, schluessel
 from wrm.api.context import DATENSTAND, Kontext
 from wrm.api.fehler import fuer_client, http_grund_deutsch
+from wrm.ausfall import DATENBANK_NICHT_VERFUEGBAR
 from wrm.db import db
-from wrm.fehlerseiten import DATENBANK_NICHT_VERFUEGBAR, fehlerantwort
+from wrm.fehlerseiten import fehlerantwort
 from wrm.models import Benutzer, Rolle
 from wrm.models.datenstand import datenstand
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen, zurueckholen

@@ -75,9 +75,17 @@ def _sqlite_pruefen(datei: Path) -> None:
         raise Sicherungsfehler(f"{datei} ist keine vollständige WRM-Sicherung.")
 
 
+def _erreichbar(engine: Engine) -> None:
+    """Connect once, so a database that is down fails as SQLAlchemy's error (which the command
+    line words in one German line) rather than as the tools' multi-line English."""
+    with engine.connect():
+        pass
+
+
 def sichern(engine: Engine, ziel: Path) -> None:
     """Write a consistent backup of the database to `ziel` (replaced only when complete)."""
     url = engine.url
+    _erreichbar(engine)
     ziel = ziel.resolve()
     ziel.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=ziel.parent, prefix=".wrm-sicherung-",
@@ -100,11 +108,13 @@ def wiederherstellen(engine: Engine, quelle: Path) -> None:
     if not quelle.is_file():
         raise Sicherungsfehler(f"Die Sicherung {quelle} gibt es nicht.")
     url = engine.url
-    engine.dispose()  # this process's pooled connections would hold the old state
     if (ziel := _sqlite_datei(url)) is not None:
+        engine.dispose()  # this process's pooled connections would hold the old state
         _sqlite_pruefen(quelle)
         _sqlite_kopieren(quelle, ziel)
     else:
+        _erreichbar(engine)
+        engine.dispose()
         _ausfuehren([_werkzeug("pg_restore"), "--clean", "--if-exists", "--no-owner",
                      "--single-transaction", f"--dbname={_libpq_url(url)}", str(quelle)],
                     "pg_restore")
