@@ -17,7 +17,8 @@ from wrm.db import db
 from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
 from wrm.models.datenstand import schreibsperre
-from wrm.services.kommunen import HOECHSTE_EINWOHNERZAHL, koordinaten_fehler
+from wrm.namen import name_bereinigen
+from wrm.services.kommunen import HOECHSTE_EINWOHNERZAHL, kommunenname_fehler, koordinaten_fehler
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.verteilzeitraeume import offen_pruefen, quote_setzen, zeitraum_pruefen
 
@@ -77,6 +78,10 @@ class KommuneView(GeschuetzteModelView):
             raise ValidationError(grund)
         if is_created:
             model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
+        model.name = name_bereinigen(model.name or "")
+        if grund := kommunenname_fehler(db.session, landkreis_id=model.landkreis_id,
+                                        name=model.name, ausser_id=model.id):
+            raise Validierungsfehler({"name": grund})
 
 
 class VerteilzeitraumView(GeschuetzteModelView):
@@ -93,6 +98,7 @@ class VerteilzeitraumView(GeschuetzteModelView):
                                          "Zeitraum zuweist (Grundlage der Quotenberechnung)"}
 
     def on_model_change(self, form: Any, model: Verteilzeitraum, is_created: bool) -> None:
+        model.name = name_bereinigen(model.name or "")
         if is_created:
             model.landkreis_id = self.benutzer.landkreis_id  # type: ignore[union-attr]
         # Under the lock, two periods saved at once cannot both pass the overlap check; the
@@ -102,7 +108,8 @@ class VerteilzeitraumView(GeschuetzteModelView):
             offen_pruefen(model, "name")
         if fehler := zeitraum_pruefen(db.session, landkreis_id=model.landkreis_id,
                                       beginn=model.beginn, ende=model.ende,
-                                      kontingent=model.kontingent, ausser_id=model.id):
+                                      kontingent=model.kontingent, ausser_id=model.id,
+                                      name=model.name):
             raise Validierungsfehler(fehler)
 
 

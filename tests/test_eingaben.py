@@ -240,7 +240,7 @@ def test_a_duplicate_name_is_refused_in_german_without_sql(web: Flask, welt: Wel
         "name": "Kommune Eigen", "art": "Gemeinde", "csrf_token": admin_token(client)})
     text = antwort.get_data(as_text=True)
     assert antwort.status_code == 200
-    assert "widerspricht einer Regel der Datenbank" in text
+    assert "Die Kommune „Kommune Eigen“ gibt es schon." in text  # named, before the database
     assert "Integrity" not in text and "INSERT" not in text and "constraint" not in text
     with web.app_context():
         assert abzug() == vorher

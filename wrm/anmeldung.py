@@ -28,6 +28,7 @@ from wrm.db import db
 from wrm.drosselung import anmeldeschluessel, drossel, init_drosselung
 from wrm.models import Benutzer
 from wrm.models.benutzer import neue_sitzungskennung
+from wrm.namen import name_bereinigen
 from wrm.services.benutzer import passwort_hashen, passwort_pruefen, passwortfehler
 from wrm.services.pruefung import steuerzeichen
 from wrm.sicherheit import sicheres_ziel
@@ -119,7 +120,7 @@ def login() -> str | WerkzeugResponse | tuple[str, int]:
         if not drossel().versuch(*schluessel):
             return _zu_viele_versuche(formular)
         benutzer = db.session.scalar(
-            select(Benutzer).where(Benutzer.name == formular.name.data.strip()))
+            select(Benutzer).where(Benutzer.name == name_bereinigen(formular.name.data)))
         if benutzer is not None and passwort_pruefen(benutzer, formular.passwort.data):
             if not benutzer.aktiv:
                 formular.name.errors.append("Dieses Benutzerkonto ist deaktiviert.")

@@ -18,6 +18,7 @@ from wrm.ausfall import datenbankausfall, ursache
 from wrm.darstellung import als_csv, als_json, als_tabelle
 from wrm.db import db
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
+from wrm.namen import name_bereinigen
 from wrm.services.auswertung import auswertung as auswertung_berechnen
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.csvdatei import Importfehler
@@ -115,7 +116,8 @@ def import_befehl(anlegen: bool, benutzername: str | None, datei: IO[bytes]) -> 
     """Meldungen im Format der Übersicht (uebersicht.csv) importieren: alles oder nichts."""
     benutzer = None
     if benutzername:
-        benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == benutzername))
+        benutzer = db.session.scalar(select(Benutzer).where(
+            Benutzer.name == name_bereinigen(benutzername)))
         if benutzer is None:
             abbrechen("Import abgebrochen, nichts wurde gespeichert:",
                        [f"Benutzer „{benutzername}“ gibt es nicht."])

@@ -17,6 +17,7 @@ from wrm.db import db
 from wrm.kennzahlen.quoten import Quotenberechnung
 from wrm.meldefelder import bezeichnung
 from wrm.models import Anpassungsart, Buchungsart, Kommune, Verteilzeitraum
+from wrm.namen import name_bereinigen
 from wrm.services.buchungen import buchen
 from wrm.services.kommunen import kommune_finden
 from wrm.services.pruefung import Validierungsfehler
@@ -42,7 +43,7 @@ def anlegen_befehl(name: str, beginn: date, ende: date | None, kontingent: int |
     """Einen Verteilzeitraum anlegen; überlappende Zeiträume werden abgelehnt."""
     try:
         zeitraum = zeitraum_eroeffnen(db.session, landkreis=eigener_landkreis(), beginn=beginn,
-                                      ende=ende, name=name.strip(), kontingent=kontingent)
+                                      ende=ende, name=name, kontingent=kontingent)
     except Validierungsfehler as fehler:
         _fehler("Verteilzeitraum nicht angelegt:", fehler)
     db.session.commit()
@@ -72,7 +73,7 @@ def _abweichung_lesen(ctx: click.Context, param: click.Parameter, werte: tuple[s
         name, _, rest = text.partition("=")
         zahl_text, _, grund = rest.partition(":")
         try:
-            ergebnis[name.strip()] = (int(zahl_text), grund)
+            ergebnis[name_bereinigen(name)] = (int(zahl_text), grund)
         except ValueError:
             raise click.BadParameter(f"„{text}“: erwartet KOMMUNE=PERSONEN:GRUND, z. B. "
                                      "„Bramsche=0:Sondervereinbarung mit dem Land“.") from None

@@ -10,6 +10,7 @@ from wrm.anzeige import zeitpunkt
 from wrm.cli import abbrechen
 from wrm.db import db
 from wrm.models import Benutzer
+from wrm.namen import name_bereinigen
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.tokens import token_anlegen, tokens_von, tokens_widerrufen
 
@@ -17,7 +18,7 @@ token_gruppe = AppGroup("token", help="API-Tokens für Skripte (GraphQL).")
 
 
 def _benutzer_holen(name: str) -> Benutzer:
-    benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == name))
+    benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == name_bereinigen(name)))
     if benutzer is None:
         abbrechen("Abgebrochen:", [f"Benutzer „{name}“ gibt es nicht."])
     return benutzer  # type: ignore[return-value]

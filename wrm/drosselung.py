@@ -16,6 +16,8 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from wrm.namen import namensschluessel
+
 log = logging.getLogger(__name__)
 _ERWEITERUNG = "wrm_drosselung"
 
@@ -62,7 +64,7 @@ def drossel() -> Anmeldedrossel:
 
 def anmeldeschluessel(name: str) -> tuple[str, str]:
     """What attempts are counted by: the client address and the user name (case-folded)."""
-    return request.remote_addr or "?", name.strip().casefold()
+    return request.remote_addr or "?", namensschluessel(name)
 
 
 def init_drosselung(app: Flask) -> None:

@@ -15,6 +15,7 @@ from wrm.db import jetzt
 from wrm.kennzahlen import veraltet
 from wrm.models import Art
 from wrm.models import Kommune as KommuneModell
+from wrm.namen import namensschluessel
 
 ArtEnum = strawberry.enum(Art, name="Art", description="Stadt, Gemeinde oder Samtgemeinde.")
 
@@ -73,7 +74,7 @@ class KommuneQuery:
     @strawberry.field(description="Eine Kommune nach Namen (Groß-/Kleinschreibung egal).")
     def kommune(self, info: Info, name: str) -> Kommune | None:
         """One Kommune, or null."""
-        gesucht = name.strip().casefold()
+        gesucht = namensschluessel(name)
         treffer = next((s.kommune for s in kontext(info).stand()
-                        if s.kommune.name.casefold() == gesucht), None)
+                        if namensschluessel(s.kommune.name) == gesucht), None)
         return Kommune.aus(treffer) if treffer is not None else None

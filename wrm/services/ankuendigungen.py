@@ -15,6 +15,7 @@ from wrm.db import jetzt
 from wrm.kennzahlen.prognose import woche_lesen
 from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Ankuendigung, Benutzer, Kommune, Landkreis
+from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
 from wrm.services.pruefung import Validierungsfehler, erlaubt, kurz, zahl_lesen
 
@@ -58,14 +59,14 @@ def ankuendigungen_importieren(session: Session, *, inhalt: bytes, landkreis: La
     erlaubt(berechtigungen.bereich_von(benutzer, Ankuendigung, Aktion.ANLEGEN).landkreis_id
             == landkreis.id, VERWEIGERT, benutzer=benutzer, system=system)
     tabelle = lesen(inhalt, pflicht=("kommune", "woche", "personen"))
-    kommunen = {k.name.casefold(): k for k in session.scalars(
+    kommunen = {namensschluessel(k.name): k for k in session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id, Kommune.aktiv))}
     fehler: list[Fundstelle] = []
     gelesen: list[tuple[int, Kommune, date, int]] = []
     gesehen: dict[tuple[int, date], int] = {}
     for nummer, zellen in tabelle.zeilen:
-        name = zellen["kommune"].strip()
-        kommune = kommunen.get(name.casefold())
+        name = name_bereinigen(zellen["kommune"])
+        kommune = kommunen.get(namensschluessel(name))
         if kommune is None:
             fehler.append(Fundstelle(nummer, "kommune", f"Die Kommune „{kurz(name, 60)}“ gibt "
                                                         "es im Landkreis nicht."))

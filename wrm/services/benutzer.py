@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
 from wrm.models.benutzer import neue_sitzungskennung
+from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.pruefung import Validierungsfehler
 
 MIN_PASSWORTLAENGE = 10
@@ -60,11 +61,12 @@ def benutzer_anlegen(
 ) -> Benutzer:
     """Create a user; a kommune user needs its Kommune, the other roles none. Caller commits."""
     fehler: dict[str, str] = {}
-    name = name.strip()
+    name = name_bereinigen(name)
     if not name:
         fehler["name"] = "Der Benutzername fehlt."
-    elif session.scalar(select(Benutzer.id).where(Benutzer.name == name)) is not None:
-        fehler["name"] = f"Den Benutzer „{name}“ gibt es schon."
+    elif gleich := next((n for n in session.scalars(select(Benutzer.name))
+                         if namensschluessel(n) == namensschluessel(name)), None):
+        fehler["name"] = f"Den Benutzer „{gleich}“ gibt es schon."
     if grund := _bindungsfehler(rolle, kommune, landkreis):
         fehler["kommune"] = grund
     if grund := passwortfehler(passwort):

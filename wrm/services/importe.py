@@ -15,6 +15,7 @@ from wrm.db import jetzt
 from wrm.meldefelder import ZAHLENNAMEN
 from wrm.models import Art, Benutzer, Kommune, Landkreis, Verteilzeitraum
 from wrm.models.verlauf import VORGANG_IMPORT
+from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services import meldungen
 from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
 from wrm.services.pruefung import lage_lesen, pruefen, zahl_lesen, zahl_pruefen
@@ -53,7 +54,7 @@ class _Zeile:
 def _zeile_lesen(nummer: int, zellen: dict[str, str]) -> tuple[_Zeile | None, list[Fundstelle]]:
     """Parse one row: cells to figures, then the report's rules. The row, or its problems."""
     fehler = []
-    name = zellen["kommune"].strip()
+    name = name_bereinigen(zellen["kommune"])
     if not name:
         fehler.append(Fundstelle(nummer, "kommune", "Name der Kommune fehlt"))
     gelesen: dict[str, object] = {}
@@ -82,7 +83,7 @@ def _kommunen_pruefen(zeilen: list[_Zeile], kommunen: dict[str, Kommune], anlege
     """Check the rows against the Landkreis: each Kommune once, known (or `anlegen`), active."""
     fehler, gesehen = [], {}
     for zeile in zeilen:
-        schluessel = zeile.name.casefold()
+        schluessel = namensschluessel(zeile.name)
         if schluessel in gesehen:
             fehler.append(Fundstelle(zeile.nummer, "kommune", f"„{zeile.name}“ steht schon in "
                                                               f"Zeile {gesehen[schluessel]}"))
@@ -118,7 +119,7 @@ def meldungen_importieren(
         fehler += probleme
         if zeile is not None:
             zeilen.append(zeile)
-    kommunen = {k.name.casefold(): k for k in session.scalars(
+    kommunen = {namensschluessel(k.name): k for k in session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id)
         .options(selectinload(Kommune.meldung))
     )}
@@ -140,12 +141,12 @@ def _schreiben(session: Session, *, zeilen: list[_Zeile], kommunen: dict[str, Ko
                                       beginn=als_ortszeit(zeitpunkt).date())
         ergebnis.zeitraum_eroeffnet = zeitraum
     neu = [Kommune(landkreis=landkreis, name=z.name, art=Art.GEMEINDE, angelegt_am=zeitpunkt)
-           for z in zeilen if z.name.casefold() not in kommunen]
+           for z in zeilen if namensschluessel(z.name) not in kommunen]
     session.add_all(neu)
     session.flush()  # one flush for all new Kommunen: their ids are needed below
     for kommune in neu:  # known to have no report: no lazy load per row
         set_committed_value(kommune, "meldung", None)
-    kommunen.update({k.name.casefold(): k for k in neu})
+    kommunen.update({namensschluessel(k.name): k for k in neu})
     ergebnis.angelegt = [k.name for k in neu]
     quoten = quoten_von(session, zeitraum=zeitraum) if zeitraum is not None else {}
     neue_quoten: dict[int, int] = {}
@@ -155,7 +156,7 @@ def _schreiben(session: Session, *, zeilen: list[_Zeile], kommunen: dict[str, Ko
     # Kommunen without a quota or a report yet get theirs in bulk INSERTs.
     with session.no_autoflush:
         for zeile in zeilen:
-            kommune = kommunen[zeile.name.casefold()]
+            kommune = kommunen[namensschluessel(zeile.name)]
             if zeile.aufnahmequote is not None and zeitraum is not None:
                 if kommune.id in quoten:
                     ergebnis.quoten_geaendert += quote_setzen(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wrm.models import Art, Kommune, Landkreis
+from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
 
 
@@ -36,12 +37,27 @@ def landkreis_holen(session: Session, *, name: str) -> Landkreis:
 
 
 def kommune_finden(session: Session, *, landkreis: Landkreis, name: str) -> Kommune | None:
-    """The Kommune of that name in the Landkreis (case-insensitive), or None."""
-    gesucht = name.strip().casefold()
+    """The Kommune of that name in the Landkreis (`wrm.namen`: spaces and case aside), or
+    None."""
+    gesucht = namensschluessel(name)
     for kommune in session.scalars(select(Kommune).where(Kommune.landkreis_id == landkreis.id)):
-        if kommune.name.casefold() == gesucht:
+        if namensschluessel(kommune.name) == gesucht:
             return kommune
     return None
+
+
+def kommunenname_fehler(session: Session, *, landkreis_id: int, name: str,
+                        ausser_id: int | None = None) -> str | None:
+    """Why a Kommune cannot have this (cleaned) name: empty, or another Kommune of the
+    Landkreis has it (`wrm.namen`: spaces and case aside); None when it can."""
+    if not name:
+        return "Bitte einen Namen angeben."
+    with session.no_autoflush:  # the Kommune being saved is not one of the others
+        andere = session.scalars(select(Kommune).where(Kommune.landkreis_id == landkreis_id,
+                                                       Kommune.id != (ausser_id or -1)))
+        gleich = next((k for k in andere if namensschluessel(k.name) == namensschluessel(name)),
+                      None)
+    return f"Die Kommune „{gleich.name}“ gibt es schon." if gleich is not None else None
 
 
 def _art_lesen(text: str) -> Art:
@@ -144,7 +160,7 @@ def _zeile_lesen(nummer: int, zellen: dict[str, str]
     except ValueError as grund:
         fehler.append(Fundstelle(nummer, "art", str(grund)))
         return None, fehler
-    return _Stammzeile(zellen["name"].strip(), art, werte), fehler
+    return _Stammzeile(name_bereinigen(zellen["name"]), art, werte), fehler
 
 
 def kommunen_importieren(
@@ -161,13 +177,13 @@ def kommunen_importieren(
     gelesen: list[_Stammzeile] = []
     namen: dict[str, int] = {}
     for nummer, zellen in tabelle.zeilen:
-        name = zellen["name"].strip()
+        name = name_bereinigen(zellen["name"])
         if not name:
             fehler.append(Fundstelle(nummer, "name", "Name fehlt"))
-        elif name.casefold() in namen:
+        elif namensschluessel(name) in namen:
             fehler.append(Fundstelle(nummer, "name", f"„{name}“ steht schon in "
-                                                     f"Zeile {namen[name.casefold()]}"))
-        namen.setdefault(name.casefold(), nummer)
+                                                     f"Zeile {namen[namensschluessel(name)]}"))
+        namen.setdefault(namensschluessel(name), nummer)
         zeile, zeilenfehler = _zeile_lesen(nummer, zellen)
         fehler += zeilenfehler
         if zeile is not None:
@@ -175,10 +191,10 @@ def kommunen_importieren(
     if fehler:
         raise Importfehler(fehler)
     ergebnis = Stammdatenergebnis()
-    vorhanden = {k.name.casefold(): k for k in session.scalars(
+    vorhanden = {namensschluessel(k.name): k for k in session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id))}
     for zeile in gelesen:
-        kommune = vorhanden.get(zeile.name.casefold())
+        kommune = vorhanden.get(namensschluessel(zeile.name))
         if kommune is None:
             session.add(Kommune(landkreis=landkreis, name=zeile.name, art=zeile.art,
                                 **zeile.werte))

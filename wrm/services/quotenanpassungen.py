@@ -21,6 +21,7 @@ from wrm.models import (
     Quotenanpassung,
     Verteilzeitraum,
 )
+from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import (
     BEMERKUNG_HOECHSTLAENGE,
@@ -192,7 +193,6 @@ def abschliessen(session: Session, *, zeitraum: Verteilzeitraum, benutzer: Benut
             == zeitraum.landkreis_id,
             "Verteilzeiträume schließt nur der Landkreis ab.", benutzer=benutzer, system=system)
     offen_pruefen(zeitraum)
-    abweichend = {name.strip(): (p, g) for name, (p, g) in (abweichend or {}).items()}
     naechster = naechster_zeitraum(session, zeitraum)
     fehler: dict[str, str] = {}
     if zeitraum.ende is None:
@@ -202,9 +202,12 @@ def abschliessen(session: Session, *, zeitraum: Verteilzeitraum, benutzer: Benut
         fehler["naechster"] = (f"Nach „{zeitraum.name}“ gibt es keinen Verteilzeitraum, in den "
                                "der Rest übertragen werden kann; bitte zuerst anlegen.")
     alle = reste(session, zeitraum=zeitraum)
-    namen = {r.kommune.name for r in alle}
+    # The county's decisions under the Kommunen's own names (`wrm.namen`: spaces, case aside).
+    namen = {namensschluessel(r.kommune.name): r.kommune.name for r in alle}
+    abweichend = {namen.get(namensschluessel(name), name_bereinigen(name)): entscheidung
+                  for name, entscheidung in (abweichend or {}).items()}
     for name, (personen, grund) in abweichend.items():
-        if name not in namen:
+        if name not in namen.values():
             fehler[f"abweichend {name}"] = f"Die Kommune „{name}“ gibt es nicht."
         for feld, text in _pruefen(Anpassungsart.UEBERTRAG, personen, grund).items():
             fehler[f"abweichend {name} ({feld})"] = text

@@ -12,6 +12,7 @@ from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.kennzahlen.quoten import Quotenberechnung, Quotengrundlage, berechnen
 from wrm.models import Anpassungsart, Aufnahmequote, Benutzer, Kommune, Landkreis, Verteilzeitraum
+from wrm.namen import namensschluessel
 from wrm.services.pruefung import Validierungsfehler, erlaubt
 from wrm.services.quotenanpassungen import Anpassungen, anpassungen
 from wrm.services.verteilzeitraeume import quote_setzen, quoten_von
@@ -19,10 +20,11 @@ from wrm.services.verteilzeitraeume import quote_setzen, quoten_von
 
 def zeitraum_finden(session: Session, *, landkreis: Landkreis, name: str
                     ) -> Verteilzeitraum | None:
-    """The Landkreis' period of that name (case-insensitive), or None."""
-    gesucht = name.strip().casefold()
+    """The Landkreis' period of that name (`wrm.namen`: spaces and case aside), or None."""
+    gesucht = namensschluessel(name)
     return next((z for z in session.scalars(select(Verteilzeitraum).where(
-        Verteilzeitraum.landkreis_id == landkreis.id)) if z.name.casefold() == gesucht), None)
+        Verteilzeitraum.landkreis_id == landkreis.id)) if namensschluessel(z.name) == gesucht),
+        None)
 
 
 def quoten_berechnen(session: Session, *, zeitraum: Verteilzeitraum,

@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from wrm.db import jetzt
 from wrm.models import Benutzer, Landkreis, Token
+from wrm.namen import name_bereinigen
 from wrm.services.pruefung import Validierungsfehler
 
 PRAEFIX = "wrm_"
@@ -30,7 +31,7 @@ def token_anlegen(session: Session, *, benutzer: Benutzer, name: str = "") -> tu
     if not benutzer.aktiv:
         raise Validierungsfehler({"benutzer": f"Der Benutzer {benutzer.name} ist deaktiviert."})
     klartext = PRAEFIX + secrets.token_urlsafe(32)
-    token = Token(benutzer=benutzer, name=name.strip() or "API", hash=token_hash(klartext))
+    token = Token(benutzer=benutzer, name=name_bereinigen(name) or "API", hash=token_hash(klartext))
     session.add(token)
     session.flush()
     return token, klartext
@@ -90,7 +91,7 @@ def tokens_widerrufen(session: Session, *, benutzer: Benutzer, name: str | None 
     """Revoke the user's valid tokens (all, or those with this name or id); returns them."""
     abfrage = select(Token).where(Token.benutzer_id == benutzer.id, Token.widerrufen_am.is_(None))
     if name is not None:
-        abfrage = abfrage.where(Token.name == name)
+        abfrage = abfrage.where(Token.name == name_bereinigen(name))
     if token_id is not None:
         abfrage = abfrage.where(Token.id == token_id)
     widerrufen = list(session.scalars(abfrage.order_by(Token.id)))

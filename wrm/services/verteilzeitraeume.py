@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from wrm.db import jetzt
 from wrm.models import Aufnahmequote, Benutzer, Kommune, Landkreis, Quotenaenderung, Verteilzeitraum
 from wrm.models.datenstand import schreibsperre
+from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.pruefung import Validierungsfehler, zahl_pruefen
 
 # Built once (read on every request of the API); newest first, as `waehlen` expects.
@@ -54,18 +55,21 @@ def zeitraeume_am(session: Session, *, tag: date, landkreis_ids: list[int] | Non
     return {kreis: z for kreis, z in gewaehlt.items() if z is not None}
 
 
+def _andere(session: Session, landkreis_id: int, ausser_id: int | None
+            ) -> list[Verteilzeitraum]:
+    # Without autoflush: a period being created is not flushed by this query and so is never
+    # found as another one.
+    with session.no_autoflush:
+        return list(session.scalars(select(Verteilzeitraum).where(
+            Verteilzeitraum.landkreis_id == landkreis_id,
+            Verteilzeitraum.id != (ausser_id or -1)).order_by(Verteilzeitraum.beginn)))
+
+
 def ueberschneidung(session: Session, *, landkreis_id: int, beginn: date, ende: date | None,
                     ausser_id: int | None = None) -> Verteilzeitraum | None:
     """Another period of the Landkreis that shares a day with [beginn, ende] (open end: for
-    ever), or None. Periods of one Landkreis must not overlap: a day has one quota.
-
-    Without autoflush: a period being created is not flushed by this query and so never found
-    as overlapping itself."""
-    with session.no_autoflush:
-        andere = session.scalars(select(Verteilzeitraum).where(
-            Verteilzeitraum.landkreis_id == landkreis_id,
-            Verteilzeitraum.id != (ausser_id or -1)).order_by(Verteilzeitraum.beginn)).all()
-    for anderer in andere:
+    ever), or None. Periods of one Landkreis must not overlap: a day has one quota."""
+    for anderer in _andere(session, landkreis_id, ausser_id):
         if (ende is None or anderer.beginn <= ende) and (anderer.ende is None
                                                          or beginn <= anderer.ende):
             return anderer
@@ -73,10 +77,18 @@ def ueberschneidung(session: Session, *, landkreis_id: int, beginn: date, ende: 
 
 
 def zeitraum_pruefen(session: Session, *, landkreis_id: int, beginn: date, ende: date | None,
-                     kontingent: int | None, ausser_id: int | None = None) -> dict[str, str]:
+                     kontingent: int | None, ausser_id: int | None = None,
+                     name: str | None = None) -> dict[str, str]:
     """Why a period cannot be (field → German message): an end before the beginning, a
-    negative contingent, or an overlap with another period of the Landkreis."""
+    negative contingent, an overlap with another period of the Landkreis, or (when `name` is
+    given) another period's name (`wrm.namen`: spaces and case aside)."""
     fehler: dict[str, str] = {}
+    if name is not None:
+        if not name_bereinigen(name):
+            fehler["name"] = "Bitte einen Namen angeben."
+        elif gleichnamig := next((z for z in _andere(session, landkreis_id, ausser_id)
+                                  if namensschluessel(z.name) == namensschluessel(name)), None):
+            fehler["name"] = f"Einen Verteilzeitraum „{gleichnamig.name}“ gibt es schon."
     if ende is not None and ende < beginn:
         fehler["ende"] = "Das Ende liegt vor dem Beginn."
     if kontingent is not None and kontingent < 0:
@@ -103,13 +115,12 @@ def zeitraum_eroeffnen(
     """Open a new period (open-ended unless `ende` is given); `zeitraum_pruefen` decides,
     under the write lock (two periods opened at once cannot both pass it)."""
     schreibsperre(session)
+    name = name_bereinigen(name or "") or f"Verteilzeitraum ab {beginn:%d.%m.%Y}"
     if fehler := zeitraum_pruefen(session, landkreis_id=landkreis.id, beginn=beginn, ende=ende,
-                                  kontingent=kontingent):
+                                  kontingent=kontingent, name=name):
         raise Validierungsfehler(fehler)
     zeitraum = Verteilzeitraum(
-        landkreis=landkreis, beginn=beginn, ende=ende, kontingent=kontingent,
-        name=name or f"Verteilzeitraum ab {beginn:%d.%m.%Y}",
-    )
+        landkreis=landkreis, beginn=beginn, ende=ende, kontingent=kontingent, name=name)
     session.add(zeitraum)
     session.flush()
     return zeitraum
