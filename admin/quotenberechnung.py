@@ -16,10 +16,9 @@ from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.models import Aufnahmequote, Kommune, Verteilzeitraum
-from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, kennung_lesen, zahl_lesen
 from wrm.services.quotenanpassungen import abschliessen, naechster_zeitraum, reste
-from wrm.services.quotenberechnung import fingerabdruck, quoten_anwenden, quoten_berechnen
+from wrm.services.quotenberechnung import berechnung_anwenden, fingerabdruck, quoten_berechnen
 from wrm.services.verteilzeitraeume import quoten_von, zeitraum_am
 from wrm.zeit import heute
 
@@ -68,7 +67,8 @@ class QuotenberechnungAnsicht(GeschuetzteAnsicht):
             "admin/quotenberechnung.html", zeitraum=zeitraum, zeitraeume=zeitraeume,
             berechnung=berechnung, fehler=fehler, gesetzt=gesetzt,
             kontingent_eingabe=request.args.get("kontingent", ""),
-            fingerabdruck=fingerabdruck(berechnung) if berechnung else "",
+            fingerabdruck=fingerabdruck(db.session, zeitraum=zeitraum, berechnung=berechnung)
+            if berechnung else "",
             naechster=naechster,
             reste=reste(db.session, zeitraum=zeitraum)
             if zeitraum.abgeschlossen_am is None and zeitraum.ende is not None and naechster
@@ -92,13 +92,9 @@ class QuotenberechnungAnsicht(GeschuetzteAnsicht):
                 kontingent = zahl_lesen(request.form.get("kontingent", ""))
             except ValueError as grund:
                 raise Validierungsfehler({"kontingent": f"Kontingent: {grund}."}) from None
-            berechnung = quoten_berechnen(db.session, zeitraum=zeitraum, kontingent=kontingent)
-            if fingerabdruck(berechnung) != request.form.get("fingerabdruck"):
-                raise Konflikt("Die Grundlagen der Berechnung haben sich inzwischen geändert; "
-                               "es wurde nichts gespeichert. Bitte prüfen Sie die neue "
-                               "Berechnung.")
-            return quoten_anwenden(db.session, zeitraum=zeitraum, berechnung=berechnung,
-                                   benutzer=benutzer)
+            return berechnung_anwenden(db.session, zeitraum=zeitraum, kontingent=kontingent,
+                                       gesehen=request.form.get("fingerabdruck", ""),
+                                       benutzer=benutzer)[1]
 
         ausfuehren(schritt, lambda n: f"Quoten angewendet: {n} geändert.")
         return redirect(url_for(".index", zeitraum=zeitraum.id,

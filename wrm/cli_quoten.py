@@ -22,7 +22,11 @@ from wrm.services.buchungen import buchen
 from wrm.services.kommunen import kommune_finden
 from wrm.services.pruefung import Validierungsfehler
 from wrm.services.quotenanpassungen import Anpassungen, abschliessen, anpassen, anpassungen
-from wrm.services.quotenberechnung import quoten_anwenden, quoten_berechnen, zeitraum_finden
+from wrm.services.quotenberechnung import (
+    berechnung_anwenden,
+    quoten_berechnen,
+    zeitraum_finden,
+)
 from wrm.services.verteilzeitraeume import zeitraum_am, zeitraum_eroeffnen
 from wrm.zeit import heute
 
@@ -148,9 +152,13 @@ def berechnen_befehl(zeitraumname: str, kontingent: int | None, anwenden: bool,
     if zeitraum is None:
         abbrechen("Keine Berechnung:", [f"Den Verteilzeitraum „{zeitraumname}“ gibt es nicht."])
     try:
-        berechnung = quoten_berechnen(db.session, zeitraum=zeitraum, kontingent=kontingent)
-        geaendert = (quoten_anwenden(db.session, zeitraum=zeitraum, berechnung=berechnung,
-                                     benutzer=None, benutzer_name=SYSTEM) if anwenden else None)
+        geaendert = None
+        if anwenden:
+            berechnung, geaendert = berechnung_anwenden(
+                db.session, zeitraum=zeitraum, kontingent=kontingent, gesehen=None,
+                benutzer=None, benutzer_name=SYSTEM)
+        else:
+            berechnung = quoten_berechnen(db.session, zeitraum=zeitraum, kontingent=kontingent)
     except Validierungsfehler as fehler:
         _fehler("Keine Berechnung:", fehler)
     db.session.commit()

@@ -21,17 +21,16 @@ from wrm.models import Buchung as BuchungModell
 from wrm.models import Kommune as KommuneModell
 from wrm.services.buchungen import buchen
 from wrm.services.kommunen import kommune_finden
-from wrm.services.meldungen import Konflikt
 from wrm.services.prognose import Reichweite
 from wrm.services.pruefung import stichtag_pruefen
 from wrm.services.quotenanpassungen import abschliessen, anpassen
 from wrm.services.quotenberechnung import (
-    fingerabdruck as digest,
-)
-from wrm.services.quotenberechnung import (
-    quoten_anwenden,
+    berechnung_anwenden,
     quoten_berechnen,
     zeitraum_finden,
+)
+from wrm.services.quotenberechnung import (
+    fingerabdruck as digest,
 )
 from wrm.services.quotenblatt import posten, quotenblatt
 from wrm.services.verteilzeitraeume import quoten_von, zeitraum_am
@@ -235,7 +234,8 @@ def _berechnung(info: Info, zeitraum: Verteilzeitraum, berechnung: Berechnung,
     return Quotenberechnung(
         zeitraum=zeitraum.name, kontingent=berechnung.kontingent,
         quoten=_quoten(info, zeitraum, berechnung), summe_quoten=berechnung.summe_quoten,
-        abweichung=berechnung.abweichung, fingerabdruck=digest(berechnung),
+        abweichung=berechnung.abweichung,
+        fingerabdruck=digest(kontext(info).session, zeitraum=zeitraum, berechnung=berechnung),
         warnungen=[f"Die Quote von {z.kommune} wäre negativ und ist 0."
                    for z in berechnung.zeilen if z.auf_null_gesetzt], geaendert=geaendert)
 
@@ -352,12 +352,9 @@ class QuotenMutation:
         ctx = kontext(info)
         gefunden = _zeitraum(info, zeitraum)
         with dienstaufruf(info):
-            berechnung = quoten_berechnen(ctx.session, zeitraum=gefunden, kontingent=kontingent)
-            if digest(berechnung) != fingerabdruck:
-                raise Konflikt("Die Grundlagen der Berechnung haben sich inzwischen geändert; "
-                               "es wurde nichts gespeichert. Bitte neu berechnen.")
-            geaendert = quoten_anwenden(ctx.session, zeitraum=gefunden, berechnung=berechnung,
-                                        benutzer=ctx.angemeldet)
+            berechnung, geaendert = berechnung_anwenden(
+                ctx.session, zeitraum=gefunden, kontingent=kontingent, gesehen=fingerabdruck,
+                benutzer=ctx.angemeldet)
         ctx.session.commit()
         ctx.neu_laden()
         return _berechnung(info, gefunden, berechnung, geaendert)

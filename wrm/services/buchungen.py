@@ -15,6 +15,7 @@ from wrm.berechtigungen import Aktion
 from wrm.db import jetzt
 from wrm.meldefelder import HOECHSTWERT
 from wrm.models import Benutzer, Buchung, Buchungsart, Kommune, Verteilzeitraum
+from wrm.models.datenstand import schreibsperre
 from wrm.services.pruefung import (
     BEMERKUNG_HOECHSTLAENGE,
     Validierungsfehler,
@@ -56,6 +57,7 @@ def buchen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum, per
         fehler["zeitraum"] = "Der Verteilzeitraum gehört zu einem anderen Landkreis."
     if fehler:
         raise Validierungsfehler(fehler)
+    schreibsperre(session)  # a period being closed at the same time: before or refused
     offen_pruefen(zeitraum)
     buchung = Buchung(kommune=kommune, verteilzeitraum_id=zeitraum.id, datum=datum or heute(),
                       personen=personen, art=art, quelle=quelle.strip(),

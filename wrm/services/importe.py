@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wrm.db import jetzt
 from wrm.meldefelder import ZAHLENNAMEN
 from wrm.models import Art, Benutzer, Kommune, Landkreis, Verteilzeitraum
+from wrm.models.datenstand import schreibsperre
 from wrm.models.verlauf import VORGANG_IMPORT
 from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services import meldungen
@@ -119,6 +120,9 @@ def meldungen_importieren(
         fehler += probleme
         if zeile is not None:
             zeilen.append(zeile)
+    # The Kommunen, reports and quotas are read under the write lock, so what is checked
+    # against them is what is written over.
+    schreibsperre(session)
     kommunen = {namensschluessel(k.name): k for k in session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id)
         .options(selectinload(Kommune.meldung))

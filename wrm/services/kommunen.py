@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wrm.models import Art, Kommune, Landkreis
+from wrm.models.datenstand import schreibsperre
 from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
 
@@ -190,6 +191,7 @@ def kommunen_importieren(
             gelesen.append(zeile)
     if fehler:
         raise Importfehler(fehler)
+    schreibsperre(session)  # two imports at once: the second sees the first one's Kommunen
     ergebnis = Stammdatenergebnis()
     vorhanden = {namensschluessel(k.name): k for k in session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id))}

@@ -21,6 +21,7 @@ from wrm.models import (
     Quotenanpassung,
     Verteilzeitraum,
 )
+from wrm.models.datenstand import schreibsperre
 from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import (
@@ -109,6 +110,7 @@ def anpassen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum,
         fehler["zeitraum"] = "Der Verteilzeitraum gehört zu einem anderen Landkreis."
     if fehler:
         raise Validierungsfehler(fehler)
+    schreibsperre(session)
     offen_pruefen(zeitraum)
     bisher = anpassungen(session, zeitraum=zeitraum, kommune_ids=[kommune.id]).get(
         kommune.id, Anpassungen())
@@ -192,6 +194,9 @@ def abschliessen(session: Session, *, zeitraum: Verteilzeitraum, benutzer: Benut
     erlaubt(berechtigungen.bereich_von(benutzer, Verteilzeitraum, Aktion.AENDERN).landkreis_id
             == zeitraum.landkreis_id,
             "Verteilzeiträume schließt nur der Landkreis ab.", benutzer=benutzer, system=system)
+    # Under the lock: a second closing finds the period closed, and no credit or report can
+    # arrive between the rests read here and the carry-over written from them.
+    schreibsperre(session)
     offen_pruefen(zeitraum)
     naechster = naechster_zeitraum(session, zeitraum)
     fehler: dict[str, str] = {}

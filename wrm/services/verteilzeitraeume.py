@@ -148,6 +148,7 @@ def quote_setzen(
     fehler = zahl_pruefen(wert)
     if fehler:
         raise Validierungsfehler({"aufnahmequote": fehler})
+    schreibsperre(session)  # the quota in force is read under the lock: its history is exact
     offen_pruefen(zeitraum, "aufnahmequote")
     if bestehende is None:
         bestehende = quoten_von(session, zeitraum=zeitraum, kommune_ids=[kommune.id])
