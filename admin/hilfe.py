@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from admin.dienstansicht import DienstAnsicht
 from admin.hilfe_formulare import AnfrageFormular, BeruecksichtigenFormular, SchrittFormular
 from wrm import berechtigungen
-from wrm.anzeige import personenzahl
+from wrm.anzeige import personenzahl, zahl
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.models import (
@@ -92,8 +92,9 @@ class VereinbarungView(DienstAnsicht):
     aktion = Aktion.LESEN
     details_template = "admin/vereinbarung.html"
     list_template = "admin/vereinbarungen.html"
-    column_list = ("id", "zuweisend", "aufnehmend", "personen", "platzart", "status", "von",
-                   "bis", "zuweisend_beruecksichtigt_am", "aufnehmend_beruecksichtigt_am")
+    column_list = ("id", "zuweisend", "aufnehmend", "personen", "ueberbelegung", "platzart",
+                   "status", "von", "bis", "zuweisend_beruecksichtigt_am",
+                   "aufnehmend_beruecksichtigt_am")
     column_details_list = (*column_list, "anrechnung", "leistungen_durch", "kita_schule_durch",
                            "belegt_am", "beendet_am", "grund", "bemerkung", "angelegt_von",
                            "angelegt_am", "version")
@@ -102,7 +103,8 @@ class VereinbarungView(DienstAnsicht):
     column_searchable_list = ("zuweisend.name", "aufnehmend.name")
     column_labels = {
         "id": "Nr.", "zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune",
-        "personen": "Personen", "platzart": "Art der Plätze", "status": "Status", "von": "von",
+        "personen": "Personen", "ueberbelegung": "Überbelegung",
+        "platzart": "Art der Plätze", "status": "Status", "von": "von",
         "bis": "bis", "zuweisend_beruecksichtigt_am": "in Meldung der zuweisenden",
         "aufnehmend_beruecksichtigt_am": "in Meldung der aufnehmenden",
         "anrechnung": "Anrechnung auf die Quote der", "leistungen_durch": "AsylbLG-Leistungen",
@@ -126,6 +128,13 @@ class VereinbarungView(DienstAnsicht):
                 if berechtigungen.darf_schritt(self.benutzer, ziel, zuweisend=v.zuweisend,
                                                aufnehmend=v.aufnehmend)]
 
+    def ueberbelegung(self, v: Vereinbarung) -> tuple[int, int]:
+        """(the host's free places, persons above them) for a request not yet promised."""
+        if v.status is not Vereinbarungsstatus.ANGEFRAGT:
+            return 0, 0
+        return dienst.ueberbelegung_von(db.session, aufnehmend=v.aufnehmend,
+                                        personen=v.personen)
+
     def einschluesse(self, v: Vereinbarung) -> list[tuple[Kommune, BeruecksichtigenFormular]]:
         """The sides whose report this user may mark as including the agreement."""
         return einschluesse(self.benutzer, v)
@@ -143,6 +152,7 @@ class VereinbarungView(DienstAnsicht):
         if not self.darf_anfragen:
             abort(403)
         formular = self.anfrageformular(request.form if request.method == "POST" else None)
+        zeige = False  # the confirmation of an overbooking, once the service asked for it
         if request.method == "GET":
             self._vorbelegen(formular)
         elif formular.validate():
@@ -156,13 +166,21 @@ class VereinbarungView(DienstAnsicht):
                 bemerkung=formular.bemerkung.data,
                 hilfeersuchen=self._ersuchen(formular.hilfeersuchen.data))
             neu = self.ausfuehren(
-                lambda: dienst.vereinbarung_anlegen(db.session, benutzer=self.benutzer,
-                                                    angaben=angaben),
-                lambda v: f"Anfrage an {v.aufnehmend.name} gestellt: {personenzahl(v.personen)}.",
+                lambda: dienst.vereinbarung_anlegen(
+                    db.session, benutzer=self.benutzer, angaben=angaben,
+                    ueberbelegung_bestaetigt=bool(formular.ueberbelegung_bestaetigt.data)),
+                lambda v: f"Anfrage an {v.aufnehmend.name} gestellt: {personenzahl(v.personen)}"
+                          + (f", Überbelegung um {zahl(v.ueberbelegung)} bestätigt."
+                             if v.ueberbelegung else "."),
                 formular)
             if neu is not None:
                 return redirect(self.get_url(".details_view", id=neu.id))
-        return self.render("admin/vereinbarung_anfragen.html", form=formular)
+            if formular.personen.data and formular.aufnehmend.data:
+                zeige = bool(dienst.ueberbelegung_von(
+                    db.session, aufnehmend=formular.aufnehmend.data,
+                    personen=formular.personen.data)[1])
+        return self.render("admin/vereinbarung_anfragen.html", form=formular,
+                           zeige_ueberbelegung=zeige)
 
     def _ersuchen(self, kennung: object) -> Hilfeersuchen | None:
         """The request for help this answers, if the user may read it."""
@@ -197,7 +215,8 @@ class VereinbarungView(DienstAnsicht):
         self.ausfuehren(lambda: dienst.status_setzen(
             db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(formular.ziel.data),
             version=formular.version.data if formular.version.data is not None else -1,
-            benutzer=self.benutzer, grund=formular.grund.data, datum=formular.datum.data),
+            benutzer=self.benutzer, grund=formular.grund.data, datum=formular.datum.data,
+            ueberbelegung_bestaetigt=bool(formular.ueberbelegung_bestaetigt.data)),
             f"Vereinbarung {vereinbarung.id}: "
             f"{dienst.statuswort(Vereinbarungsstatus(formular.ziel.data))}.")
         return redirect(self.get_url(".details_view", id=vereinbarung.id))

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, InputRequired, Optional
 
 from admin.formulare import AuswahlFeld, VersionFeld, WrmFormular, ZahlFeld
 from wrm.meldefelder import bezeichnung
 from wrm.models import Platzart, Seite, Vereinbarungsstatus
+
+#: The label of the checkbox that confirms more persons than the host has free places.
+UEBERBELEGUNG_BESTAETIGEN = ("Überbelegung bestätigen: mehr Personen als die aufnehmende "
+                             "Kommune freie Plätze hat")
 
 
 def _auswahl(art: str, werte: list[str]) -> list[SelectChoice]:
@@ -43,6 +54,8 @@ class AnfrageFormular(WrmFormular):
                              Seite.ZUWEISEND)
     kita_schule_durch = _wahl("Kita und Schule regelt", "seite", Seite, Seite.AUFNEHMEND)
     bemerkung = TextAreaField("Bemerkung", validators=[Optional()])
+    # Shown only after the service refused an overbooking (the template decides).
+    ueberbelegung_bestaetigt = BooleanField(UEBERBELEGUNG_BESTAETIGEN)
     # Set when the request answers a Kommune's request for help.
     hilfeersuchen = HiddenField(validators=[Optional()])
 
@@ -56,6 +69,7 @@ class SchrittFormular(WrmFormular):
                                           if s is not Vereinbarungsstatus.ANGEFRAGT])])
     grund = TextAreaField("Grund", validators=[Optional()])
     datum = DateField("Datum", validators=[Optional()], description="leer: heute")
+    ueberbelegung_bestaetigt = BooleanField(UEBERBELEGUNG_BESTAETIGEN)
 
 
 class BeruecksichtigenFormular(WrmFormular):

@@ -126,12 +126,32 @@ def test_a_kommune_asks_for_help_and_the_county_answers_with_a_request(
     link = re.search(r'id="anfragen" href="([^"]+)"', seite).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
     vorbelegt = kreis.get(link).get_data(as_text=True)
     assert f'name="hilfeersuchen" type="hidden" value="{ersuchen}"' in vorbelegt
-    antwort = kreis.post("/admin/vereinbarung/anfragen/", data={
+    anfrage = {
         "csrf_token": admin_token(kreis), "zuweisend": eigen_id, "aufnehmend": fremd_id,
         "personen": "15", "platzart": "dezentral", "anrechnung": "zuweisend",
         "leistungen_durch": "zuweisend", "kita_schule_durch": "aufnehmend",
-        "hilfeersuchen": str(ersuchen)})
+        "hilfeersuchen": str(ersuchen)}
+    # Kommune Fremd has 6 free places: 15 persons are asked only once confirmed.
+    with web.app_context():
+        vorher = abzug()
+    seite = kreis.post("/admin/vereinbarung/anfragen/", data=anfrage)
+    assert seite.status_code == 200
+    text = seite.get_data(as_text=True)
+    assert ("Kommune Fremd hat 6 freie Plätze (sofort verfügbar, ohne schon zugesagte); 15 "
+            "Personen wären eine Überbelegung um 9 Personen.") in text
+    assert 'id="ueberbelegung"' in text and 'name="ueberbelegung_bestaetigt"' in text
+    assert 'value="15"' in text  # the input stays
+    with web.app_context():
+        assert abzug() == vorher
+    antwort = kreis.post("/admin/vereinbarung/anfragen/",
+                         data={**anfrage, "ueberbelegung_bestaetigt": "y"})
     assert antwort.status_code == 302
+    seite = kreis.get(antwort.headers["Location"]).get_data(as_text=True)
+    assert "Überbelegung: 9 Personen über den freien Plätzen von Kommune Fremd, bei der " \
+           "Anfrage bestätigt." in seite
+    # The host is asked again before it promises: its places may have changed since.
+    zusage = angemeldet(web, "fremd").get(antwort.headers["Location"]).get_data(as_text=True)
+    assert 'id="ueberbelegung-frage"' in zusage and 'id="ueberbelegung-bestaetigt"' in zusage
     seite = eigen.get(f"/admin/hilfeersuchen/details/?id={ersuchen}").get_data(as_text=True)
     assert "Kommune Fremd: 15 Personen, angefragt" in seite
     # The Kommune closes its request; a second close is refused in German.

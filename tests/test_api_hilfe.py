@@ -122,9 +122,10 @@ def test_only_the_county_sees_the_proposal(web: Flask, tokens: dict[str, str],
     ("kreis", "Kommune Fremd", "ok"), ("presse", "Kommune Eigen", "FORBIDDEN")])
 def test_asking_for_help(web: Flask, tokens: dict[str, str], anrufer: str, zuweisend: str,
                          code: str) -> None:
-    aufnehmend = "Kommune Leer"
+    aufnehmend = "Kommune Leer"  # reported no places: an overbooking, confirmed
     antwort = graphql(web.test_client(), "mutation($z: String!, $a: String!) { "
-                      "vereinbarungAnfragen(zuweisend: $z, aufnehmend: $a, personen: 3) "
+                      "vereinbarungAnfragen(zuweisend: $z, aufnehmend: $a, personen: 3, "
+                      "ueberbelegungBestaetigt: true) "
                       "{ status zuweisend aufnehmend } }", {"z": zuweisend, "a": aufnehmend},
                       token=tokens[anrufer]).get_json()
     assert _code(antwort) == code, antwort

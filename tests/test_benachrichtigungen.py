@@ -35,7 +35,7 @@ def _weg(web: Flask) -> int:
             return db.session.scalar(select(Kommune).where(Kommune.name == name))  # type: ignore[return-value]
         v = dienst.vereinbarung_anlegen(db.session, benutzer=None, system="Test", angaben=(
             dienst.Vereinbarungsangaben(zuweisend=kommune("Kommune Eigen"),
-                                        aufnehmend=kommune("Kommune Fremd"), personen=9)))
+                                        aufnehmend=kommune("Kommune Fremd"), personen=5)))
         dienst.status_setzen(db.session, vereinbarung=v, ziel=Vereinbarungsstatus.ZUGESAGT,
                              version=v.version, benutzer=None, system="Test")
         db.session.commit()
@@ -55,7 +55,7 @@ def test_both_kommunen_get_an_email_for_every_change(web: Flask, welt: Welt,
                               f"{was}") for n in ("eigen", "fremd") for was in ("angefragt",
                                                                                 "zugesagt"))
     text = briefkasten.post[0].get_content()
-    assert f"Vereinbarung Nr. {kennung}" in text and "Personen: 9 Personen" in text
+    assert f"Vereinbarung Nr. {kennung}" in text and "Personen: 5 Personen" in text
     # Nothing is sent twice.
     assert "0 Benachrichtigung(en)" in web.test_cli_runner().invoke(
         args=["benachrichtigen"]).output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import BytesIO
 
 from flask import Flask
@@ -14,6 +15,7 @@ from tests.conftest import anmelden
 from tests.datenbestand import abzug
 from wrm.db import db
 from wrm.models import Kommune
+from wrm.zeit import heute
 
 
 def _json(runner: FlaskCliRunner, *args: str) -> dict:
@@ -58,9 +60,10 @@ def test_a_kommune_without_coordinates_is_warned_about(demo_web: Flask) -> None:
 def test_agreement_commands_take_the_whole_way(demo_web: Flask) -> None:
     runner = demo_web.test_cli_runner()
     vorher_m, vorher_b = _zeile(runner, "Kommune M"), _zeile(runner, "Kommune B")
+    von, belegt = (heute() - timedelta(days=tage) for tage in (10, 5))  # in the demo's period
     ergebnis = runner.invoke(args=["vereinbarung", "anlegen", "--zuweisend", "Kommune M",
                                    "--aufnehmend", "kommune b", "--personen", "50",
-                                   "--anrechnung", "aufnehmend"])
+                                   "--anrechnung", "aufnehmend", "--von", von.isoformat()])
     assert ergebnis.exit_code == 0, ergebnis.output
     kennung = ergebnis.output.strip().splitlines()[-1]
     assert kennung.isdigit()
@@ -69,7 +72,7 @@ def test_agreement_commands_take_the_whole_way(demo_web: Flask) -> None:
     assert _zeile(runner, "Kommune B")["bedarf"] == vorher_b["bedarf"] + 50
     assert _zeile(runner, "Kommune M")["zusagen_anderer"] == 50
     assert runner.invoke(args=["vereinbarung", "status", kennung, "belegt",
-                               "--datum", "2026-01-02"]).exit_code == 0
+                               "--datum", belegt.isoformat()]).exit_code == 0
     assert _zeile(runner, "Kommune M")["in_anderen_kommunen"] == 50
     assert runner.invoke(args=["vereinbarung", "beruecksichtigt", kennung,
                                "Kommune M"]).exit_code == 0
@@ -78,7 +81,8 @@ def test_agreement_commands_take_the_whole_way(demo_web: Flask) -> None:
         "id": int(kennung), "zuweisend": "Kommune M", "aufnehmend": "Kommune B",
         "personen": 50, "platzart": "gemeinschaftsunterkunft", "von": liste[0]["von"],
         "bis": None, "anrechnung": "aufnehmend", "status": "belegt", "grund": None,
-        "belegt_am": "2026-01-02", "beendet_am": None, "zuweisend_beruecksichtigt": True,
+        "ueberbelegung": None, "belegt_am": belegt.isoformat(), "beendet_am": None,
+        "zuweisend_beruecksichtigt": True,
         "aufnehmend_beruecksichtigt": False, "version": 0}
 
 

@@ -88,10 +88,11 @@ def test_an_agreement_that_changes_the_allocation_books_itself(web: Flask, welt:
         v = dienst.vereinbarung_anlegen(db.session, benutzer=None, system="Test", angaben=(
             dienst.Vereinbarungsangaben(zuweisend=kommune("Kommune Eigen"),
                                         aufnehmend=kommune("Kommune Fremd"), personen=8,
-                                        anrechnung=Seite.AUFNEHMEND)))
+                                        anrechnung=Seite.AUFNEHMEND)),
+            ueberbelegung_bestaetigt=True)  # 6 free places
         for ziel in (Vereinbarungsstatus.ZUGESAGT, Vereinbarungsstatus.BELEGT):
             dienst.status_setzen(db.session, vereinbarung=v, ziel=ziel, version=v.version,
-                                 benutzer=None, system="Test")
+                                 benutzer=None, system="Test", ueberbelegung_bestaetigt=True)
         db.session.commit()
         buchungen = {b.kommune.name: b.personen for b in db.session.scalars(select(Buchung))}
         assert buchungen == {"Kommune Fremd": 8, "Kommune Eigen": -8}

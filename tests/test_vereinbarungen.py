@@ -42,15 +42,18 @@ def _kommune(name: str) -> Kommune:
 
 def _anlegen(personen: int = 5, wer: str = "kreis", zuweisend: str = "Kommune Eigen",
              aufnehmend: str = "Kommune Fremd") -> Vereinbarung:
+    """An agreement from 1 January 2026 (overbooking confirmed: not the point of these tests)."""
     neu = dienst.vereinbarung_anlegen(db.session, benutzer=_benutzer(wer), angaben=(
         Vereinbarungsangaben(zuweisend=_kommune(zuweisend), aufnehmend=_kommune(aufnehmend),
-                             personen=personen)))
+                             personen=personen, von=date(2026, 1, 1))),
+        ueberbelegung_bestaetigt=True)
     db.session.commit()
     return neu
 
 
 def _schritt(v: Vereinbarung, ziel: Vereinbarungsstatus, wer: str = "kreis",
              **mehr: object) -> None:
+    mehr.setdefault("ueberbelegung_bestaetigt", True)
     dienst.status_setzen(db.session, vereinbarung=v, ziel=ziel, version=v.version,
                          benutzer=_benutzer(wer), **mehr)  # type: ignore[arg-type]
     db.session.commit()

@@ -64,6 +64,10 @@ def vorschlag_befehl(stichtag: date | None, format_: str) -> None:
         click.echo(f"Warnung: {warnung}", err=True)
 
 
+_UEBERBELEGUNG = ("Mehr Personen als die aufnehmende Kommune freie Plätze hat, ausdrücklich "
+                  "bestätigt (Überbelegung).")
+
+
 def _kommune(name: str, feld: str) -> Kommune:
     kommune = kommune_finden(db.session, landkreis=eigener_landkreis(), name=name)
     if kommune is None:
@@ -105,9 +109,11 @@ def _ausfuehren(schritt: Callable[[], Any]) -> Any:
 @click.option("--von", callback=stichtag_lesen, metavar="JJJJ-MM-TT", help="Beginn (heute).")
 @click.option("--bis", callback=stichtag_lesen, metavar="JJJJ-MM-TT", help="Ende (offen).")
 @click.option("--bemerkung", default=None)
+@click.option("--ueberbelegung", "ueberbelegung", is_flag=True,
+              help=_UEBERBELEGUNG)
 def anlegen_befehl(zuweisend: str, aufnehmend: str, personen: int, anrechnung: str,
                    platzart: str, von: date | None, bis: date | None,
-                   bemerkung: str | None) -> None:
+                   bemerkung: str | None, ueberbelegung: bool) -> None:
     """Eine Kommune um Aufnahme bitten (Status „angefragt“); gibt zuletzt die Nummer aus."""
     angaben = Vereinbarungsangaben(
         zuweisend=_kommune(zuweisend, "--zuweisend"),
@@ -115,7 +121,8 @@ def anlegen_befehl(zuweisend: str, aufnehmend: str, personen: int, anrechnung: s
         platzart=Platzart(platzart), von=von, bis=bis, anrechnung=Seite(anrechnung),
         bemerkung=bemerkung)
     neu = _ausfuehren(lambda: vereinbarung_anlegen(db.session, angaben=angaben, benutzer=None,
-                                                   system=SYSTEM))
+                                                   system=SYSTEM,
+                                                   ueberbelegung_bestaetigt=ueberbelegung))
     click.echo(f"Vereinbarung angelegt: {neu.zuweisend.name} → {neu.aufnehmend.name}, "
                f"{personenzahl(neu.personen)}, angefragt.")
     click.echo(str(neu.id))
@@ -128,12 +135,16 @@ def anlegen_befehl(zuweisend: str, aufnehmend: str, personen: int, anrechnung: s
 @click.option("--grund", default=None, help="Grund (bei „abgelehnt“ Pflicht).")
 @click.option("--datum", callback=stichtag_lesen, metavar="JJJJ-MM-TT",
               help="Tag der Belegung bzw. des Endes (heute).")
-def status_befehl(kennung: int, ziel: str, grund: str | None, datum: date | None) -> None:
+@click.option("--ueberbelegung", "ueberbelegung", is_flag=True,
+              help="Bei „zugesagt“: " + _UEBERBELEGUNG)
+def status_befehl(kennung: int, ziel: str, grund: str | None, datum: date | None,
+                  ueberbelegung: bool) -> None:
     """Einen Schritt gehen: zugesagt, abgelehnt, belegt, beendet, zurueckgezogen."""
     vereinbarung = _vereinbarung(kennung)
     _ausfuehren(lambda: status_setzen(
         db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(ziel),
-        version=vereinbarung.version, benutzer=None, system=SYSTEM, grund=grund, datum=datum))
+        version=vereinbarung.version, benutzer=None, system=SYSTEM, grund=grund, datum=datum,
+        ueberbelegung_bestaetigt=ueberbelegung))
     click.echo(f"Vereinbarung {kennung}: {statuswort(Vereinbarungsstatus(ziel))}.")
 
 
@@ -157,7 +168,8 @@ def vereinbarung_als_dict(v: Vereinbarung) -> dict[str, object]:
     return {"id": v.id, "zuweisend": v.zuweisend.name, "aufnehmend": v.aufnehmend.name,
             "personen": v.personen, "platzart": v.platzart.value, "von": tag(v.von),
             "bis": tag(v.bis), "anrechnung": v.anrechnung.value, "status": v.status.value,
-            "grund": v.grund, "belegt_am": tag(v.belegt_am), "beendet_am": tag(v.beendet_am),
+            "grund": v.grund, "ueberbelegung": v.ueberbelegung, "belegt_am": tag(v.belegt_am),
+            "beendet_am": tag(v.beendet_am),
             "zuweisend_beruecksichtigt": v.zuweisend_beruecksichtigt_am is not None,
             "aufnehmend_beruecksichtigt": v.aufnehmend_beruecksichtigt_am is not None,
             "version": v.version}
@@ -177,5 +189,6 @@ def liste_befehl(format_: str) -> None:
                               ensure_ascii=False, indent=2))
         return
     for v in vereinbarungen:
+        ueber = f", Überbelegung um {zahl(v.ueberbelegung)}" if v.ueberbelegung else ""
         click.echo(f"{v.id:>5}  {v.zuweisend.name} → {v.aufnehmend.name}: "
-                   f"{personenzahl(v.personen)}, {statuswort(v.status)}")
+                   f"{personenzahl(v.personen)}, {statuswort(v.status)}{ueber}")

@@ -54,17 +54,21 @@ def anlegen_befehl(name: str, beginn: date, ende: date | None, kontingent: int |
     click.echo(f"Verteilzeitraum „{zeitraum.name}“ angelegt.")
 
 
-def _kommune_und_zeitraum(kommunenname: str, zeitraumname: str | None, kopf: str
-                          ) -> tuple[Kommune, Verteilzeitraum]:
+def _kommune_und_zeitraum(kommunenname: str, zeitraumname: str | None, kopf: str,
+                          nach_tag: bool = False) -> tuple[Kommune, Verteilzeitraum | None]:
     """The Kommune and the period (named, or today's) of the own Landkreis; else abort with
-    `kopf` and what was not found."""
+    `kopf` and what was not found. With `nach_tag` and no name: None, the service takes the
+    period of the day."""
     landkreis = eigener_landkreis()
     kommune = kommune_finden(db.session, landkreis=landkreis, name=kommunenname)
-    zeitraum = (zeitraum_finden(db.session, landkreis=landkreis, name=zeitraumname)
-                if zeitraumname else zeitraum_am(db.session, landkreis=landkreis, tag=heute()))
+    if zeitraumname:
+        zeitraum = zeitraum_finden(db.session, landkreis=landkreis, name=zeitraumname)
+    else:
+        zeitraum = None if nach_tag else zeitraum_am(db.session, landkreis=landkreis,
+                                                     tag=heute())
     if kommune is None:
         abbrechen(kopf, [f"Die Kommune „{kommunenname}“ gibt es nicht."])
-    if zeitraum is None:
+    if zeitraum is None and (zeitraumname or not nach_tag):
         abbrechen(kopf, ["Diesen Verteilzeitraum gibt es nicht."])
     return kommune, zeitraum
 
@@ -190,15 +194,20 @@ anrechnung_gruppe = AppGroup("anrechnung", help="Das Quotenkonto: Anrechnungen u
                                           Buchungsart.KORREKTUR.value]),
               default=Buchungsart.ANRECHNUNG.value, show_default=True)
 @click.option("--datum", callback=stichtag_lesen, metavar="JJJJ-MM-TT", help="heute")
-@click.option("--zeitraum", "zeitraumname", metavar="NAME", help="der heutige")
+@click.option("--zeitraum", "zeitraumname", metavar="NAME",
+              help="der Verteilzeitraum des Tages")
 def buchen_befehl(kommunenname: str, personen: int, quelle: str, art: str,
                   datum: date | None, zeitraumname: str | None) -> None:
-    """Personen (±) auf die Quote einer Kommune anrechnen; sie gehen in (5) ein."""
-    kommune, zeitraum = _kommune_und_zeitraum(kommunenname, zeitraumname, "Nicht gebucht:")
+    """Personen (±) auf die Quote einer Kommune anrechnen; sie gehen in (5) ein (im
+    Verteilzeitraum ihres Tages)."""
+    kommune, zeitraum = _kommune_und_zeitraum(kommunenname, zeitraumname, "Nicht gebucht:",
+                                              nach_tag=True)
     try:
-        buchen(db.session, kommune=kommune, zeitraum=zeitraum, personen=personen,
-               art=Buchungsart(art), quelle=quelle, datum=datum, benutzer=None, system=SYSTEM)
+        buchung = buchen(db.session, kommune=kommune, zeitraum=zeitraum, personen=personen,
+                         art=Buchungsart(art), quelle=quelle, datum=datum, benutzer=None,
+                         system=SYSTEM)
     except Validierungsfehler as fehler:
         _fehler("Nicht gebucht:", fehler)
     db.session.commit()
-    click.echo(f"{kommune.name}: {personen:+d} Personen in „{zeitraum.name}“ gebucht.")
+    periode = db.session.get_one(Verteilzeitraum, buchung.verteilzeitraum_id)
+    click.echo(f"{kommune.name}: {personen:+d} Personen in „{periode.name}“ gebucht.")

@@ -87,6 +87,9 @@ class Vereinbarung:
     bemerkung: str | None
     status: StatusEnum  # type: ignore[valid-type]
     grund: str | None
+    ueberbelegung: int | None = strawberry.field(description=(
+        "Personen über den freien Plätzen der aufnehmenden Kommune, bei der Anfrage oder "
+        "Zusage ausdrücklich bestätigt; null: keine Überbelegung."))
     belegt_am: date | None
     beendet_am: date | None
     zuweisend_beruecksichtigt: bool
@@ -102,7 +105,8 @@ class Vereinbarung:
             personen=v.personen, platzart=v.platzart, von=v.von, bis=v.bis,
             anrechnung=v.anrechnung, leistungen_durch=v.leistungen_durch,
             kita_schule_durch=v.kita_schule_durch, bemerkung=v.bemerkung, status=v.status,
-            grund=v.grund, belegt_am=v.belegt_am, beendet_am=v.beendet_am,
+            grund=v.grund, ueberbelegung=v.ueberbelegung, belegt_am=v.belegt_am,
+            beendet_am=v.beendet_am,
             zuweisend_beruecksichtigt=v.zuweisend_beruecksichtigt_am is not None,
             aufnehmend_beruecksichtigt=v.aufnehmend_beruecksichtigt_am is not None,
             version=v.version,
@@ -192,6 +196,9 @@ def _schritt(info: Info, kennung: int, version: int, ziel: Vereinbarungsstatus,
 
 _VERSION = "`version` ist die zuletzt gelesene Version; ist die Vereinbarung inzwischen " \
            "geändert, wird nichts gespeichert (CONFLICT)."
+_UEBERBELEGUNG = ("Mehr Personen als die aufnehmende Kommune freie Plätze hat (sofort "
+                  "verfügbar, ohne schon zugesagte) werden nur mit "
+                  "`ueberbelegungBestaetigt: true` gespeichert, sonst BAD_USER_INPUT.")
 
 
 @strawberry.type
@@ -199,7 +206,8 @@ class HilfeMutation:
     """The steps of an agreement."""
 
     @strawberry.mutation(description="Eine Kommune bitten, Personen der zuweisenden Kommune "
-                                     "aufzunehmen (Status angefragt).")
+                                     "aufzunehmen (Status angefragt). `von` und `bis` ab "
+                                     "2000, höchstens ein Jahr voraus. " + _UEBERBELEGUNG)
     def vereinbarung_anfragen(
         self, info: Info, zuweisend: str, aufnehmend: str, personen: int,
         platzart: PlatzartEnum = Platzart.GEMEINSCHAFTSUNTERKUNFT,  # type: ignore[valid-type]
@@ -207,7 +215,7 @@ class HilfeMutation:
         anrechnung: SeiteEnum = Seite.ZUWEISEND,  # type: ignore[valid-type]
         leistungen_durch: SeiteEnum = Seite.ZUWEISEND,  # type: ignore[valid-type]
         kita_schule_durch: SeiteEnum = Seite.AUFNEHMEND,  # type: ignore[valid-type]
-        bemerkung: str | None = None,
+        bemerkung: str | None = None, ueberbelegung_bestaetigt: bool = False,
     ) -> Vereinbarung:
         """Create an agreement in status `angefragt`."""
         ctx = kontext(info)
@@ -221,15 +229,19 @@ class HilfeMutation:
             bemerkung=bemerkung)
         with dienstaufruf(info):
             neu = dienst.vereinbarung_anlegen(ctx.session, angaben=angaben,
-                                              benutzer=ctx.angemeldet)
+                                              benutzer=ctx.angemeldet,
+                                              ueberbelegung_bestaetigt=ueberbelegung_bestaetigt)
         ctx.session.commit()
         ctx.neu_laden()
         return Vereinbarung.aus(neu)
 
-    @strawberry.mutation(description="Zusagen (aufnehmende Kommune). " + _VERSION)
-    def vereinbarung_zusagen(self, info: Info, id: int, version: int) -> Vereinbarung:  # noqa: A002
+    @strawberry.mutation(description="Zusagen (aufnehmende Kommune). " + _VERSION + " "
+                                     + _UEBERBELEGUNG)
+    def vereinbarung_zusagen(self, info: Info, id: int, version: int,  # noqa: A002
+                             ueberbelegung_bestaetigt: bool = False) -> Vereinbarung:
         """angefragt → zugesagt."""
-        return _schritt(info, id, version, Vereinbarungsstatus.ZUGESAGT)
+        return _schritt(info, id, version, Vereinbarungsstatus.ZUGESAGT,
+                        ueberbelegung_bestaetigt=ueberbelegung_bestaetigt)
 
     @strawberry.mutation(description="Ablehnen, mit Grund (aufnehmende Kommune). " + _VERSION)
     def vereinbarung_ablehnen(self, info: Info, id: int, version: int,  # noqa: A002
@@ -238,13 +250,16 @@ class HilfeMutation:
         return _schritt(info, id, version, Vereinbarungsstatus.ABGELEHNT, grund=grund)
 
     @strawberry.mutation(description="Die Personen sind eingezogen (aufnehmende Kommune); "
-                                     "`datum` ohne Angabe heute. " + _VERSION)
+                                     "`datum` ohne Angabe heute, nicht vor `von`, höchstens "
+                                     "ein Jahr voraus; bei Anrechnung AUFNEHMEND in einem "
+                                     "Verteilzeitraum. " + _VERSION)
     def vereinbarung_belegen(self, info: Info, id: int, version: int,  # noqa: A002
                              datum: date | None = None) -> Vereinbarung:
         """zugesagt → belegt."""
         return _schritt(info, id, version, Vereinbarungsstatus.BELEGT, datum=datum)
 
-    @strawberry.mutation(description="Die Unterbringung ist beendet (aufnehmende Kommune). "
+    @strawberry.mutation(description="Die Unterbringung ist beendet (aufnehmende Kommune); "
+                                     "`datum` ohne Angabe heute, nicht vor dem Einzug. "
                                      + _VERSION)
     def vereinbarung_beenden(self, info: Info, id: int, version: int,  # noqa: A002
                              datum: date | None = None) -> Vereinbarung:

@@ -380,8 +380,10 @@ class QuotenMutation:
                                       for r in ergebnis.reste])
 
     @strawberry.mutation(description="Eine Anrechnung (z. B. aus (4), Geburten) oder Korrektur "
-                                     "auf die Quote buchen; nur der Landkreis. Ohne `zeitraum` "
-                                     "der heutige, ohne `datum` heute.")
+                                     "auf die Quote buchen; nur der Landkreis. Ohne `datum` "
+                                     "heute (ab 2000, höchstens ein Jahr voraus); die Buchung "
+                                     "gehört in den Verteilzeitraum ihres Tages: ohne "
+                                     "`zeitraum` dieser, ein anderer wird abgelehnt.")
     def anrechnung_buchen(self, info: Info, kommune: str, personen: int, quelle: str,
                           art: BuchungsartEnum = Buchungsart.ANRECHNUNG,  # type: ignore[valid-type]
                           datum: date | None = None, zeitraum: str | None = None) -> Buchung:
@@ -390,7 +392,8 @@ class QuotenMutation:
         if art is Buchungsart.VEREINBARUNG:
             raise UngueltigeEingabe("Buchungen aus Vereinbarungen entstehen mit der "
                                     "Vereinbarung.", fehler={"art": "nicht erlaubt"})
-        gefunden, periode = _kommune(info, kommune), _zeitraum(info, zeitraum)
+        gefunden = _kommune(info, kommune)
+        periode = _zeitraum(info, zeitraum) if zeitraum is not None else None
         with dienstaufruf(info):
             buchung = buchen(ctx.session, kommune=gefunden, zeitraum=periode, personen=personen,
                              art=art, quelle=quelle, datum=datum, benutzer=ctx.angemeldet)

@@ -17,14 +17,16 @@ from wrm.kennzahlen.hilfe import (
     Hilfewirkung,
     abgebbare_plaetze,
     einschluss_plausibel,
+    freie_plaetze,
     hilfebedarf,
     hilfewirkung,
+    ueberbelegung,
 )
 from wrm.meldefelder import ZAHLENNAMEN, ZUSATZSCHLUESSEL
 
 __all__ = [
     "ZAEHLENDE_STATUS", "Hilfe", "Hilfewirkung", "abgebbare_plaetze", "einschluss_plausibel",
-    "hilfebedarf", "hilfewirkung",
+    "freie_plaetze", "hilfebedarf", "hilfewirkung", "ueberbelegung",
 ]
 
 #: Keys of an Auswertung row in the documented order (the JSON contract of `wrm auswertung`).
@@ -223,6 +225,11 @@ class Zeile:
         """See `abgebbare_plaetze`."""
         return abgebbare_plaetze(self.sofort_verfuegbar, self.zu_erfuellen,
                                  self.zugesagt_fuer_andere)
+
+    @property
+    def freie_plaetze(self) -> int:
+        """See `freie_plaetze`."""
+        return freie_plaetze(self.sofort_verfuegbar, self.zugesagt_fuer_andere)
 
     @property
     def widerspruch(self) -> bool:

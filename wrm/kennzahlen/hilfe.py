@@ -19,6 +19,17 @@ def abgebbare_plaetze(sofort_verfuegbar: int, zu_erfuellen: int | None,
     return max(0, sofort_verfuegbar - max(zu_erfuellen or 0, 0) - zugesagt_fuer_andere)
 
 
+def freie_plaetze(sofort_verfuegbar: int, zugesagt_fuer_andere: int) -> int:
+    """Places a host can give now: those free now, (8)+(9), less those it already promised
+    others and has not yet taken out of its report."""
+    return max(0, sofort_verfuegbar - zugesagt_fuer_andere)
+
+
+def ueberbelegung(personen: int, frei: int) -> int:
+    """Persons of an agreement above the host's free places (0: none)."""
+    return max(0, personen - frei)
+
+
 def einschluss_plausibel(*, aufnehmend: bool, personen: int, zuweisungen_vorher: int | None,
                          zuweisungen_jetzt: int | None, sofort_vorher: int,
                          sofort_jetzt: int) -> bool:

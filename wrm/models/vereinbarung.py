@@ -97,6 +97,9 @@ class Vereinbarung(Base):
     bemerkung: Mapped[str | None] = mapped_column(Text)
     status: Mapped[Vereinbarungsstatus] = mapped_column(_enum(Vereinbarungsstatus))
     grund: Mapped[str | None] = mapped_column(Text)  # why it was declined or withdrawn
+    # Persons above the host's free places when it was asked or promised, confirmed then
+    # (None: within its places).
+    ueberbelegung: Mapped[int | None]
     belegt_am: Mapped[date | None] = mapped_column(Date)
     beendet_am: Mapped[date | None] = mapped_column(Date)
     # When each side marked the agreement as included in its own report (None: not yet).

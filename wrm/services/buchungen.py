@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wrm import berechtigungen
+from wrm.anzeige import datum as anzeige_datum
 from wrm.berechtigungen import Aktion
 from wrm.db import jetzt
 from wrm.meldefelder import HOECHSTWERT
@@ -19,10 +20,11 @@ from wrm.models.datenstand import schreibsperre
 from wrm.services.pruefung import (
     BEMERKUNG_HOECHSTLAENGE,
     Validierungsfehler,
+    datum_pruefen,
     erlaubt,
     text_pruefen,
 )
-from wrm.services.verteilzeitraeume import offen_pruefen
+from wrm.services.verteilzeitraeume import offen_pruefen, zeitraum_mit, zeitraumspanne
 from wrm.zeit import heute
 
 
@@ -36,12 +38,15 @@ def angerechnet(*, zeitraum_id: Any, bis: datetime) -> Any:
             .correlate(Kommune).scalar_subquery())
 
 
-def buchen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum, personen: int,
-           art: Buchungsart, quelle: str, benutzer: Benutzer | None, system: str | None = None,
-           datum: date | None = None, vereinbarung_id: int | None = None) -> Buchung:
-    """Book persons (±) to a Kommune's quota in a period. Only the county (or the trusted CLI,
-    `system`); agreements book their own entries. Raises `Validierungsfehler` (German, by
-    field) or `Verweigert`. Caller commits."""
+def buchen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum | None,
+           personen: int, art: Buchungsart, quelle: str, benutzer: Benutzer | None,
+           system: str | None = None, datum: date | None = None,
+           vereinbarung_id: int | None = None) -> Buchung:
+    """Book persons (±) to a Kommune's quota in a period: the one given, which must contain the
+    booking's day (`datum`, default today), or without one the period containing that day; a
+    day in no period is refused. Only the county (or the trusted CLI, `system`); agreements
+    book their own entries. Raises `Validierungsfehler` (German, by field) or `Verweigert`.
+    Caller commits."""
     erlaubt(berechtigungen.im_bereich(benutzer, Buchung, Aktion.ANLEGEN, kommune),
             "Anrechnungen bucht nur der Landkreis.", benutzer=benutzer, system=system)
     fehler: dict[str, str] = {}
@@ -53,13 +58,25 @@ def buchen(session: Session, *, kommune: Kommune, zeitraum: Verteilzeitraum, per
         fehler["quelle"] = "Bitte angeben, worauf die Buchung beruht."
     elif grund := text_pruefen(quelle, hoechstlaenge=BEMERKUNG_HOECHSTLAENGE, mehrzeilig=True):
         fehler["quelle"] = grund
-    if zeitraum.landkreis_id != kommune.landkreis_id:
+    tag = datum or heute()
+    if grund := datum_pruefen(tag, heute=heute()):
+        fehler["datum"] = grund
+    elif zeitraum is None:
+        zeitraum = zeitraum_mit(session, landkreis_id=kommune.landkreis_id, tag=tag)
+        if zeitraum is None:
+            fehler["datum"] = (f"Kein Verteilzeitraum enthält den {anzeige_datum(tag)}; die "
+                               "Buchung gehört in den Verteilzeitraum ihres Tages.")
+    elif zeitraum.landkreis_id != kommune.landkreis_id:
         fehler["zeitraum"] = "Der Verteilzeitraum gehört zu einem anderen Landkreis."
+    elif not zeitraum.enthaelt(tag):
+        fehler["datum"] = (f"Der {anzeige_datum(tag)} liegt nicht im Verteilzeitraum "
+                           f"„{zeitraum.name}“ ({zeitraumspanne(zeitraum)}).")
     if fehler:
         raise Validierungsfehler(fehler)
+    assert zeitraum is not None
     schreibsperre(session)  # a period being closed at the same time: before or refused
     offen_pruefen(zeitraum)
-    buchung = Buchung(kommune=kommune, verteilzeitraum_id=zeitraum.id, datum=datum or heute(),
+    buchung = Buchung(kommune=kommune, verteilzeitraum_id=zeitraum.id, datum=tag,
                       personen=personen, art=art, quelle=quelle.strip(),
                       vereinbarung_id=vereinbarung_id, eingetragen_am=jetzt(),
                       eingetragen_von=benutzer.name if benutzer is not None else system)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from wrm.anzeige import datum, zahl
 from wrm.kennzahlen import Zeile, stark_veraendert, unterbringung_weicht_ab
@@ -112,6 +112,25 @@ def stichtag_pruefen(tag: date, *, heute: date) -> str | None:
                 "liegen.")
     if tag > heute:
         return "Der Stichtag darf nicht in der Zukunft liegen."
+    return None
+
+
+#: How far ahead a day of an agreement or a credit may lie.
+HOECHSTENS_VORAUS = timedelta(days=366)
+
+
+def datum_pruefen(tag: date, *, heute: date, fruehestens: date | None = None,
+                  fruehestens_was: str = "") -> str | None:
+    """Why a day of an agreement or a credit cannot be (German), or None: not before
+    `FRUEHESTER_STICHTAG` (the earliest day figures exist for) nor before `fruehestens` (e.g.
+    the agreement's start, named by `fruehestens_was`), and at most a year ahead."""
+    if tag < FRUEHESTER_STICHTAG:
+        return f"Das Datum darf nicht vor dem {datum(FRUEHESTER_STICHTAG)} liegen."
+    if fruehestens is not None and tag < fruehestens:
+        return f"Das Datum liegt vor {fruehestens_was} ({datum(fruehestens)})."
+    if tag > heute + HOECHSTENS_VORAUS:
+        return (f"Das Datum darf höchstens ein Jahr in der Zukunft liegen (bis "
+                f"{datum(heute + HOECHSTENS_VORAUS)}).")
     return None
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from wrm import berechtigungen
-from wrm.anzeige import zahl
+from wrm import berechtigungen, kennzahlen
+from wrm.anzeige import datum as anzeige_datum
+from wrm.anzeige import personenzahl, zahl
 from wrm.db import jetzt
 from wrm.meldefelder import HOECHSTWERT, bezeichnung
 from wrm.models import (
@@ -27,16 +28,19 @@ from wrm.models import (
     Vereinbarungsereignis,
     Vereinbarungsstatus,
 )
+from wrm.models.datenstand import schreibsperre
 from wrm.services.benachrichtigungen import vormerken
 from wrm.services.buchungen import buchen
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import (
     BEMERKUNG_HOECHSTLAENGE,
     Validierungsfehler,
+    datum_pruefen,
     erlaubt,
     text_pruefen,
 )
-from wrm.services.verteilzeitraeume import zeitraum_am
+from wrm.services.stand import staende
+from wrm.services.verteilzeitraeume import zeitraeume_von, zeitraum_mit
 from wrm.zeit import heute
 
 S = Vereinbarungsstatus
@@ -71,6 +75,36 @@ class Vereinbarungsangaben:
     kita_schule_durch: Seite = Seite.AUFNEHMEND
     bemerkung: str | None = None
     hilfeersuchen: Hilfeersuchen | None = None
+
+
+class Ueberbelegung(Validierungsfehler):
+    """More persons than the host has free places, and the caller did not confirm it;
+    nothing was saved. `frei`: the host's free places (`kennzahlen.freie_plaetze`)."""
+
+    def __init__(self, *, aufnehmend: Kommune, personen: int, frei: int) -> None:
+        self.frei = frei
+        super().__init__({"personen": (
+            f"{aufnehmend.name} hat {zahl(frei)} freie Plätze (sofort verfügbar, ohne schon "
+            f"zugesagte); {personenzahl(personen)} wären eine Überbelegung um "
+            f"{personenzahl(kennzahlen.ueberbelegung(personen, frei))}. Bitte die Überbelegung "
+            "ausdrücklich bestätigen.")})
+
+
+def ueberbelegung_von(session: Session, *, aufnehmend: Kommune, personen: int) -> tuple[int, int]:
+    """(the host's free places now, the persons above them) for an agreement of `personen`
+    that does not count yet (`angefragt`)."""
+    stand = staende(session, landkreis=aufnehmend.landkreis, kommune_id=aufnehmend.id)
+    frei = stand[0].zeile.freie_plaetze if stand else 0
+    return frei, kennzahlen.ueberbelegung(personen, frei)
+
+
+def _ueberbelegung_pruefen(session: Session, *, aufnehmend: Kommune, personen: int,
+                           bestaetigt: bool) -> int | None:
+    """The overbooking to store (None: none); `Ueberbelegung` unless confirmed."""
+    frei, ueber = ueberbelegung_von(session, aufnehmend=aufnehmend, personen=personen)
+    if ueber and not bestaetigt:
+        raise Ueberbelegung(aufnehmend=aufnehmend, personen=personen, frei=frei)
+    return ueber or None
 
 
 def wer(benutzer: Benutzer | None, system: str | None) -> str | None:
@@ -122,11 +156,14 @@ def version_pruefen(gelesen: int, aktuell: int, was: str) -> None:
 
 
 def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
-                         benutzer: Benutzer | None, system: str | None = None) -> Vereinbarung:
+                         benutzer: Benutzer | None, system: str | None = None,
+                         ueberbelegung_bestaetigt: bool = False) -> Vereinbarung:
     """Ask a host to house persons of the allocated Kommune: a new agreement, `angefragt`.
 
-    `benutzer` None with a `system` name is the trusted CLI. Raises `Validierungsfehler`
-    (field → German message) or `Verweigert`; caller commits.
+    More persons than the host has free places need `ueberbelegung_bestaetigt` (else
+    `Ueberbelegung`) and are stored as the agreement's `ueberbelegung`. `benutzer` None with a
+    `system` name is the trusted CLI. Raises `Validierungsfehler` (field → German message) or
+    `Verweigert`; caller commits.
     """
     a = angaben
     erlaubt(berechtigungen.darf_schritt(benutzer, S.ANGEFRAGT, zuweisend=a.zuweisend,
@@ -143,20 +180,27 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
         if not kommune.aktiv:
             fehler[feld] = f"Die Kommune „{kommune.name}“ ist deaktiviert."
     von = a.von or heute()
+    if grund := datum_pruefen(von, heute=heute()):
+        fehler["von"] = grund
     if a.bis is not None and a.bis < von:
         fehler["bis"] = "„bis“ liegt vor „von“."
+    elif a.bis is not None and (grund := datum_pruefen(a.bis, heute=heute())):
+        fehler["bis"] = grund
     bemerkung_pruefen(a.bemerkung, fehler)
     if a.hilfeersuchen is not None and a.hilfeersuchen.kommune_id != a.zuweisend.id:
         fehler["hilfeersuchen"] = "Das Hilfeersuchen gehört zu einer anderen Kommune."
     if fehler:
         raise Validierungsfehler(fehler)
+    schreibsperre(session)  # the host's free places are read as they are when this is saved
+    ueber = _ueberbelegung_pruefen(session, aufnehmend=a.aufnehmend, personen=a.personen,
+                                   bestaetigt=ueberbelegung_bestaetigt)
     zeitpunkt = jetzt()
     vereinbarung = Vereinbarung(
         zuweisend=a.zuweisend, aufnehmend=a.aufnehmend, personen=a.personen,
         platzart=a.platzart, von=von, bis=a.bis, anrechnung=a.anrechnung,
         leistungen_durch=a.leistungen_durch, kita_schule_durch=a.kita_schule_durch,
         bemerkung=a.bemerkung or None, hilfeersuchen=a.hilfeersuchen, status=S.ANGEFRAGT,
-        angelegt_am=zeitpunkt, angelegt_von=wer(benutzer, system))
+        ueberbelegung=ueber, angelegt_am=zeitpunkt, angelegt_von=wer(benutzer, system))
     session.add(vereinbarung)
     session.add(_ereignis(vereinbarung, vorgang="angelegt", wer=wer(benutzer, system),
                           zeitpunkt=zeitpunkt, neu=statuswort(S.ANGEFRAGT)))
@@ -167,16 +211,21 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
 
 def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinbarungsstatus,
                   version: int, benutzer: Benutzer | None, system: str | None = None,
-                  grund: str | None = None, datum: date | None = None) -> Vereinbarung:
+                  grund: str | None = None, datum: date | None = None,
+                  ueberbelegung_bestaetigt: bool = False) -> Vereinbarung:
     """Take one step (`zugesagt`, `abgelehnt`, `belegt`, `beendet`, `zurueckgezogen`) of an
     agreement read at `version`. `abgelehnt` needs a `grund`; `belegt`/`beendet` take a
-    `datum` (default today). Raises `Validierungsfehler`, `Verweigert` or `Konflikt`."""
+    `datum` (default today; not before the agreement's start or the day of moving in, at most
+    a year ahead, and for a changed allocation in a Verteilzeitraum). `zugesagt` with more
+    persons than the host has free places needs `ueberbelegung_bestaetigt`. Raises
+    `Validierungsfehler` (`Ueberbelegung`), `Verweigert` or `Konflikt`."""
     seite = berechtigungen.SEITE_DES_SCHRITTS.get(ziel)
     erlaubt(ziel is not S.ANGEFRAGT and berechtigungen.darf_schritt(
         benutzer, ziel, zuweisend=vereinbarung.zuweisend, aufnehmend=vereinbarung.aufnehmend),
         "Diesen Schritt darf nur "
         + ("die zuweisende" if seite is Seite.ZUWEISEND else "die aufnehmende")
         + " Kommune oder der Landkreis gehen.", benutzer=benutzer, system=system)
+    schreibsperre(session)  # the agreement and the host's places as they are when saved
     version_pruefen(version, vereinbarung.version, "Die Vereinbarung")
     alt = vereinbarung.status
     if ziel not in SCHRITTE.get(alt, frozenset()):
@@ -193,8 +242,16 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
     tag = datum or heute()
     if ziel is S.BEENDET and vereinbarung.belegt_am is not None and tag < vereinbarung.belegt_am:
         fehler["datum"] = "Das Ende liegt vor dem Tag der Belegung."
+    elif ziel in (S.BELEGT, S.BEENDET) and (grund_datum := datum_pruefen(
+            tag, heute=heute(), fruehestens=vereinbarung.von,
+            fruehestens_was="dem Beginn der Vereinbarung")):
+        fehler["datum"] = grund_datum
     if fehler:
         raise Validierungsfehler(fehler)
+    if ziel is S.ZUGESAGT:
+        vereinbarung.ueberbelegung = _ueberbelegung_pruefen(
+            session, aufnehmend=vereinbarung.aufnehmend, personen=vereinbarung.personen,
+            bestaetigt=ueberbelegung_bestaetigt)
     vereinbarung.status = ziel
     if ziel in (S.ABGELEHNT, S.ZURUECKGEZOGEN):
         vereinbarung.grund = grund
@@ -215,10 +272,17 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
 
 def _umbuchen(session: Session, vereinbarung: Vereinbarung, tag: date, wer: str | None) -> None:
     """The state changed the allocation: the persons count on the host's quota from now on,
-    no longer on the allocated Kommune's (two ledger entries; Σ (5) stays the same)."""
-    zeitraum = zeitraum_am(session, landkreis=vereinbarung.zuweisend.landkreis, tag=tag)
-    if zeitraum is None:
+    no longer on the allocated Kommune's (two ledger entries in the period of the day; Σ (5)
+    stays the same). A Landkreis without any period has no quota to book to; a day in no
+    period of a Landkreis that has periods is refused."""
+    landkreis_id = vereinbarung.zuweisend.landkreis_id
+    if not zeitraeume_von(session, landkreis_id=landkreis_id):
         return
+    zeitraum = zeitraum_mit(session, landkreis_id=landkreis_id, tag=tag)
+    if zeitraum is None:
+        raise Validierungsfehler({"datum": (
+            f"Kein Verteilzeitraum enthält den {anzeige_datum(tag)}; die Umbuchung auf die "
+            "Quote der aufnehmenden Kommune gehört in den Verteilzeitraum ihres Tages.")})
     quelle = (f"Vereinbarung {vereinbarung.id}: {vereinbarung.zuweisend.name} → "
               f"{vereinbarung.aufnehmend.name}, Zuweisung geändert")
     for kommune, personen in ((vereinbarung.aufnehmend, vereinbarung.personen),

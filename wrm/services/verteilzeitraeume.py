@@ -36,6 +36,13 @@ def zeitraum_am(session: Session, *, landkreis: Landkreis, tag: date) -> Verteil
     return waehlen(zeitraeume_von(session, landkreis_id=landkreis.id), tag)
 
 
+def zeitraum_mit(session: Session, *, landkreis_id: int, tag: date) -> Verteilzeitraum | None:
+    """The Landkreis' period containing the day, or None (for what must land in exactly the
+    period of its day: a credit)."""
+    return next((z for z in zeitraeume_von(session, landkreis_id=landkreis_id)
+                 if z.enthaelt(tag)), None)
+
+
 def zeitraeume_von(session: Session, *, landkreis_id: int) -> list[Verteilzeitraum]:
     """The Landkreis' periods, newest first (what `waehlen` chooses from)."""
     return list(session.scalars(_DIESER_KREISE, {"landkreise": [landkreis_id]}))
@@ -96,9 +103,14 @@ def zeitraum_pruefen(session: Session, *, landkreis_id: int, beginn: date, ende:
     if anderer := ueberschneidung(session, landkreis_id=landkreis_id, beginn=beginn, ende=ende,
                                   ausser_id=ausser_id):
         fehler["beginn"] = (f"Der Zeitraum überschneidet sich mit „{anderer.name}“ "
-                            f"({anderer.beginn:%d.%m.%Y} – "
-                            f"{f'{anderer.ende:%d.%m.%Y}' if anderer.ende else 'offen'}).")
+                            f"({zeitraumspanne(anderer)}).")
     return fehler
+
+
+def zeitraumspanne(zeitraum: Verteilzeitraum) -> str:
+    """"01.01.2026 – 30.06.2026", or "01.01.2026 – offen" for an open end."""
+    return (f"{zeitraum.beginn:%d.%m.%Y} – "
+            f"{f'{zeitraum.ende:%d.%m.%Y}' if zeitraum.ende else 'offen'}")
 
 
 def offen_pruefen(zeitraum: Verteilzeitraum, feld: str = "zeitraum") -> None:
