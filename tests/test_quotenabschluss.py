@@ -72,7 +72,8 @@ def test_carry_over_across_two_closed_periods(ctx: None) -> None:
     assert _anwenden(p1) == {"Ahausen": 60, "Bedorf": 30, "Cestadt": 10}
     _melden(kommunen, datetime(2026, 4, 15, 10, tzinfo=UTC), Ahausen=50, Bedorf=35, Cestadt=10)
     buchen(db.session, kommune=kommunen["Ahausen"], zeitraum=p1, personen=4,
-           art=Buchungsart.ANRECHNUNG, quelle="Vier Geburten", benutzer=None, system="Test")
+           art=Buchungsart.ANRECHNUNG, quelle="Vier Geburten", benutzer=None, system="Test",
+           datum=date(2026, 4, 20))
     db.session.commit()
 
     abschluss = abschliessen(db.session, zeitraum=p1, benutzer=None, system="Test")
@@ -112,7 +113,8 @@ def test_a_closed_period_no_longer_changes(ctx: None) -> None:
     for schritt in (
         lambda: quote_setzen(db.session, kommune=ahausen, zeitraum=p1, wert=1),
         lambda: buchen(db.session, kommune=ahausen, zeitraum=p1, personen=1,
-                       art=Buchungsart.KORREKTUR, quelle="x", benutzer=None, system="Test"),
+                       art=Buchungsart.KORREKTUR, quelle="x", benutzer=None, system="Test",
+                       datum=date(2026, 4, 20)),
         lambda: anpassen(db.session, kommune=ahausen, zeitraum=p1,
                          art=Anpassungsart.ENTLASTUNG, personen=1, grund="x", benutzer=None,
                          system="Test"),
