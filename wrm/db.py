@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
@@ -57,9 +58,27 @@ def jetzt() -> datetime:
     return datetime.now(UTC)
 
 
+class Sitzung(Session):
+    """Flask-SQLAlchemy's session (subclassed as its documentation describes), which also
+    honours a connection the session factory was bound to.
+
+    Flask-SQLAlchemy chooses the engine by the tables' metadata and ignores such a bind; the
+    test suite binds the sessions to one connection in an outer transaction (SQLAlchemy's
+    "joining a session into an external transaction"), so that each test is rolled back. The
+    application binds nothing and gets Flask-SQLAlchemy's choice.
+    """
+
+    def get_bind(self, mapper: Any | None = None, clause: Any | None = None,
+                 bind: Any | None = None, **kwargs: Any) -> Any:
+        """The bound connection if there is one, else Flask-SQLAlchemy's engine."""
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
 # The models are plain declarative classes on `Base`; Flask-SQLAlchemy only supplies the
 # request-scoped session, the engine from the app config, and the metadata for Flask-Migrate.
-db = SQLAlchemy(metadata=Base.metadata)
+db = SQLAlchemy(metadata=Base.metadata, session_options={"class_": Sitzung})
 
 
 _NUR_LESEN = "wrm_sqlite_nur_lesen"

@@ -16,6 +16,7 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from wrm import zwischenspeicher
 from wrm.namen import namensschluessel
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,14 @@ class Anmeldedrossel:
             return all([strategie.hit(g, "anmeldung", *schluessel) for g in self.grenzen])
         return self._gemeinsam_oder_ersatz(nehmen)
 
+    def leeren(self) -> None:
+        """Forget every counted attempt (`wrm.zwischenspeicher`)."""
+        for strategie in (self.strategie, self.ersatz):
+            try:
+                strategie.storage.reset()
+            except Exception:  # noqa: BLE001 - an unreachable store holds nothing to forget
+                log.warning("Zählspeicher der Anmeldedrosselung nicht erreichbar.")
+
     def erfolg(self, *schluessel: str) -> None:
         """Forget the counted attempts after a successful login."""
         def freigeben(strategie: MovingWindowRateLimiter) -> bool:
@@ -71,3 +80,4 @@ def init_drosselung(app: Flask) -> None:
     """Create the app's throttle from `ANMELDUNG_LIMIT` and `RATELIMIT_STORAGE_URI`."""
     app.extensions[_ERWEITERUNG] = Anmeldedrossel(
         parse_many(app.config["ANMELDUNG_LIMIT"]), app.config["RATELIMIT_STORAGE_URI"])
+    zwischenspeicher.anmelden(app, app.extensions[_ERWEITERUNG])

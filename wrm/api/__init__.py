@@ -7,12 +7,17 @@ from flask import Flask
 
 def init_api(app: Flask) -> None:
     """Register `/graphql`: POST for operations; GET only for GraphiQL."""
-    from wrm.api.cache import Antwortcache
-    from wrm.api.schema import schema
-    from wrm.api.view import WrmGraphQLView
+    from wrm import zwischenspeicher
+    from wrm.api.cache import pruefspeicher
+    from wrm.api.schema import CACHE_TEXTE, schema
+    from wrm.api.view import Ansichtsspeicher, WrmGraphQLView
 
+    speicher = Ansichtsspeicher.fuer(int(app.config["ANTWORTCACHE"]))
     ansicht = WrmGraphQLView.as_view(
         "graphql", schema=schema, allow_queries_via_get=False,
-        graphql_ide="graphiql" if app.config["GRAPHIQL"] else None,
-        cache=Antwortcache(int(app.config["ANTWORTCACHE"])))
+        graphql_ide="graphiql" if app.config["GRAPHIQL"] else None, speicher=speicher)
     app.add_url_rule("/graphql", view_func=ansicht, methods=["GET", "POST"])
+    # The view's stores and the worker's validated texts, so that `zwischenspeicher.leeren`
+    # empties them all.
+    zwischenspeicher.anmelden(app, speicher)
+    zwischenspeicher.anmelden(app, pruefspeicher(CACHE_TEXTE))

@@ -82,6 +82,11 @@ class Antwortcache:
                 self._eintraege.move_to_end(key)
             return treffer
 
+    def leeren(self) -> None:
+        """Forget every entry (`wrm.zwischenspeicher`)."""
+        with self._sperre:
+            self._eintraege.clear()
+
     def ablegen(self, key: Any, inhalt: Any) -> None:
         """Keep a value; the least recently used entry goes when full."""
         if self.groesse <= 0:
@@ -143,3 +148,8 @@ class Pruefcache(SchemaExtension):
 def _pruefungen(groesse: int) -> Antwortcache:
     """One store per size for the whole worker (extensions are made per request)."""
     return Antwortcache(groesse)
+
+
+def pruefspeicher(groesse: int) -> Antwortcache:
+    """The worker's store of validated texts of that size (to register it for emptying)."""
+    return _pruefungen(groesse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -98,20 +99,41 @@ def _anmeldung(token: str | None) -> tuple[Benutzer | None, Response | None]:
                                     "„Authorization: Bearer <Token>“ (wrm token anlegen).")
 
 
+@dataclass(frozen=True)
+class Ansichtsspeicher:
+    """The view's stores, made with the app (`init_api`) so it can register them."""
+
+    #: Answers of read operations (`wrm.api.cache`).
+    antworten: Antwortcache
+    #: Checked tokens by (hash, data version): revoking a token or deactivating its user bumps
+    #: the version, so an entry never outlives the facts it was checked against.
+    ausweise: Antwortcache
+    #: Computed figures by (Landkreis, day, what the caller may see, data version): a new
+    #: query text about the same day selects fields from them instead of computing again.
+    staende: Antwortcache
+
+    @classmethod
+    def fuer(cls, groesse: int) -> Ansichtsspeicher:
+        """The stores for a response cache of `groesse` entries (0: all off)."""
+        return cls(Antwortcache(groesse), Antwortcache(groesse),
+                   Antwortcache(STAENDE_GROESSE if groesse else 0))
+
+    def leeren(self) -> None:
+        """Forget every entry of every store (`wrm.zwischenspeicher`)."""
+        for speicher in (self.antworten, self.ausweise, self.staende):
+            speicher.leeren()
+
+
 class WrmGraphQLView(GraphQLView):
     """Strawberry's Flask view with WRM's authentication in front of every operation."""
 
     init_every_request = False  # one view object serves all requests (it holds the cache)
 
-    def __init__(self, *args: Any, cache: Antwortcache, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, speicher: Ansichtsspeicher, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.cache = cache
-        # Checked tokens by (hash, data version): revoking a token or deactivating its user
-        # bumps the version, so an entry never outlives the facts it was checked against.
-        self.ausweise = Antwortcache(cache.groesse)
-        # Computed figures by (Landkreis, day, what the caller may see, data version): a new
-        # query text about the same day selects fields from them instead of computing again.
-        self.staende = Antwortcache(STAENDE_GROESSE if cache.groesse else 0)
+        self.cache = speicher.antworten
+        self.ausweise = speicher.ausweise
+        self.staende = speicher.staende
 
     def dispatch_request(self) -> Any:
         """Refuse oversized, anonymous and badly authenticated requests before parsing."""
