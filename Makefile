@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install graphiql run test lint bench schema translations clean
+.PHONY: install graphiql run test check lint bench schema translations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,14 +27,22 @@ run: $(STAMP) graphiql
 	$(BIN)/wrm demo --adresse http://$(HOST):$(PORT)
 	$(BIN)/wrm run --host $(HOST) --port $(PORT)
 
-## make test: install and run every test, on SQLite and on PostgreSQL
+## make test [FUZZ=voll]: install and run every test, on SQLite and on PostgreSQL
+## (the fuzz tests in their quick size; FUZZ=voll, or CI=true, runs all their examples)
 test: $(STAMP) graphiql
 	$(BIN)/ruff check .
 	@# Chromium for the browser tests; in CI a missing browser is a failure, not a skip.
 	bash scripts/chromium.sh || [ "$$CI" != "true" ]
 	@# axe-core for the accessibility checks of the browser tests (npm registry, pinned).
 	bash scripts/axe.sh || [ "$$CI" != "true" ]
-	bash scripts/test.sh
+	WRM_TEST_FUZZ=$(FUZZ) bash scripts/test.sh
+
+## make check: ruff and the tests that need no server, browser or database of their own,
+## on SQLite (under a minute): the edit–test loop. `make test` stays the whole truth.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	env -u WRM_TEST_DATABASE_URL WRM_TEST_FUZZ=kurz $(BIN)/python -m pytest -q \
+		-p no:cacheprovider -m "not eigene_datenbank" --ignore=tests/browser
 
 ## make bench [QUICK=1]: WRM against PostGraphile and the raw floor; ends with one JSON line (see README)
 bench: $(STAMP)

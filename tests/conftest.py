@@ -1,73 +1,137 @@
-"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL: WRM_TEST_DATABASE_URL)."""
+"""Fixtures: the app on a template database, each test rolled back (`tests.datenbanken`);
+copies for tests that need real commits; login and GraphQL helpers."""
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import text
 
+from tests import fuzzing
+from tests.datenbanken import (
+    Datenbanken,
+    app_auf,
+    schema_anlegen,
+    testweg,
+    zurueckgerollt,
+)
 from tests.postfach import Briefkasten, freier_port
 from tests.welt import Welt, welt_anlegen
-from wrm import create_app
-from wrm.db import Base, db
-from wrm.konfiguration import datenbank_url
+from wrm.db import db
 
 POSTGRES_URL = os.environ.get("WRM_TEST_DATABASE_URL")
 DATEN = Path(__file__).parent / "data"
 
 
 def pytest_report_header() -> str:
-    """Say which database the run uses, so a SQLite-only run is never mistaken for both."""
-    return f"WRM-Testdatenbank: {'PostgreSQL' if POSTGRES_URL else 'SQLite'}"
+    """Say which database the run uses, so a SQLite-only run is never mistaken for both, and
+    the size of the fuzz tests."""
+    return (f"WRM-Testdatenbank: {'PostgreSQL' if POSTGRES_URL else 'SQLite'}; "
+            f"Fuzzing: Profil {fuzzing.PROFIL}")
+
+
+#: Fixtures that give a test a database of its own (a copy of a template, or an empty one).
+EIGENE_DATENBANK = frozenset({"database_url", "leere_app", "leere_datenbank"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `eigene_datenbank` every test that runs on, or makes, a database of its own: those
+    with real commits (`braucht_echte_commits`), a fresh empty database, or marked so. `make
+    check` leaves them out; `make test` runs them."""
+    for item in items:
+        if (EIGENE_DATENBANK & set(getattr(item, "fixturenames", ()))
+                or item.get_closest_marker("echte_commits") is not None
+                or "browser" in Path(str(item.path)).parts):
+            item.add_marker(pytest.mark.eigene_datenbank)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many generated examples the fuzz tests ran, per test and in all."""
+    if not fuzzing.GELAUFEN:
+        return
+    terminalreporter.write_sep("-", f"Fuzzing (Profil {fuzzing.PROFIL}): "
+                                    f"{sum(fuzzing.GELAUFEN.values())} Beispiele")
+    for test, anzahl in sorted(fuzzing.GELAUFEN.items()):
+        terminalreporter.write_line(f"  {test}: {anzahl}")
+
+
+def _welt_bauen(app: Flask) -> Welt:
+    schema_anlegen(app)
+    with app.app_context():
+        return welt_anlegen()
+
+
+def _demo_bauen(app: Flask) -> None:
+    ergebnis = app.test_cli_runner().invoke(args=["demo"])
+    assert ergebnis.exit_code == 0, ergebnis.output
 
 
 @pytest.fixture(scope="session")
-def _postgres_schema() -> Iterator[None]:
-    """On PostgreSQL, create the tables once per run; tests then empty them."""
-    if not POSTGRES_URL:
-        yield
-        return
-    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "test"})
-    with app.app_context():
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        db.engine.dispose()
-    yield
+def datenbanken(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Datenbanken]:
+    """The run's template databases (built on first use) and the copies tests ask for."""
+    verwaltung = Datenbanken(tmp_path_factory.mktemp("datenbanken"), POSTGRES_URL,
+                             {"leer": schema_anlegen, "welt": _welt_bauen, "demo": _demo_bauen})
+    yield verwaltung
+    verwaltung.schliessen()
+
+
+def _vorlage_fuer(request: pytest.FixtureRequest) -> str:
+    """Which template a test runs on: the demo, the permission world, or the bare schema."""
+    namen = set(request.fixturenames)
+    if "demo_web" in namen:
+        return "demo"
+    return "welt" if "welt" in namen else "leer"
+
+
+def braucht_echte_commits(request: pytest.FixtureRequest) -> bool:
+    """Whether a test needs a database of its own with real commits: marked `echte_commits`,
+    serving the app to a browser, or handing the database's URL to another process."""
+    return (request.node.get_closest_marker("echte_commits") is not None
+            or "database_url" in request.fixturenames
+            or "browser" in Path(str(request.node.path)).parts)
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """The database URL of this test: a new SQLite file, or the PostgreSQL test database."""
-    return POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
-
-
-@pytest.fixture
-def app(
-    _postgres_schema: None, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    """A WRM app on an empty database with all tables."""
+def _umgebung(datenbanken: Datenbanken, request: pytest.FixtureRequest, tmp_path: Path,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Flask, str]]:
+    """(app, database URL) of this test: its template's app inside a transaction rolled back
+    at the end, or a copy of the template with an app of its own (`braucht_echte_commits`).
+    The machine's `WRM_*` settings are hidden from the test, as from every app it makes."""
     monkeypatch.setenv("WRM_INSTANCE_PATH", str(tmp_path / "instance"))
     for name in [k for k in os.environ if k.startswith("WRM_") and k != "WRM_INSTANCE_PATH"]:
         monkeypatch.delenv(name)
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
-    with app.app_context():
-        if not POSTGRES_URL:
-            Base.metadata.create_all(db.engine)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if POSTGRES_URL:
-            tabellen = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            with db.engine.begin() as verbindung:
-                verbindung.execute(text(f"TRUNCATE {tabellen} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
+    vorlage = datenbanken.vorlage(_vorlage_fuer(request))
+    if not braucht_echte_commits(request):
+        with zurueckgerollt(vorlage.app) as app:
+            yield app, vorlage.url
+        return
+    url = datenbanken.neue_url("kopie", vorlage.name)
+    app = testweg(app_auf(url, tmp_path / "instance"))
+    try:
+        yield app, url
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        datenbanken.entfernen(url)
+
+
+@pytest.fixture
+def app(_umgebung: tuple[Flask, str]) -> Flask:
+    """A WRM app on its test's database (see `_umgebung`), with the CSRF token route."""
+    return _umgebung[0]
+
+
+@pytest.fixture
+def database_url(_umgebung: tuple[Flask, str]) -> str:
+    """The URL of this test's own database (a copy of its template, with real commits)."""
+    return _umgebung[1]
 
 
 @pytest.fixture
@@ -84,71 +148,39 @@ def ctx(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
-def leere_datenbank(tmp_path: Path) -> Iterator[str]:
-    """URL of a database without any table: a new SQLite file, or a new PostgreSQL database."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'leer.sqlite'}"
-        return
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    basis = make_url(datenbank_url(POSTGRES_URL))
-    name = f"{basis.database}_leer_{uuid.uuid4().hex[:8]}"
-    verwaltung = create_engine(basis, isolation_level="AUTOCOMMIT")
-    with verwaltung.connect() as verbindung:
-        verbindung.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield basis.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with verwaltung.connect() as verbindung:
-            verbindung.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        verwaltung.dispose()
+def leere_datenbank(datenbanken: Datenbanken) -> Iterator[str]:
+    """URL of a new database without any table: a SQLite file, or a PostgreSQL database."""
+    url = datenbanken.neue_url("leer")
+    yield url
+    datenbanken.entfernen(url)
 
 
 @pytest.fixture
-def leere_app(
-    leere_datenbank: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
+def leere_app(leere_datenbank: str, tmp_path: Path) -> Iterator[Flask]:
     """A WRM app on a database without tables, as on a fresh machine."""
-    monkeypatch.setenv("WRM_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "DATABASE_URL": leere_datenbank, "SECRET_KEY": "test"})
+    app = testweg(app_auf(leere_datenbank, tmp_path / "instance"))
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
-def _tokens() -> dict[str, str]:
-    from flask_admin.form import SecureForm
-    from flask_wtf.csrf import generate_csrf
-
-    return {"admin": SecureForm().csrf_token.current_token, "wtf": generate_csrf()}
-
-
-def testweg(app: Flask) -> Flask:
-    """Add the test-only route that hands out CSRF tokens for the client's session."""
-    app.add_url_rule("/_test/tokens", "test_tokens", _tokens)
+@pytest.fixture
+def web(app: Flask) -> Flask:
+    """The app, for tests that log in through the real forms (it has the CSRF token route)."""
     return app
 
 
 @pytest.fixture
-def web(app: Flask) -> Flask:
-    """The app with the CSRF token route, for tests that log in through the real forms."""
-    return testweg(app)
+def demo_web(app: Flask) -> Flask:
+    """The app on the demo (`wrm demo`: the paper's figures, today)."""
+    return app
 
 
 @pytest.fixture
-def demo_web(leere_app: Flask) -> Flask:
-    """A migrated database with the demo (the paper's figures, today), with the token route."""
-    assert leere_app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-    return testweg(leere_app)
-
-
-@pytest.fixture
-def welt(web: Flask) -> Welt:
+def welt(app: Flask, datenbanken: Datenbanken) -> Welt:
     """The permission-test world of `tests.welt` (two Kommunen, users of every role)."""
-    with web.app_context():
-        return welt_anlegen()
+    return datenbanken.vorlage("welt").inhalt  # type: ignore[return-value]
 
 
 def anmelden(client, name: str, passwort: str = "sehr-geheim-123"):  # type: ignore[no-untyped-def]

@@ -69,14 +69,13 @@ def pressezahlen_wie_cli(client, token: str, runner: FlaskCliRunner,  # type: ig
     assert [_wie_cli(z) for z in tabelle["data"]["auswertung"]["zeilen"]] == erwartet["zeilen"]
 
 
-def test_press_operations_on_the_seed_data_equal_the_cli(leere_app: Flask) -> None:
-    runner = leere_app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_press_operations_on_the_seed_data_equal_the_cli(demo_web: Flask) -> None:
+    runner = demo_web.test_cli_runner()
     ausgabe = runner.invoke(args=["token", "anlegen", "presse", "--name", "Pressestelle"])
     assert ausgabe.exit_code == 0, ausgabe.output
     token = ausgabe.output.strip().splitlines()[-1]  # the last line is the token alone
     assert re.fullmatch(r"wrm_[A-Za-z0-9_-]{43}", token)
-    client = leere_app.test_client()
+    client = demo_web.test_client()
     pressezahlen_wie_cli(client, token, runner, None)
     summen = graphql(client, operation("presse/kreis_heute"), token=token).get_json()
     assert summen["data"]["auswertung"]["zusammenfassung"] == {
@@ -115,11 +114,10 @@ def test_press_operations_on_random_data_equal_the_cli(app: Flask, saat: int) ->
     ("landkreis/prognose", {}),
     ("landkreis/prognose", {"kommune": "Kommune C"}),
 ])
-def test_county_operations_run(leere_app: Flask, pfad: str, variablen: dict) -> None:
-    runner = leere_app.test_cli_runner()
-    runner.invoke(args=["demo"])
+def test_county_operations_run(demo_web: Flask, pfad: str, variablen: dict) -> None:
+    runner = demo_web.test_cli_runner()
     token = runner.invoke(args=["token", "anlegen", "landkreis"]).output.strip().splitlines()[-1]
-    inhalt = graphql(leere_app.test_client(), operation(pfad), variablen, token=token).get_json()
+    inhalt = graphql(demo_web.test_client(), operation(pfad), variablen, token=token).get_json()
     assert "errors" not in inhalt, inhalt
     daten = inhalt["data"]
     if pfad == "landkreis/auswertung" and not variablen:
@@ -174,11 +172,10 @@ def test_every_saved_operation_is_tested() -> None:
                            "presse/quoten"}
 
 
-def test_press_quotas_and_horizon_equal_the_cli(leere_app: Flask) -> None:
-    runner = leere_app.test_cli_runner()
-    runner.invoke(args=["demo"])
+def test_press_quotas_and_horizon_equal_the_cli(demo_web: Flask) -> None:
+    runner = demo_web.test_cli_runner()
     token = runner.invoke(args=["token", "anlegen", "presse"]).output.strip().splitlines()[-1]
-    inhalt = graphql(leere_app.test_client(), operation("presse/quoten"), {},
+    inhalt = graphql(demo_web.test_client(), operation("presse/quoten"), {},
                      token=token).get_json()
     assert "errors" not in inhalt, inhalt
     cli = json.loads(runner.invoke(args=["prognose", "--format", "json"]).output)

@@ -28,6 +28,10 @@ from wrm.db import db
 from wrm.models import Benutzer, Meldung
 from wrm.services.tokens import token_anlegen
 
+# Faults of the database end the connection of a request; the tests need a database of
+# their own, not the rolled-back transaction every other test shares its connection with.
+pytestmark = pytest.mark.echte_commits
+
 NICHT_GESPEICHERT = "Es wurde nichts gespeichert."
 LESEN = '{ kommune(name: "Kommune Eigen") { meldung { zuweisungen version } } }'
 
@@ -225,9 +229,10 @@ class Weiterleitung:
 @pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL-Fassung; auf SQLite läuft "
                     "test_read_only_sqlite_serves_reads_refuses_writes_and_recovers")
 def test_unreachable_postgresql_answers_503_and_recovers(web: Flask, welt: Welt,
+                                                        database_url: str,
                                                         tmp_path: Path) -> None:
     token = _token(web)
-    teile = urlsplit(POSTGRES_URL)
+    teile = urlsplit(database_url)
     relais = Weiterleitung((teile.hostname or "127.0.0.1", teile.port or 5432))
     relais.starten()
     ueber_relais = teile._replace(netloc=f"{teile.username}:{teile.password}@127.0.0.1:"

@@ -50,12 +50,11 @@ def _gespeicherte_lesende() -> list[str]:
 
 @pytest.mark.parametrize("rolle", ["landkreis", "presse", "kommune-a"])
 def test_the_short_path_answers_what_the_standard_execution_answers(
-        leere_app: Flask, monkeypatch, rolle: str) -> None:
-    runner = leere_app.test_cli_runner()
-    runner.invoke(args=["demo"])
+        demo_web: Flask, monkeypatch, rolle: str) -> None:
+    runner = demo_web.test_cli_runner()
     token = runner.invoke(args=["token", "anlegen", rolle]).output.strip().splitlines()[-1]
-    leere_app.config["ANTWORTCACHE"] = 0
-    client = leere_app.test_client()
+    demo_web.config["ANTWORTCACHE"] = 0
+    client = demo_web.test_client()
     for abfrage in [*_gespeicherte_lesende(), *ABFRAGEN]:
         schnell = graphql(client, abfrage, VARIABLEN, token=token).get_json()
         with monkeypatch.context() as m:

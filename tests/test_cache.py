@@ -84,7 +84,8 @@ def test_write_in_one_worker_is_read_at_once_in_the_other(
 def test_a_save_through_the_admin_screen_also_invalidates(
         web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
     from tests import factories
-    from tests.conftest import admin_token, anmelden, testweg
+    from tests.conftest import admin_token, anmelden
+    from tests.datenbanken import testweg
 
     token = _token(web, "kreis")
     _abfragen(web, token)

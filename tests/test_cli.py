@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
@@ -101,6 +102,7 @@ def test_bad_stichtag_is_explained_in_german(runner: FlaskCliRunner) -> None:
     assert "kein Datum im Format JJJJ-MM-TT" in ergebnis.output
 
 
+@pytest.mark.eigene_datenbank  # the real console script, in a process of its own
 def test_console_script_runs_flask_commands(tmp_path: Path) -> None:
     """`wrm` is a Flask CLI group: `wrm routes` works on a fresh instance folder."""
     wrm = Path(sys.executable).with_name("wrm")

@@ -20,6 +20,9 @@ from wrm.app import create_app
 from wrm.cli import main
 from wrm.db import db
 
+# Each call makes an app of its own, on a database of its own or on none.
+pytestmark = pytest.mark.eigene_datenbank
+
 #: Every leaf command with arguments that get it as far as the database; a new command
 #: fails `test_the_list_covers_every_command` until it is added here.
 BEFEHLE: dict[str, list[str]] = {

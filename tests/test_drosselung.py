@@ -61,7 +61,7 @@ def test_behind_a_proxy_each_real_client_is_counted_on_its_own(web: Flask, welt:
     # Without a configured proxy the header is ignored: changing it does not escape the lock.
     assert [versuche(web, f"10.0.0.{n}") for n in range(6)] == [401] * 5 + [429]
 
-    from tests.conftest import testweg
+    from tests.datenbanken import testweg
     from wrm import create_app
 
     hinter_proxy = testweg(create_app({**web.config, "PROXY_ANZAHL": 1}))

@@ -84,6 +84,7 @@ def test_confirm_records_a_new_stand_without_changes(ctx: None) -> None:
         meldungen.bestaetigen(db.session, kommune=k, version=1)
 
 
+@pytest.mark.echte_commits  # two sessions on two connections, as two workers have
 def test_concurrent_update_is_detected_by_the_database(ctx: None) -> None:
     """Two sessions read version 1; the slower writer gets a conflict, not a lost update."""
     k = factories.kommune()
@@ -124,6 +125,7 @@ def test_two_reports_share_one_transaction_and_roll_back_together(ctx: None) -> 
     assert abzug() == vorher
 
 
+@pytest.mark.echte_commits  # two sessions on two connections, as two workers have
 def test_a_concurrent_first_report_is_a_conflict_not_a_fault(ctx: None) -> None:
     k = factories.kommune()
     db.session.commit()

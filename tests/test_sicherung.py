@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -13,6 +14,10 @@ from wrm.db import db
 from wrm.models import Benutzer
 from wrm.models.datenstand import datenstand
 from wrm.services.tokens import token_anlegen
+
+# A backup and a restore are other connections to the database: they see only what was
+# committed, so these tests run on a database of their own.
+pytestmark = pytest.mark.echte_commits
 
 LESEN = '{ kommune(name: "Kommune A") { meldung { zuweisungen version } } }'
 SPEICHERN = ('mutation($v: Int!, $z: Int!) { meldungSpeichern(kommune: "Kommune A", version: $v, '

@@ -54,9 +54,8 @@ def test_shipped_list_carries_the_destatis_values_unchanged(app: Flask,
             assert (_zahl(zeile["Breitengrad"]), _zahl(zeile["Längengrad"])) == (breite, laenge)
 
 
-def test_demo_places_are_invented_inside_the_county_and_never_real(leere_app: Flask) -> None:
-    assert leere_app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-    orte = _orte(leere_app)
+def test_demo_places_are_invented_inside_the_county_and_never_real(demo_web: Flask) -> None:
+    orte = _orte(demo_web)
     echte = {(_zahl(z["Breitengrad"]), _zahl(z["Längengrad"])) for z in csv.DictReader(
         io.StringIO(QUELLE.read_text(encoding="utf-8")), delimiter=";") if z["Breitengrad"]}
     assert len(orte) == 21

@@ -88,9 +88,8 @@ def test_strawberry_would_add_the_same_rules(monkeypatch) -> None:
 
 
 def test_a_request_is_validated_with_the_rules_strawberry_would_apply(
-        leere_app: Flask, monkeypatch) -> None:
-    runner = leere_app.test_cli_runner()
-    runner.invoke(args=["demo"])
+        demo_web: Flask, monkeypatch) -> None:
+    runner = demo_web.test_cli_runner()
     token = runner.invoke(args=["token", "anlegen", "presse"]).output.strip().splitlines()[-1]
     gesehen = []
 
@@ -99,7 +98,7 @@ def test_a_request_is_validated_with_the_rules_strawberry_would_apply(
         return validierung.validieren(schema_, dokument, regeln)
 
     monkeypatch.setattr(cache, "validieren", aufzeichnen)
-    antwort = graphql(leere_app.test_client(), "query Regelprobe { gibtsnicht }",
+    antwort = graphql(demo_web.test_client(), "query Regelprobe { gibtsnicht }",
                       token=token).get_json()
     assert gesehen == [REGELN]
     assert antwort["errors"][0]["message"] == "Das Feld „gibtsnicht“ gibt es beim Typ Query nicht."

@@ -1,0 +1,59 @@
+"""Each test starts from its template as it was (`tests.datenbanken`): what one test wrote,
+configured, cached or counted is gone for the next. The two tests run in this order; the second
+fails if any of the first one's state survived the reset between them."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from tests.conftest import anmelden, graphql
+from tests.welt import PASSWORT, Welt
+from wrm.api import cache
+from wrm.db import db
+from wrm.models import Art, Kommune
+from wrm.models.datenstand import datenstand
+from wrm.services.tokens import token_anlegen
+
+ABFRAGE = '{ kommune(name: "Kommune Eigen") { name meldung { zuweisungen } } }'
+#: Filled by the first test, read by the second.
+ERSTER: dict[str, object] = {}
+
+
+def _token(app: Flask) -> str:
+    with app.app_context():
+        from wrm.models import Benutzer
+        kreis = db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis"))
+        klartext = token_anlegen(db.session, benutzer=kreis)[1]
+        db.session.commit()
+    return klartext
+
+
+def test_1_a_test_writes_configures_caches_and_locks(web: Flask, welt: Welt) -> None:
+    with web.app_context():
+        ERSTER["version_vorher"] = datenstand(db.session)
+        db.session.add(Kommune(name="Nur im ersten Test", landkreis_id=1, art=Art.GEMEINDE))
+        db.session.commit()
+        assert datenstand(db.session) != ERSTER["version_vorher"]
+    web.config["MELDEFRIST_TAGE"] = 99
+    assert graphql(web.test_client(), ABFRAGE, token=_token(web)).status_code == 200
+    client = web.test_client()
+    for _ in range(5):  # the login limit is 5 a minute
+        assert anmelden(client, "eigen", "falsch-falsch").status_code == 401
+    assert anmelden(client, "eigen", PASSWORT).status_code == 429
+
+
+def test_2_the_next_test_sees_none_of_it(web: Flask, welt: Welt, monkeypatch) -> None:
+    with web.app_context():
+        assert db.session.scalar(select(func.count(Kommune.id)).where(
+            Kommune.name == "Nur im ersten Test")) == 0
+        assert datenstand(db.session) == ERSTER["version_vorher"]
+    assert web.config["MELDEFRIST_TAGE"] == 7
+    # The text the first test sent is validated anew: the store of validated texts is empty.
+    geprueft = []
+    echt = cache.validieren
+    monkeypatch.setattr(cache, "validieren", lambda *a: geprueft.append(1) or echt(*a))
+    assert graphql(web.test_client(), ABFRAGE, token=_token(web)).status_code == 200
+    assert geprueft == [1]
+    # The attempts counted for "eigen" are gone: the right password logs in.
+    assert anmelden(web.test_client(), "eigen", PASSWORT).status_code == 302
