@@ -207,6 +207,20 @@ def _schnelles_argon2() -> Iterator[None]:
     benutzer._hasher = original
 
 
+def api_token(app: Flask, benutzername: str) -> str:
+    """A new API token of the user `benutzername`, committed; the token in plain text."""
+    from sqlalchemy import select
+
+    from wrm.models import Benutzer
+    from wrm.services.tokens import token_anlegen
+
+    with app.app_context():
+        benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == benutzername))
+        klartext = token_anlegen(db.session, benutzer=benutzer)[1]
+        db.session.commit()
+    return klartext
+
+
 def graphql(client, abfrage: str, variablen: dict | None = None,  # type: ignore[no-untyped-def]
             token: str | None = None, **kopf: str):
     """POST a GraphQL operation as JSON (with a bearer token if given); returns the response."""

@@ -7,26 +7,16 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.conftest import anmelden, graphql
+from tests.conftest import anmelden, api_token, graphql
 from tests.welt import PASSWORT, Welt
 from wrm.api import cache
 from wrm.db import db
 from wrm.models import Art, Kommune
 from wrm.models.datenstand import datenstand
-from wrm.services.tokens import token_anlegen
 
 ABFRAGE = '{ kommune(name: "Kommune Eigen") { name meldung { zuweisungen } } }'
 #: Filled by the first test, read by the second.
 ERSTER: dict[str, object] = {}
-
-
-def _token(app: Flask) -> str:
-    with app.app_context():
-        from wrm.models import Benutzer
-        kreis = db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis"))
-        klartext = token_anlegen(db.session, benutzer=kreis)[1]
-        db.session.commit()
-    return klartext
 
 
 def test_1_a_test_writes_configures_caches_and_locks(web: Flask, welt: Welt) -> None:
@@ -36,7 +26,7 @@ def test_1_a_test_writes_configures_caches_and_locks(web: Flask, welt: Welt) -> 
         db.session.commit()
         assert datenstand(db.session) != ERSTER["version_vorher"]
     web.config["MELDEFRIST_TAGE"] = 99
-    assert graphql(web.test_client(), ABFRAGE, token=_token(web)).status_code == 200
+    assert graphql(web.test_client(), ABFRAGE, token=api_token(web, "kreis")).status_code == 200
     client = web.test_client()
     for _ in range(5):  # the login limit is 5 a minute
         assert anmelden(client, "eigen", "falsch-falsch").status_code == 401
@@ -53,7 +43,7 @@ def test_2_the_next_test_sees_none_of_it(web: Flask, welt: Welt, monkeypatch) ->
     geprueft = []
     echt = cache.validieren
     monkeypatch.setattr(cache, "validieren", lambda *a: geprueft.append(1) or echt(*a))
-    assert graphql(web.test_client(), ABFRAGE, token=_token(web)).status_code == 200
+    assert graphql(web.test_client(), ABFRAGE, token=api_token(web, "kreis")).status_code == 200
     assert geprueft == [1]
     # The attempts counted for "eigen" are gone: the right password logs in.
     assert anmelden(web.test_client(), "eigen", PASSWORT).status_code == 302

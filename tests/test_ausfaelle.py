@@ -16,17 +16,16 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from benchmarks.dienste import freier_port, gunicorn
-from tests.conftest import POSTGRES_URL, admin_token, anmelden, graphql
+from tests.conftest import POSTGRES_URL, admin_token, anmelden, api_token, graphql
 from tests.datenbestand import abzug
 from tests.factories import ZAHLEN
 from tests.welt import PASSWORT, Welt
 from wrm.db import db
-from wrm.models import Benutzer, Meldung
-from wrm.services.tokens import token_anlegen
+from wrm.models import Meldung
 
 # Faults of the database end the connection of a request; the tests need a database of
 # their own, not the rolled-back transaction every other test shares its connection with.
@@ -96,15 +95,6 @@ def test_a_database_that_is_gone_answers_503_and_recovers(web: Flask, welt: Welt
     assert client.get("/admin/uebersicht/").status_code == 200
 
 
-def _token(app: Flask) -> str:
-    with app.app_context():
-        kreis = db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis"))
-        klartext = token_anlegen(db.session, benutzer=kreis)[1]
-        db.session.commit()
-        db.engine.dispose()
-    return klartext
-
-
 def _angemeldet(url: str, name: str) -> requests.Session:
     sitzung = requests.Session()
     seite = sitzung.get(f"{url}/login", timeout=10).text
@@ -149,7 +139,9 @@ def _ohne_dateirechte_von_root() -> tuple[str, ...]:
                     "test_unreachable_postgresql_answers_503_and_recovers")
 def test_read_only_sqlite_serves_reads_refuses_writes_and_recovers(
         web: Flask, welt: Welt, database_url: str, tmp_path: Path) -> None:
-    token = _token(web)
+    token = api_token(web, "kreis")
+    with web.app_context():
+        db.engine.dispose()  # the server alone holds connections to the database
     datei = Path(urlsplit(database_url).path)
     with web.app_context():
         db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -231,7 +223,9 @@ class Weiterleitung:
 def test_unreachable_postgresql_answers_503_and_recovers(web: Flask, welt: Welt,
                                                         database_url: str,
                                                         tmp_path: Path) -> None:
-    token = _token(web)
+    token = api_token(web, "kreis")
+    with web.app_context():
+        db.engine.dispose()  # the server alone holds connections to the database
     teile = urlsplit(database_url)
     relais = Weiterleitung((teile.hostname or "127.0.0.1", teile.port or 5432))
     relais.starten()

@@ -10,12 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, select
 
-from tests.conftest import graphql
+from tests.conftest import api_token, graphql
 from tests.welt import Welt
 from wrm import create_app
 from wrm.db import db
 from wrm.models import Benutzer, Kommune, Meldung
-from wrm.services.tokens import token_anlegen
 from wrm.zeit import heute
 
 LESEN = '{ kommune(name: "Kommune Eigen") { meldung { zuweisungen bedarf } } }'
@@ -31,14 +30,6 @@ def zweiter_worker(web: Flask, database_url: str) -> Iterator[Flask]:
     with zweiter.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-def _token(app: Flask, name: str) -> str:
-    with app.app_context():
-        benutzer = db.session.scalar(select(Benutzer).where(Benutzer.name == name))
-        klartext = token_anlegen(db.session, benutzer=benutzer)[1]
-        db.session.commit()
-    return klartext
 
 
 def _anweisungen(app: Flask, text: str, token: str, variablen: dict | None = None
@@ -70,7 +61,7 @@ def _abfragen(app: Flask, token: str) -> tuple[dict, int]:
 
 def test_write_in_one_worker_is_read_at_once_in_the_other(
         web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     erste, _ = _abfragen(web, token)
     zweite, anzahl = _abfragen(web, token)
     assert erste == zweite and erste["data"]["kommune"]["meldung"]["zuweisungen"] == 10
@@ -87,7 +78,7 @@ def test_a_save_through_the_admin_screen_also_invalidates(
     from tests.conftest import admin_token, anmelden
     from tests.datenbanken import testweg
 
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     _abfragen(web, token)
     testweg(zweiter_worker)
     client = zweiter_worker.test_client()
@@ -101,7 +92,7 @@ def test_a_save_through_the_admin_screen_also_invalidates(
 
 def test_a_new_query_text_reuses_the_figures_until_a_write(
         web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     texte = [f'{{ k{n}: kommune(name: "Kommune Eigen") {{ meldung {{ zuweisungen }} }} }}'
              for n in range(3)]
     graphql(web.test_client(), "{ __typename }", token=token)  # the token's first use stamped
@@ -117,7 +108,7 @@ def test_a_new_query_text_reuses_the_figures_until_a_write(
 
 def test_a_known_token_is_not_looked_up_again_and_its_user_still_writes(
         web: Flask, welt: Welt) -> None:
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     graphql(web.test_client(), "{ __typename }", token=token)  # checked (and stamped) once
     antwort, gelesen = _anweisungen(web, LESEN.replace("{ kommune", "{ k: kommune"), token)
     assert antwort["data"]["k"]["meldung"]["zuweisungen"] == 10
@@ -136,7 +127,7 @@ def test_a_known_token_is_not_looked_up_again_and_its_user_still_writes(
 
 def test_agreements_shared_between_requests_change_with_a_write(
         web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     text = ('{ a%d: auswertung(stichtag: "' + heute().isoformat()
             + '") { zeilen { kommune { name } zusagenAnderer } } }')
 
@@ -159,22 +150,22 @@ def test_agreements_shared_between_requests_change_with_a_write(
 
 def test_shared_figures_keep_each_roles_field_rights(web: Flask, welt: Welt) -> None:
     abfrage = '{ %s: kommune(name: "Kommune Fremd") { meldung { bemerkung } } }'
-    kreis = graphql(web.test_client(), abfrage % "a", token=_token(web, "kreis")).get_json()
+    kreis = graphql(web.test_client(), abfrage % "a", token=api_token(web, "kreis")).get_json()
     assert kreis["data"]["a"]["meldung"]["bemerkung"] == "intern: Turnhalle"
-    presse = graphql(web.test_client(), abfrage % "b", token=_token(web, "presse")).get_json()
+    presse = graphql(web.test_client(), abfrage % "b", token=api_token(web, "presse")).get_json()
     assert presse["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "Turnhalle" not in str(presse)
 
 
 def test_roles_never_share_an_entry(web: Flask, welt: Welt) -> None:
     abfrage = '{ kommune(name: "Kommune Fremd") { meldung { bemerkung } } }'
-    kreis, presse = _token(web, "kreis"), _token(web, "presse")
+    kreis, presse = api_token(web, "kreis"), api_token(web, "presse")
     for _ in range(2):
         assert graphql(web.test_client(), abfrage, token=kreis).get_json()["data"]["kommune"][
             "meldung"]["bemerkung"] == "intern: Turnhalle"
         antwort = graphql(web.test_client(), abfrage, token=presse).get_json()
         assert antwort["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    eigen, fremd = _token(web, "eigen"), _token(web, "fremd")
+    eigen, fremd = api_token(web, "eigen"), api_token(web, "fremd")
     assert "errors" in graphql(web.test_client(), abfrage, token=eigen).get_json()
     assert "errors" not in graphql(web.test_client(), abfrage, token=fremd).get_json()
 
@@ -195,7 +186,7 @@ def test_entries_expire_with_the_clock(web: Flask, welt: Welt, monkeypatch) -> N
         return ausfuehren(self, *args, **kwargs)
 
     monkeypatch.setattr(WrmGraphQLView, "run", zaehlen)
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     erste, _ = _abfragen(web, token)
     assert _abfragen(web, token)[0] == erste and len(ausgefuehrt) == 1  # a hit
     jetzt = time.time()
@@ -205,7 +196,7 @@ def test_entries_expire_with_the_clock(web: Flask, welt: Welt, monkeypatch) -> N
 
 
 def test_mutations_are_never_served_from_the_cache(web: Flask, welt: Welt) -> None:
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     bestaetigen = 'mutation($v: Int!) { meldungBestaetigen(kommune: "Kommune Eigen", version: $v)' \
                   ' { version } }'
     versionen = [graphql(web.test_client(), bestaetigen, {"v": v}, token=token).get_json()[
@@ -215,7 +206,7 @@ def test_mutations_are_never_served_from_the_cache(web: Flask, welt: Welt) -> No
 
 def test_only_answers_of_queries_are_kept_even_in_one_document(web: Flask,
                                                                 welt: Welt) -> None:
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     dokument = ('query Lesen { kommune(name: "Kommune Eigen") { meldung { version } } } '
                 'mutation Schreiben { meldungBestaetigen(kommune: "Kommune Eigen", version: 1) '
                 '{ version } }')
@@ -235,14 +226,14 @@ def test_only_answers_of_queries_are_kept_even_in_one_document(web: Flask,
 
 def test_revoked_token_and_deactivated_user_are_refused_at_once(
         web: Flask, welt: Welt, zweiter_worker: Flask) -> None:
-    token = _token(web, "presse")
+    token = api_token(web, "presse")
     for _ in range(2):
         assert graphql(web.test_client(), LESEN, token=token).status_code == 200
     widerruf = zweiter_worker.test_cli_runner().invoke(args=["token", "widerrufen", "presse"])
     assert widerruf.exit_code == 0
     assert graphql(web.test_client(), LESEN, token=token).status_code == 401
 
-    kreis = _token(web, "kreis")
+    kreis = api_token(web, "kreis")
     assert graphql(web.test_client(), LESEN, token=kreis).status_code == 200
     with zweiter_worker.app_context():
         db.session.scalar(select(Benutzer).where(Benutzer.name == "kreis")).aktiv = False
@@ -253,7 +244,7 @@ def test_revoked_token_and_deactivated_user_are_refused_at_once(
 def test_reading_does_not_bump_the_data_version(web: Flask, welt: Welt) -> None:
     from wrm.models.datenstand import datenstand
 
-    token = _token(web, "kreis")
+    token = api_token(web, "kreis")
     with web.app_context():
         vorher = datenstand(db.session)
     for _ in range(3):
@@ -274,7 +265,7 @@ def test_a_text_is_validated_once_and_its_errors_kept_with_their_place(
         return validieren(schema, dokument, regeln)
 
     monkeypatch.setattr(cache, "validieren", zaehlen)
-    token = _token(web, "presse")
+    token = api_token(web, "presse")
     # Texts of this test alone: the store lives as long as the process, across tests.
     falsch = "{ nurHier: kommunen {\n  name\n  gibtsNicht } }"
     antworten = [graphql(web.test_client(), falsch, token=token).get_json() for _ in range(2)]

@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from tests.conftest import graphql
+from tests.conftest import api_token, graphql
 from tests.datenbestand import abzug
 from wrm.db import db
-from wrm.models import Benutzer
 from wrm.models.datenstand import datenstand
-from wrm.services.tokens import token_anlegen
 
 # A backup and a restore are other connections to the database: they see only what was
 # committed, so these tests run on a database of their own.
@@ -22,14 +19,6 @@ pytestmark = pytest.mark.echte_commits
 LESEN = '{ kommune(name: "Kommune A") { meldung { zuweisungen version } } }'
 SPEICHERN = ('mutation($v: Int!, $z: Int!) { meldungSpeichern(kommune: "Kommune A", version: $v, '
              'eingabe: {zuweisungen: $z}) { version } }')
-
-
-def _token(app: Flask) -> str:
-    with app.app_context():
-        kreis = db.session.scalar(select(Benutzer).where(Benutzer.name == "landkreis"))
-        klartext = token_anlegen(db.session, benutzer=kreis)[1]
-        db.session.commit()
-    return klartext
 
 
 def _lesen(client, token: str) -> dict:  # type: ignore[no-untyped-def]
@@ -47,7 +36,7 @@ def _speichern(client, token: str, version: int, zuweisungen: int) -> int:  # ty
 def test_backup_and_restore_in_place_lose_nothing_and_serve_nothing_stale(
         demo_web: Flask, tmp_path: Path) -> None:
     app, runner, client = demo_web, demo_web.test_cli_runner(), demo_web.test_client()
-    token = _token(app)
+    token = api_token(app, "landkreis")
     vorher = _lesen(client, token)  # cached under the data version of the backup
     with app.app_context():
         stand_vorher, version_vorher = abzug(), datenstand(db.session)

@@ -78,11 +78,10 @@ class Vereinbarungsangaben:
 
 
 class Ueberbelegung(Validierungsfehler):
-    """More persons than the host has free places, and the caller did not confirm it;
-    nothing was saved. `frei`: the host's free places (`kennzahlen.freie_plaetze`)."""
+    """More persons than the host has free places (`kennzahlen.freie_plaetze`), and the
+    caller did not confirm it; nothing was saved."""
 
     def __init__(self, *, aufnehmend: Kommune, personen: int, frei: int) -> None:
-        self.frei = frei
         super().__init__({"personen": (
             f"{aufnehmend.name} hat {zahl(frei)} freie Plätze (sofort verfügbar, ohne schon "
             f"zugesagte); {personenzahl(personen)} wären eine Überbelegung um "
