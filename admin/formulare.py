@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
-from flask import abort, request
+from flask import abort, flash, request
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import SecureForm
@@ -185,11 +185,14 @@ def meldungsformular(kommune_auswahl: Callable[[], Any] | None = None) -> type[W
 
 
 def fehler_eintragen(formular: WrmFormular, fehler: dict[str, str]) -> None:
-    """Show rule violations at their fields."""
+    """Show rule violations at their fields; one without a field of the form (an agreement
+    ticked in a report) as a message, so none is lost."""
     for name, text in fehler.items():
         feld: Field | None = getattr(formular, name, None)
-        if feld is not None:
+        if isinstance(feld, Field):
             feld.errors = [*feld.errors, text]  # type: ignore[misc]
+        else:
+            flash(text, "error")
 
 
 class BestaetigenFormular(WrmFormular):

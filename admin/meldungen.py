@@ -20,11 +20,20 @@ from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.kennzahlen import Zeile
-from wrm.models import Kommune, Meldung, Rolle
+from wrm.models import Kommune, Meldung, Rolle, Vereinbarung
 from wrm.services import meldungen
+from wrm.services.hilfen import einschluss_hinweis
 from wrm.services.meldungen import Konflikt
-from wrm.services.pruefung import Validierungsfehler, hinweise, pruefen
+from wrm.services.pruefung import (
+    Validierungsfehler,
+    Verweigert,
+    hinweise,
+    kennung_lesen,
+    pruefen,
+    version_lesen,
+)
 from wrm.services.stand import staende
+from wrm.services.vereinbarungen import mit_einschluessen_speichern
 
 VERSION_FEHLT = ("Die Version der Meldung fehlt oder ist ungültig; bitte laden Sie die Seite neu. "
                  "Es wurde nichts gespeichert.")
@@ -38,6 +47,18 @@ def _kommunen_ohne_meldung() -> Any:
         ~Kommune.id.in_(select(Meldung.kommune_id))).order_by(Kommune.name)
     return [k for k in db.session.scalars(abfrage)
             if berechtigungen.darf_meldung_aendern(benutzer, k)]
+
+
+def _einschluesse_lesen(werte: list[str]) -> list[tuple[int, int]]:
+    """The ticked "in diesen Zahlen enthalten" boxes, each `id:version`; a malformed one is
+    taken as version -1, so it is refused as stale, never as current."""
+    ergebnis = []
+    for wert in werte:
+        kennung, _, version = wert.partition(":")
+        if (k := kennung_lesen(kennung)) is not None:
+            gelesen = version_lesen(version)
+            ergebnis.append((k, -1 if gelesen is None else gelesen))
+    return ergebnis
 
 
 def _ist_kommune() -> bool:
@@ -107,23 +128,36 @@ class MeldungView(GeschuetzteModelView):
         if not berechtigungen.darf_meldung_aendern(self.benutzer, kommune):
             abort(403)
         alt = kommune.meldung.werte() if kommune.meldung is not None else None
+        einschluesse = _einschluesse_lesen(request.form.getlist("enthalten"))
         try:
             werte = {**self._werte(form), **entscheidungen(form, kommune.id, version)}
-            meldungen.speichern(db.session, kommune=kommune, werte=werte,
-                                version=version, benutzer=self.benutzer)
+            # The report and the agreements it now includes, in one transaction: between
+            # the two the figures would count the move twice or not at all.
+            mit_einschluessen_speichern(db.session, kommune=kommune, werte=werte,
+                                        version=version, benutzer=self.benutzer,
+                                        einschluesse=einschluesse)
             db.session.commit()
         except Validierungsfehler as fehler:
             db.session.rollback()
             fehler_eintragen(form, fehler.fehler)
+            return None
+        except Verweigert as fehler:
+            db.session.rollback()
+            flash(str(fehler), "error")
             return None
         except Konflikt as konflikt:
             db.session.rollback()
             flash(str(konflikt), "error")
             konflikt_zeigen(form, kommune, konflikt)
             return None
-        # Flask-Admin itself flashes the success message after this returns.
+        # Flask-Admin itself flashes the success message after this returns. The hints look
+        # at the figures as saved, the included agreements with them.
         for hinweis in hinweise(self.kennzahlen(kommune), alt):
             flash(hinweis, "warning")
+        for kennung, _ in einschluesse:
+            if (hinweis := einschluss_hinweis(db.session, vereinbarung=db.session.get_one(
+                    Vereinbarung, kennung), kommune=kommune)):
+                flash(hinweis, "warning")
         return kommune.meldung
 
     def get_save_return_url(self, model: Any, is_created: bool = False) -> str:
@@ -144,6 +178,14 @@ class MeldungView(GeschuetzteModelView):
 
     def update_model(self, form: Any, model: Meldung) -> bool:
         return self._speichern(form, model.kommune, version=form.version.data) is not None
+
+    def einschlusswahl(self, kommune: Kommune) -> list[dict[str, Any]]:
+        """The agreements the form offers to mark as included in these figures (with the
+        choices of a refused save kept)."""
+        gewaehlt = set(request.form.getlist("enthalten")) if is_form_submitted() else set()
+        return [{**e, "wert": f"{e['v'].id}:{e['v'].version}",
+                 "gewaehlt": f"{e['v'].id}:{e['v'].version}" in gewaehlt}
+                for e in hilfe_fuer_meldung(self.benutzer, kommune) if e["formular"]]
 
     def hilfe(self, kommune: Kommune) -> list[dict[str, Any]]:
         """The Kommune's running agreements for the panel beside the form."""

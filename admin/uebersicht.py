@@ -22,7 +22,7 @@ from wrm.meldefelder import (
     UEBERSICHT,
     ZAHLENFELDER,
     ZU_ERFUELLEN,
-    ZUSAMMENFASSUNG,
+    zusammenfassungszeilen,
 )
 from wrm.models import Benutzer, Meldung, Vereinbarung
 from wrm.services.frische import frische, meldefrist
@@ -116,7 +116,7 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
             "admin/auswertung.html", auswertung=ergebnis, stichtag=stichtag or heute(),
             horizont=horizont, reichweiten={k.name: r for k, r in horizont.kommunen},
             heute=heute(), spalten=AUSWERTUNG[1:-1], lage=LAGE,
-            zusammenfassung=ZUSAMMENFASSUNG,
+            zusammenfassung=zusammenfassungszeilen(ergebnis.zusammenfassung),
             frische=frische(ergebnis.zeilen, bezug=bezug, frist_tage=frist),
             alter=lambda z: kennzahlen.alter_tage(z.stand, bezug),
             veraltet=lambda z: kennzahlen.veraltet(z.stand, bezug, frist),

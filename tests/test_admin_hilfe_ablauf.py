@@ -15,10 +15,16 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import admin_token, anmelden
 from tests.datenbestand import abzug
-from tests.vereinbarung_hilfe import S, angemeldet, kommune_namens, vereinbarung_zwischen
+from tests.vereinbarung_hilfe import (
+    S,
+    angemeldet,
+    kommune_namens,
+    stand_von,
+    vereinbarung_zwischen,
+)
 from tests.welt import Welt
 from wrm.db import db
-from wrm.models import Hilfeersuchen, Kommune, Vereinbarung
+from wrm.models import Hilfeersuchen, Vereinbarung
 from wrm.zeit import heute
 
 
@@ -75,30 +81,31 @@ def test_the_report_form_lists_agreements_and_hints_when_figures_did_not_move(
         eigen_meldung, eigen_id = eigen.meldung.id, eigen.id  # type: ignore[union-attr]
     seite = fremd.get(f"/admin/meldung/edit/?id={meldung}").get_data(as_text=True)
     assert "Wir nehmen 6 Personen von Kommune Eigen auf" in seite
-    assert "In unserer Meldung berücksichtigt" in seite
-    # Marked without changing (8)/(9): recorded, with a hint.
-    formular = re.search(r'<form method="post" action="/admin/vereinbarung/beruecksichtigen/"'
-                         r".*?</form>", seite, re.S)
-    daten = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', formular.group(0)))  # type: ignore[union-attr]
-    antwort = fremd.post("/admin/vereinbarung/beruecksichtigen/", data=daten,
+    version = stand_von(web, kennung)[1]
+    assert f'name="enthalten" value="{kennung}:{version}"' in seite
+    # Ticked without changing (8)/(9): recorded with the report, with a hint.
+    daten = {k: "" if v is None else v for k, v in factories.ZAHLEN.items()}
+    daten.update({"csrf_token": admin_token(fremd), "version": 1,
+                  "enthalten": f"{kennung}:{version}"})
+    antwort = fremd.post(f"/admin/meldung/edit/?id={meldung}", data=daten,
                          follow_redirects=True)
     text = antwort.get_data(as_text=True)
     assert "nennt seit der Zusage nicht 6 sofort verfügbare Plätze weniger" in text
-    assert "In unserer Meldung berücksichtigt</button>" not in text
-    # The allocated side first reports the six in (1), then marks it: no hint.
+    assert 'name="enthalten"' not in text  # nothing left to tick
+    # The allocated side reports the six in (1) and ticks the agreement: no hint.
     eigen_client = angemeldet(web, "eigen")
-    with web.app_context():
-        factories.meldung(db.session.get(Kommune, eigen_id),
-                          zuweisungen=factories.ZAHLEN["zuweisungen"] + 6)
-        db.session.commit()
-        version = db.session.get(Vereinbarung, kennung).version  # type: ignore[union-attr]
-    antwort = eigen_client.post("/admin/vereinbarung/beruecksichtigen/", data={
-        "csrf_token": admin_token(eigen_client), "id": kennung, "version": version,
-        "kommune": eigen_id, "zurueck": "meldung"})
-    assert antwort.headers["Location"].endswith(f"/admin/meldung/edit/?id={eigen_meldung}")
-    text = eigen_client.get(antwort.headers["Location"]).get_data(as_text=True)
+    daten.update({"csrf_token": admin_token(eigen_client),
+                  "zuweisungen": factories.ZAHLEN["zuweisungen"] + 6,
+                  "enthalten": f"{kennung}:{stand_von(web, kennung)[1]}"})
+    antwort = eigen_client.post(f"/admin/meldung/edit/?id={eigen_meldung}", data=daten,
+                                follow_redirects=True)
+    text = antwort.get_data(as_text=True)
     assert "Zuweisungen mehr" not in text
     assert "Kommune Fremd nimmt 6 Personen von uns auf" in text
+    with web.app_context():
+        v = db.session.get_one(Vereinbarung, kennung)
+        assert v.zuweisend_beruecksichtigt_am and v.aufnehmend_beruecksichtigt_am
+        assert eigen_id == v.zuweisend_id
 
 
 def test_a_kommune_asks_for_help_and_the_county_answers_with_a_request(

@@ -12,7 +12,7 @@ from tests.conftest import DATEN
 from wrm import kennzahlen
 from wrm.darstellung import AUSWERTUNGSSPALTEN, als_csv
 from wrm.kennzahlen import Zeile, auswerten
-from wrm.meldefelder import ZAHLENNAMEN
+from wrm.meldefelder import ZAHLENNAMEN, zusammenfassungszeilen
 
 
 def seed_zeilen() -> list[Zeile]:
@@ -152,3 +152,26 @@ def test_the_smaller_figures() -> None:
     assert alter_tage(None, jetzt) is None
     assert alter_tage(jetzt - timedelta(days=2, hours=23), jetzt) == 2
     assert alter_tage(jetzt + timedelta(hours=1), jetzt) == 0  # a clock slightly ahead
+
+
+def test_fehlend_counts_agreements_not_yet_included_as_the_rows_do() -> None:
+    """A host promised 15 places: before anyone reports it, after the host alone, after both,
+    the county misses the same number of places; the two sums show up only when not 0."""
+    vorher = [Zeile("Aufnehmend", aufnahmequote=10, zuweisungen=10, verfuegbar_dezentral=40),
+              Zeile("Zuweisend", aufnahmequote=50, zuweisungen=20, verfuegbar_dezentral=0)]
+    zugesagt = [Zeile("Aufnehmend", aufnahmequote=10, zuweisungen=10, verfuegbar_dezentral=40,
+                      zugesagt_fuer_andere=15),
+                Zeile("Zuweisend", aufnahmequote=50, zuweisungen=20, verfuegbar_dezentral=0,
+                      zusagen_anderer=15)]
+    aufnehmend_gemeldet = [Zeile("Aufnehmend", aufnahmequote=10, zuweisungen=10,
+                                 verfuegbar_dezentral=25), zugesagt[1]]
+    beide = [aufnehmend_gemeldet[0], Zeile("Zuweisend", aufnahmequote=50, zuweisungen=35,
+                                           verfuegbar_dezentral=0)]
+    summen = [kennzahlen.zusammenfassen(z) for z in (vorher, zugesagt, aufnehmend_gemeldet,
+                                                     beide)]
+    assert [s.fehlend for s in summen] == [30 - 40] * 4
+    assert (summen[2].zugesagt_fuer_andere, summen[2].zusagen_anderer) == (0, 15)
+    assert [k for k, _ in zusammenfassungszeilen(summen[0])] == [
+        "benoetigt", "sofort_verfuegbar", "in_aussicht", "gesamt_verfuegbar", "fehlend"]
+    assert [k for k, _ in zusammenfassungszeilen(summen[2])][-2:] == ["zusagen_anderer",
+                                                                       "fehlend"]

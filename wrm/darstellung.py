@@ -8,7 +8,7 @@ from datetime import date
 
 from wrm.anzeige import datum, zahl
 from wrm.kennzahlen import Auswertung, Zeile
-from wrm.meldefelder import ANRECHNUNGEN, AUSWERTUNG, HILFE, ZUSAMMENFASSUNG, Feld
+from wrm.meldefelder import ANRECHNUNGEN, AUSWERTUNG, HILFE, Feld, zusammenfassungszeilen
 from wrm.zeit import als_ortszeit
 
 #: Columns of the paper's "Kontinuierliche Auswertung" (and of `auswertung_erwartet.csv`).
@@ -33,7 +33,8 @@ def als_json(auswertung: Auswertung, stichtag: date) -> dict[str, object]:
         "zusammenfassung": {
             "benoetigt": z.benoetigt, "sofort_verfuegbar": z.sofort_verfuegbar,
             "in_aussicht": z.in_aussicht, "gesamt_verfuegbar": z.gesamt_verfuegbar,
-            "fehlend": z.fehlend,
+            "fehlend": z.fehlend, "zugesagt_fuer_andere": z.zugesagt_fuer_andere,
+            "zusagen_anderer": z.zusagen_anderer,
         },
     }
 
@@ -80,7 +81,7 @@ def als_tabelle(auswertung: Auswertung, stichtag: date) -> str:
     zeilen = [f"Kontinuierliche Auswertung, Stand {datum(stichtag)}", "", linie(koepfe), trenner,
               *map(linie, koerper), trenner, linie(gesamt), ""]
     z = auswertung.zusammenfassung
-    breite = max(len(text) for _, text in ZUSAMMENFASSUNG)
-    zeilen += [f"{text.ljust(breite)}  {zahl(getattr(z, k)):>7}"
-               for k, text in ZUSAMMENFASSUNG]
+    block = zusammenfassungszeilen(z)
+    breite = max(len(text) for _, text in block)
+    zeilen += [f"{text.ljust(breite)}  {zahl(getattr(z, k)):>7}" for k, text in block]
     return "\n".join(zeilen) + "\n"

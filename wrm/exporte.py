@@ -23,7 +23,7 @@ from wrm import meldefelder
 from wrm.anzeige import datum, zeitpunkt
 from wrm.darstellung import zusatzfelder
 from wrm.kennzahlen import Auswertung, Zeile
-from wrm.meldefelder import GEMELDET_VON, STAND, ZUSAMMENFASSUNG
+from wrm.meldefelder import GEMELDET_VON, STAND, zusammenfassungszeilen
 from wrm.services.quotenblatt import Posten, Quotenblatt
 from wrm.services.stand import Stand
 from wrm.zeit import als_ortszeit, heute
@@ -103,7 +103,7 @@ def auswertungstabelle(ergebnis: Auswertung, *, stichtag: date, landkreis: str) 
         spalten=AUSWERTUNG + tuple(Spalte(f.name, f.label) for f in zusatzfelder(ergebnis)),
         zeilen=[_zeilenwerte(zeile) for zeile in ergebnis.zeilen],
         gesamt={**ergebnis.gesamt, "kommune": "Gesamt"},
-        zusammenfassung=[(titel, getattr(z, name)) for name, titel in ZUSAMMENFASSUNG])
+        zusammenfassung=[(titel, getattr(z, name)) for name, titel in zusammenfassungszeilen(z)])
 
 
 def uebersichtstabelle(staende: Iterable[Stand], *, stichtag: date, landkreis: str,

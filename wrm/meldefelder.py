@@ -141,6 +141,20 @@ ZUSAMMENFASSUNG: tuple[tuple[str, str], ...] = (
     ("gesamt_verfuegbar", "aktuelle Gesamtverfügbarkeit (Personen)"),
     ("fehlend", "fehlender Wohnraum (Personen)"),
 )
+#: The summary lines of agreements not yet included in both sides' reports, before "fehlend"
+#: when not 0 (`wrm.kennzahlen.fehlend`).
+ZUSAMMENFASSUNG_HILFE: tuple[tuple[str, str], ...] = (
+    ("zugesagt_fuer_andere", "zuzüglich zugesagter Plätze, noch als frei gemeldet (Personen)"),
+    ("zusagen_anderer", "abzüglich Zusagen, noch nicht in den Meldungen der Zuweisenden "
+                        "(Personen)"),
+)
+
+
+def zusammenfassungszeilen(zusammenfassung: object) -> tuple[tuple[str, str], ...]:
+    """The summary block's lines (key, label) for these figures: the paper's, with the
+    agreements' lines before "fehlend" where they are not 0."""
+    hilfe = tuple(z for z in ZUSAMMENFASSUNG_HILFE if getattr(zusammenfassung, z[0], 0))
+    return (*ZUSAMMENFASSUNG[:-1], *hilfe, ZUSAMMENFASSUNG[-1])
 
 #: German words for stored values, by what they are: roles, kinds of history entries, lage.
 #: (Kinds of Kommune are stored as German words already.)

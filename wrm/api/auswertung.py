@@ -23,7 +23,11 @@ class Summen(Spalten):
     """The Gesamt row."""
 
 
-@strawberry.type(description="Der Zusammenfassungsblock unter der Tabelle.")
+@strawberry.type(description="Der Zusammenfassungsblock unter der Tabelle. `fehlend` = "
+                             "benoetigt − gesamtVerfuegbar + zugesagtFuerAndere − "
+                             "zusagenAnderer: Vereinbarungen, die noch nicht beide Seiten in "
+                             "ihre Meldung übernommen haben, zählen wie in den Zeilen; ohne "
+                             "Vereinbarungen die Zahl des Konzeptpapiers.")
 class Zusammenfassung:
     """Needed, available, missing for the county."""
 
@@ -31,6 +35,10 @@ class Zusammenfassung:
     sofort_verfuegbar: int
     in_aussicht: int
     gesamt_verfuegbar: int
+    zugesagt_fuer_andere: int = strawberry.field(description=(
+        "Σ zugesagter Plätze, die die aufnehmenden Kommunen noch als frei melden."))
+    zusagen_anderer: int = strawberry.field(description=(
+        "Σ zugesagter Personen, die die zuweisenden Kommunen noch in (1) als ihre führen."))
     fehlend: int
 
 

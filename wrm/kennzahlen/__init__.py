@@ -123,9 +123,14 @@ def alter_tage(stand: datetime | None, bezug: datetime) -> int | None:
     return None if stand is None else max((bezug - stand).days, 0)
 
 
-def fehlend(benoetigt: int, gesamt_verfuegbar: int) -> int:
-    """The county's missing places: Σ zu_erfuellen − Σ gesamt_verfuegbar (the paper's −407)."""
-    return benoetigt - gesamt_verfuegbar
+def fehlend(benoetigt: int, gesamt_verfuegbar: int, zugesagt_fuer_andere: int = 0,
+            zusagen_anderer: int = 0) -> int:
+    """The county's missing places: Σ zu_erfuellen − Σ gesamt_verfuegbar (the paper's −407),
+    with the agreements not yet included counted as the rows count them: + Σ
+    zugesagt_fuer_andere (promised places a host still reports as free) − Σ zusagen_anderer
+    (persons a Kommune still reports as its own to house). So the figure does not depend on
+    which side of an agreement reports first; without agreements it is the paper's."""
+    return benoetigt - gesamt_verfuegbar + zugesagt_fuer_andere - zusagen_anderer
 
 
 def veraltet(stand: datetime | None, bezug: datetime, frist_tage: int) -> bool:
@@ -261,6 +266,9 @@ class Zusammenfassung:
     in_aussicht: int
     gesamt_verfuegbar: int
     fehlend: int
+    #: Σ of the rows' agreements not yet included (see `fehlend`); 0 without agreements.
+    zugesagt_fuer_andere: int = 0
+    zusagen_anderer: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,14 +302,18 @@ def sortiert(zeilen: Iterable[Zeile]) -> list[Zeile]:
 
 def zusammenfassen(zeilen: Iterable[Zeile]) -> Zusammenfassung:
     """The summary block alone: what a whole country's figures need, without the table."""
-    benoetigt = sofort = aussicht = 0
+    benoetigt = sofort = aussicht = fuer_andere = von_anderen = 0
     for zeile in zeilen:
         benoetigt += _null(zeile.zu_erfuellen)
         sofort += zeile.sofort_verfuegbar
         aussicht += zeile.in_aussicht
+        fuer_andere += zeile.zugesagt_fuer_andere
+        von_anderen += zeile.zusagen_anderer
     verfuegbar = sofort + aussicht
     return Zusammenfassung(benoetigt=benoetigt, sofort_verfuegbar=sofort, in_aussicht=aussicht,
-                           gesamt_verfuegbar=verfuegbar, fehlend=fehlend(benoetigt, verfuegbar))
+                           gesamt_verfuegbar=verfuegbar,
+                           fehlend=fehlend(benoetigt, verfuegbar, fuer_andere, von_anderen),
+                           zugesagt_fuer_andere=fuer_andere, zusagen_anderer=von_anderen)
 
 
 def auswerten(zeilen: Iterable[Zeile]) -> Auswertung:

@@ -5,6 +5,7 @@ the transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -29,6 +30,7 @@ from wrm.models import (
     Vereinbarungsstatus,
 )
 from wrm.models.datenstand import schreibsperre
+from wrm.services import meldungen
 from wrm.services.benachrichtigungen import vormerken
 from wrm.services.buchungen import buchen
 from wrm.services.meldungen import Konflikt
@@ -289,6 +291,26 @@ def _umbuchen(session: Session, vereinbarung: Vereinbarung, tag: date, wer: str 
         buchen(session, kommune=kommune, zeitraum=zeitraum, personen=personen,
                art=Buchungsart.VEREINBARUNG, quelle=quelle, benutzer=None,
                system=wer or "WRM", datum=tag, vereinbarung_id=vereinbarung.id)
+
+
+def mit_einschluessen_speichern(
+    session: Session, *, kommune: Kommune, werte: Mapping[str, object], version: int,
+    benutzer: Benutzer | None, einschluesse: Sequence[tuple[int, int]] = (),
+) -> None:
+    """Save a Kommune's report (`meldungen.speichern`) and mark the agreements `einschluesse`
+    ((id, version as read)) as included in it, in one transaction: the figures never count a
+    move twice, or not at all, between the two. Raises `Validierungsfehler`, `Verweigert` or
+    `Konflikt`; nothing is kept then. Caller commits."""
+    meldungen.speichern(session, kommune=kommune, werte=werte, version=version,
+                        benutzer=benutzer)
+    for kennung, gelesen in einschluesse:
+        vereinbarung = session.get(Vereinbarung, kennung)
+        if vereinbarung is None or kommune.id not in (vereinbarung.zuweisend_id,
+                                                      vereinbarung.aufnehmend_id):
+            raise Validierungsfehler({"enthalten": f"„{kommune.name}“ ist an der "
+                                                   f"Vereinbarung {kennung} nicht beteiligt."})
+        beruecksichtigen(session, vereinbarung=vereinbarung, kommune=kommune, version=gelesen,
+                         benutzer=benutzer)
 
 
 def beruecksichtigen(session: Session, *, vereinbarung: Vereinbarung, kommune: Kommune,
