@@ -102,7 +102,7 @@ class VereinbarungView(DienstAnsicht):
     column_filters = ("status", "platzart")
     column_searchable_list = ("zuweisend.name", "aufnehmend.name")
     column_labels = {
-        "id": "Nr.", "zuweisend": "zuweisende Kommune", "aufnehmend": "aufnehmende Kommune",
+        "id": "Nr.", "zuweisend": "zugewiesen an", "aufnehmend": "untergebracht in",
         "personen": "Personen", "ueberbelegung": "Überbelegung",
         "platzart": "Art der Plätze", "status": "Status", "von": "von",
         "bis": "bis", "zuweisend_beruecksichtigt_am": "in Meldung der zuweisenden",
@@ -111,7 +111,7 @@ class VereinbarungView(DienstAnsicht):
         "kita_schule_durch": "Kita und Schule", "belegt_am": "belegt am",
         "beendet_am": "beendet am", "grund": "Grund", "bemerkung": "Bemerkung",
         "angelegt_von": "angelegt von", "angelegt_am": "angelegt am", "version": "Version",
-        "zuweisend.name": "zuweisende Kommune", "aufnehmend.name": "aufnehmende Kommune"}
+        "zuweisend.name": "zugewiesen an", "aufnehmend.name": "untergebracht in"}
     column_formatters = {"zuweisend_beruecksichtigt_am": _seiten,
                          "aufnehmend_beruecksichtigt_am": _seiten}
 

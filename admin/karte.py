@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from wrm.anzeige import personenzahl, zahl
+from wrm.anzeige import RICHTUNG, bewegung, personenzahl, zahl
 from wrm.kennzahlen import Zeile
 from wrm.umverteilung import Vorschlagszeile
 
@@ -71,9 +71,10 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
     ]
     groesste = max((f.personen for f in fluesse), default=1)
     for fluss in fluesse:
-        if fluss.von not in orte or fluss.nach not in orte:
+        if fluss.zuweisend not in orte or fluss.aufnehmend not in orte:
             continue
-        (x1, y1), (x2, y2) = orte[fluss.von], orte[fluss.nach]
+        # The persons' way (`anzeige.RICHTUNG`): from where they are allocated to the host.
+        (x1, y1), (x2, y2) = orte[fluss.zuweisend], orte[fluss.aufnehmend]
         laenge = math.hypot(x2 - x1, y2 - y1) or 1
         kuerzer = 9 / laenge  # stop at the dot's edge
         teile.append(
@@ -81,7 +82,8 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
             f'x2="{x2 - (x2 - x1) * kuerzer:.1f}" y2="{y2 - (y2 - y1) * kuerzer:.1f}" '
             f'stroke="{BLAU}" stroke-width="{1.5 + 4 * fluss.personen / groesste:.1f}" '
             'marker-end="url(#pfeil)" opacity="0.85"><title>'
-            f"{escape(fluss.von)} → {escape(fluss.nach)}: {personenzahl(fluss.personen)}"
+            f"{escape(bewegung(fluss.zuweisend, fluss.aufnehmend))}: "
+            f"{personenzahl(fluss.personen)}"
             "</title></line>")
     for p in punkte:
         x, y = orte[p.name]
@@ -97,6 +99,12 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
         teile.append(f'<circle cx="20" cy="{20 + 18 * i}" r="6" fill="{farbe}" '
                      f'stroke="#212529"/><text x="32" y="{24 + 18 * i}" font-size="12" '
                      f'font-family="sans-serif" fill="#212529">{text}</text>')
+    if fluesse:
+        y = 20 + 18 * len(legende)
+        teile.append(f'<line x1="12" y1="{y}" x2="28" y2="{y}" stroke="{BLAU}" '
+                     f'stroke-width="2" marker-end="url(#pfeil)"/><text x="32" y="{y + 4}" '
+                     f'font-size="12" font-family="sans-serif" fill="#212529">Vorschlag: '
+                     f"{RICHTUNG}</text>")
     if ohne_ort:
         teile.append(f'<text x="20" y="{HOEHE - 14}" font-size="12" font-family="sans-serif" '
                      f'fill="#212529">Ohne Koordinaten, nicht eingezeichnet: '
@@ -109,6 +117,7 @@ def _beschreibung(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile]) -
     fehlend = [p.name for p in punkte if p.zeile.fehlt_wohnraum]
     text = (f"{len(punkte)} Kommunen; Bedarf über 0: {', '.join(fehlend) or 'keine'}.")
     if fluesse:
-        text += " Vorschlag: " + "; ".join(
-            f"{f.von} → {f.nach}: {personenzahl(f.personen)}" for f in fluesse) + "."
+        text += f" Vorschlag ({RICHTUNG}): " + "; ".join(
+            f"{bewegung(f.zuweisend, f.aufnehmend)}: {personenzahl(f.personen)}"
+            for f in fluesse) + "."
     return text

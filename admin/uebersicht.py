@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask import Response, abort, current_app, url_for
 from flask_admin import expose
+from sqlalchemy import select
 
 from admin import anfrage, diagramme
 from admin.base import GeschuetzteAnsicht
@@ -24,7 +25,7 @@ from wrm.meldefelder import (
     ZU_ERFUELLEN,
     zusammenfassungszeilen,
 )
-from wrm.models import Benutzer, Meldung, Vereinbarung
+from wrm.models import Benutzer, Meldung, Vereinbarung, Vereinbarungsstatus
 from wrm.services.frische import frische, meldefrist
 from wrm.services.prognose import prognose
 from wrm.services.pruefung import kennung_lesen
@@ -43,6 +44,15 @@ def _bezug(stichtag: date | None) -> datetime:
     return jetzt() if stichtag is None else tagesende(stichtag)
 
 
+def _offene_anfragen(benutzer: Benutzer) -> dict[tuple[str, str], Vereinbarung]:
+    """Requests not yet answered, by (zuweisend, aufnehmend): a proposal line that has one
+    shows it instead of offering the same request again."""
+    offen = db.session.scalars(select(Vereinbarung).where(
+        berechtigungen.bereich(benutzer, Vereinbarung),
+        Vereinbarung.status == Vereinbarungsstatus.ANGEFRAGT).order_by(Vereinbarung.id))
+    return {(v.zuweisend.name, v.aufnehmend.name): v for v in offen}
+
+
 def _umverteilung(benutzer: Benutzer, stand: list[Stand], stichtag: date | None
                   ) -> dict[str, object]:
     """The proposal (for the county) and the map (for everyone who reads the figures)."""
@@ -57,6 +67,7 @@ def _umverteilung(benutzer: Benutzer, stand: list[Stand], stichtag: date | None
                                                             for s in stand},
             "anfragen_moeglich": stichtag is None and berechtigungen.darf(
                 benutzer, Aktion.ANLEGEN, Vereinbarung),
+            "offene_anfragen": _offene_anfragen(benutzer) if vorschlag else {},
             "karte_svg": karte(punkte, vorschlag.zeilen if vorschlag else (), ohne_ort),
             # The one-click request of a proposal line is a POST with the form's CSRF token.
             "csrf_token_admin": WrmFormular().csrf_token.current_token}

@@ -36,29 +36,49 @@ def _anmelden_demo(app: Flask, name: str):  # type: ignore[no-untyped-def]
 
 def test_the_auswertung_shows_the_proposal_to_the_county_with_one_click(
         demo_web: Flask) -> None:
+    """One reading of a move everywhere (`anzeige.RICHTUNG`): the proposal on the screen, the
+    command line, the map, the agreement made from it, its page and the list all say
+    "zugewiesen an → untergebracht in"; a line already asked for shows the request."""
+    ausgabe = demo_web.test_cli_runner().invoke(args=["umverteilung", "vorschlag"]).output
     cli = json.loads(demo_web.test_cli_runner().invoke(
         args=["umverteilung", "vorschlag", "--format", "json"]).output)
     client = _anmelden_demo(demo_web, "landkreis")
     seite = client.get("/admin/auswertung/").get_data(as_text=True)
+    assert "Jede Zeile: zugewiesen an → untergebracht in." in seite
+    karte = seite[seite.index('id="karte"'):]
+    karte = karte[:karte.index("</svg>")]
+    assert "Vorschlag: zugewiesen an → untergebracht in" in karte  # the arrows' legend
     for zeile in cli["vorschlag"]:
         km = f"{zeile['km']:.1f}".replace(".", ",").removesuffix(",0")
         personen = f"{zeile['personen']} Person{'en' if zeile['personen'] != 1 else ''}"
-        assert f"Vorschlag: {zeile['von']} → {zeile['nach']}: {personen} ({km} km)" in seite
-    karte = seite[seite.index('id="karte"'):]
-    karte = karte[:karte.index("</svg>")]
+        bewegung = f"{zeile['zuweisend']} → {zeile['aufnehmend']}"
+        assert f"Vorschlag: {bewegung}: {personen} ({km} km)" in seite
+        assert f"{bewegung}: {personen} (" in ausgabe
+        assert f"<title>{bewegung}: {personen}</title>" in karte
     assert "http://" not in karte.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    assert karte.count("<line ") == len(cli["vorschlag"])
+    assert karte.count('opacity="0.85"') == len(cli["vorschlag"])  # one arrow per line
     # One click turns the first line into a request to the host.
+    knoepfe = seite.count("anfragen</button>")
     formular = re.search(r'<form method="post" action="/admin/vereinbarung/anfragen/".*?</form>',
                          seite, re.S)
     daten = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', formular.group(0)))  # type: ignore[union-attr]
     antwort = client.post("/admin/vereinbarung/anfragen/", data=daten)
     assert antwort.status_code == 302
+    erste = cli["vorschlag"][0]
+    bewegung = f"{erste['zuweisend']} → {erste['aufnehmend']}"
     with demo_web.app_context():
         neu = db.session.scalars(select(Vereinbarung)).one()
-        erste = cli["vorschlag"][0]
-        assert (neu.aufnehmend.name, neu.zuweisend.name, neu.personen, neu.status) == (
-            erste["von"], erste["nach"], erste["personen"], S.ANGEFRAGT)
+        assert (neu.zuweisend.name, neu.aufnehmend.name, neu.personen, neu.status) == (
+            erste["zuweisend"], erste["aufnehmend"], erste["personen"], S.ANGEFRAGT)
+    assert f"Vereinbarung {neu.id}: {bewegung}, " in client.get(
+        antwort.headers["Location"]).get_data(as_text=True)
+    liste = client.get("/admin/vereinbarung/").get_data(as_text=True)
+    assert "zugewiesen an" in liste and "untergebracht in" in liste
+    # The line now shows the open request instead of offering it a second time.
+    seite = client.get("/admin/auswertung/").get_data(as_text=True)
+    assert seite.count("anfragen</button>") == knoepfe - 1
+    assert (f"Angefragt: Vereinbarung {neu.id} über {erste['personen']} Personen, noch ohne "
+            "Antwort") in seite
     # At a past Stichtag the proposal is shown, but no request is made from it.
     gestern = client.get(f"/admin/auswertung/?stichtag={heute() - timedelta(days=1)}")
     assert "anfragen</button>" not in gestern.get_data(as_text=True)
@@ -80,7 +100,8 @@ def test_the_report_form_lists_agreements_and_hints_when_figures_did_not_move(
         eigen = kommune_namens("Kommune Eigen")
         eigen_meldung, eigen_id = eigen.meldung.id, eigen.id  # type: ignore[union-attr]
     seite = fremd.get(f"/admin/meldung/edit/?id={meldung}").get_data(as_text=True)
-    assert "Wir nehmen 6 Personen von Kommune Eigen auf" in seite
+    assert "Kommune Eigen → Kommune Fremd</a>: 6 Personen" not in seite
+    assert "Kommune Eigen → Kommune Fremd: 6 Personen</a>" in seite
     version = stand_von(web, kennung)[1]
     assert f'name="enthalten" value="{kennung}:{version}"' in seite
     # Ticked without changing (8)/(9): recorded with the report, with a hint.
@@ -101,7 +122,7 @@ def test_the_report_form_lists_agreements_and_hints_when_figures_did_not_move(
                                 follow_redirects=True)
     text = antwort.get_data(as_text=True)
     assert "Zuweisungen mehr" not in text
-    assert "Kommune Fremd nimmt 6 Personen von uns auf" in text
+    assert "Kommune Eigen → Kommune Fremd: 6 Personen</a>" in text
     with web.app_context():
         v = db.session.get_one(Vereinbarung, kennung)
         assert v.zuweisend_beruecksichtigt_am and v.aufnehmend_beruecksichtigt_am

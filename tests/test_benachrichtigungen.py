@@ -56,6 +56,7 @@ def test_both_kommunen_get_an_email_for_every_change(web: Flask, welt: Welt,
                                                                                 "zugesagt"))
     text = briefkasten.post[0].get_content()
     assert f"Vereinbarung Nr. {kennung}" in text and "Personen: 5 Personen" in text
+    assert "Zugewiesen an: Kommune Eigen" in text and "Untergebracht in: Kommune Fremd" in text
     # Nothing is sent twice.
     assert "0 Benachrichtigung(en)" in web.test_cli_runner().invoke(
         args=["benachrichtigen"]).output

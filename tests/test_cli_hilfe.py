@@ -38,13 +38,14 @@ def test_proposal_json_contract_on_the_demo(demo_web: Flask) -> None:
     bedarf = sum(max(z["bedarf"] or 0, 0) for z in auswertung)
     assert daten["platziert"] == bedarf == sum(z["personen"] for z in daten["vorschlag"])
     for zeile in daten["vorschlag"]:
-        assert list(zeile) == ["von", "nach", "personen", "km"]
+        assert list(zeile) == ["zuweisend", "aufnehmend", "personen", "km"]
         assert zeile["personen"] > 0 and 0 < zeile["km"] < 100
     assert daten["personenkilometer"] == round(
         sum(z["personen"] * z["km"] for z in daten["vorschlag"]), 1)
     assert daten["warnungen"] == []
     text = runner.invoke(args=["umverteilung", "vorschlag"]).output
-    assert "→ Kommune M:" in text and "Personenkilometer" in text
+    assert "Kommune M → " in text and "Personenkilometer" in text
+    assert "Vorschlag (zugewiesen an → untergebracht in):" in text
 
 
 def test_a_kommune_without_coordinates_is_warned_about(demo_web: Flask) -> None:
@@ -53,7 +54,7 @@ def test_a_kommune_without_coordinates_is_warned_about(demo_web: Flask) -> None:
         kommune.breitengrad = kommune.laengengrad = None  # type: ignore[union-attr]
         db.session.commit()
     daten = _json(demo_web.test_cli_runner(), "umverteilung", "vorschlag", "--format", "json")
-    assert any(z["nach"] == "Kommune M" and z["km"] is None for z in daten["vorschlag"])
+    assert any(z["zuweisend"] == "Kommune M" and z["km"] is None for z in daten["vorschlag"])
     assert daten["warnungen"][0].startswith("Kommune M hat keine Koordinaten")
 
 

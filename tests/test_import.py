@@ -56,7 +56,8 @@ def test_seed_import_reproduces_expected_table_cell_for_cell(
         assert zelle(daten["gesamt"][spalte]) == gesamt[spalte], spalte
     assert daten["zusammenfassung"] == {
         "benoetigt": 716, "sofort_verfuegbar": 469, "in_aussicht": 654,
-        "gesamt_verfuegbar": 1123, "fehlend": -407}
+        "gesamt_verfuegbar": 1123, "fehlend": -407, "zugesagt_fuer_andere": 0,
+        "zusagen_anderer": 0}
     csv_ausgabe = runner.invoke(args=["auswertung", "--format", "csv"]).output
     assert csv_ausgabe == (DATEN / "auswertung_erwartet.csv").read_text(encoding="utf-8")
 

@@ -57,12 +57,12 @@ def test_proposal_is_optimal_against_a_linear_program(saat: int) -> None:
     assert vorschlag.platziert == menge == min(sum(o.bedarf for o in orte),
                                                sum(o.frei for o in orte))
     nach_name = {o.kommune: o for o in orte}
-    eigene = sum(z.personen * kosten_km(nach_name[z.von], nach_name[z.nach])
+    eigene = sum(z.personen * kosten_km(nach_name[z.aufnehmend], nach_name[z.zuweisend])
                  for z in vorschlag.zeilen)
     assert eigene == pytest.approx(kosten, rel=1e-9, abs=1e-6)
     for o in orte:  # nobody gives more than spare, nobody gets more than needed
-        assert sum(z.personen for z in vorschlag.zeilen if z.von == o.kommune) <= o.frei
-        assert sum(z.personen for z in vorschlag.zeilen if z.nach == o.kommune) <= o.bedarf
+        assert sum(z.personen for z in vorschlag.zeilen if z.aufnehmend == o.kommune) <= o.frei
+        assert sum(z.personen for z in vorschlag.zeilen if z.zuweisend == o.kommune) <= o.bedarf
     assert all(z.personen > 0 for z in vorschlag.zeilen)
 
 
@@ -74,8 +74,8 @@ def test_nearest_first_is_not_optimal_but_the_proposal_is() -> None:
     d = Ort("D", 52.02, 8.00, bedarf=0, frei=10)
     vorschlag = vorschlagen([a, b, c, d])
     assert vorschlag.platziert == 20
-    assert {(z.von, z.nach, z.personen) for z in vorschlag.zeilen} == {
-        ("A", "B", 10), ("D", "C", 10)}
+    assert {(z.zuweisend, z.aufnehmend, z.personen) for z in vorschlag.zeilen} == {
+        ("B", "A", 10), ("C", "D", 10)}
     assert vorschlag.personenkilometer == pytest.approx(10 * 1.1 + 10 * 3.3)
 
 
@@ -84,7 +84,7 @@ def test_a_kommune_without_coordinates_helps_last_and_is_named() -> None:
     fern = Ort("Ohne Ort", None, None, bedarf=0, frei=50)
     not_ = Ort("Not", 52.31, 8.0, bedarf=20, frei=0)
     vorschlag = vorschlagen([fern, nah, not_])
-    zeilen = {z.von: z for z in vorschlag.zeilen}
+    zeilen = {z.aufnehmend: z for z in vorschlag.zeilen}
     assert zeilen["Nah"].personen == 5 and zeilen["Nah"].km == entfernung_km(nah, not_)
     assert zeilen["Ohne Ort"].personen == 15 and zeilen["Ohne Ort"].km is None
     assert vorschlag.platziert == 20

@@ -25,6 +25,16 @@ def personenzahl(anzahl: int) -> str:
     return f"{zahl(anzahl)} {'Person' if anzahl == 1 else 'Personen'}"
 
 
+#: How every screen, file, e-mail and command line reads a move between two Kommunen: from the
+#: persons' view, the Kommune they are allocated to first, the one that houses them second.
+RICHTUNG = "zugewiesen an → untergebracht in"
+
+
+def bewegung(zuweisend: str, aufnehmend: str) -> str:
+    """A move as every arrow reads it (`RICHTUNG`): "Kommune C → Kommune U"."""
+    return f"{zuweisend} → {aufnehmend}"
+
+
 def wert(wert: object) -> str:
     """A reported value as text beside a field or in a change: "leer" for not reported."""
     return "leer" if wert is None or wert == "" else str(wert)

@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(zahl=anzeige.zahl, datum=anzeige.datum,
                                  zeitpunkt=anzeige.zeitpunkt, wert=anzeige.wert,
                                  personenzahl=anzeige.personenzahl, bezeichnung=bezeichnung,
+                                 bewegung=anzeige.bewegung, richtung=anzeige.RICHTUNG,
                                  kalenderwoche=anzeige.kalenderwoche)
 
     from admin import init_admin

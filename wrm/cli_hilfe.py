@@ -12,7 +12,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from wrm.anzeige import personenzahl, zahl
+from wrm.anzeige import RICHTUNG, bewegung, personenzahl, zahl
 from wrm.cli import abbrechen, eigener_landkreis, stichtag_lesen
 from wrm.db import db
 from wrm.models import Kommune, Platzart, Seite, Vereinbarung, Vereinbarungsstatus
@@ -55,9 +55,11 @@ def vorschlag_befehl(stichtag: date | None, format_: str) -> None:
         return
     if not ergebnis.zeilen:
         click.echo("Kein Vorschlag: keine Kommune braucht Plätze, oder keine hat Plätze frei.")
+    else:
+        click.echo(f"Vorschlag ({RICHTUNG}):")
     for z in ergebnis.zeilen:
         km = f"{zahl(z.km)} km" if z.km is not None else "Entfernung unbekannt"
-        click.echo(f"{z.von} → {z.nach}: {personenzahl(z.personen)} ({km})")
+        click.echo(f"{bewegung(z.zuweisend, z.aufnehmend)}: {personenzahl(z.personen)} ({km})")
     click.echo(f"Platziert: {personenzahl(ergebnis.platziert)}, "
                f"{zahl(ergebnis.personenkilometer)} Personenkilometer.")
     for warnung in ergebnis.warnungen:
@@ -123,7 +125,7 @@ def anlegen_befehl(zuweisend: str, aufnehmend: str, personen: int, anrechnung: s
     neu = _ausfuehren(lambda: vereinbarung_anlegen(db.session, angaben=angaben, benutzer=None,
                                                    system=SYSTEM,
                                                    ueberbelegung_bestaetigt=ueberbelegung))
-    click.echo(f"Vereinbarung angelegt: {neu.zuweisend.name} → {neu.aufnehmend.name}, "
+    click.echo(f"Vereinbarung angelegt: {bewegung(neu.zuweisend.name, neu.aufnehmend.name)}, "
                f"{personenzahl(neu.personen)}, angefragt.")
     click.echo(str(neu.id))
 
@@ -190,5 +192,5 @@ def liste_befehl(format_: str) -> None:
         return
     for v in vereinbarungen:
         ueber = f", Überbelegung um {zahl(v.ueberbelegung)}" if v.ueberbelegung else ""
-        click.echo(f"{v.id:>5}  {v.zuweisend.name} → {v.aufnehmend.name}: "
+        click.echo(f"{v.id:>5}  {bewegung(v.zuweisend.name, v.aufnehmend.name)}: "
                    f"{personenzahl(v.personen)}, {statuswort(v.status)}{ueber}")

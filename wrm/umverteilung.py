@@ -39,21 +39,24 @@ class Ort:
 
 @dataclass(frozen=True, slots=True)
 class Vorschlagszeile:
-    """One flow: `personen` from the Kommune in need `nach` housed by the host `von`."""
+    """One flow: `personen` allocated to the Kommune in need `zuweisend`, to be housed by the
+    host `aufnehmend` (the persons' view, as every arrow reads: `anzeige.RICHTUNG`)."""
 
-    von: str
-    nach: str
+    zuweisend: str
+    aufnehmend: str
     personen: int
     km: float | None
 
     def als_dict(self) -> dict[str, object]:
-        """The JSON contract's line: von, nach, personen, km (null without coordinates)."""
-        return {"von": self.von, "nach": self.nach, "personen": self.personen, "km": self.km}
+        """The JSON contract's line: zuweisend, aufnehmend, personen, km (null without
+        coordinates)."""
+        return {"zuweisend": self.zuweisend, "aufnehmend": self.aufnehmend,
+                "personen": self.personen, "km": self.km}
 
 
 @dataclass(frozen=True, slots=True)
 class Vorschlag:
-    """The whole proposal: its lines (by host, then Kommune in need), the persons placed,
+    """The whole proposal: its lines (by Kommune in need, then host), the persons placed,
     Σ persons × km over the lines with a distance, and warnings in German."""
 
     zeilen: tuple[Vorschlagszeile, ...]
@@ -93,9 +96,10 @@ def vorschlagen(orte: Iterable[Ort]) -> Vorschlag:
         if not o.hat_ort and (o.frei > 0 or o.bedarf > 0))
     if menge == 0:
         return Vorschlag(zeilen=(), platziert=0, personenkilometer=0.0, warnungen=warnungen)
-    zeilen = [Vorschlagszeile(von=g.kommune, nach=n.kommune, personen=personen,
-                              km=entfernung_km(g, n))
-              for g, n, personen in _min_cost_flow(geber, nehmer, menge)]
+    zeilen = sorted((Vorschlagszeile(zuweisend=n.kommune, aufnehmend=g.kommune,
+                                     personen=personen, km=entfernung_km(g, n))
+                     for g, n, personen in _min_cost_flow(geber, nehmer, menge)),
+                    key=lambda z: (z.zuweisend, z.aufnehmend))
     pkm = round(sum(z.personen * z.km for z in zeilen if z.km is not None), 1)
     return Vorschlag(zeilen=tuple(zeilen), platziert=sum(z.personen for z in zeilen),
                      personenkilometer=pkm, warnungen=warnungen)

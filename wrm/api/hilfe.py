@@ -34,12 +34,15 @@ SeiteEnum = strawberry.enum(Seite, name="Seite",
                                         "sind; aufnehmend: die Kommune, die sie unterbringt.")
 
 
-@strawberry.type(description="Eine Zeile des Vorschlags: `personen` aus `nach` bei `von`.")
+@strawberry.type(description="Eine Zeile des Vorschlags: `personen`, zugewiesen an "
+                             "`zuweisend`, untergebracht in `aufnehmend` (so liest jeder Pfeil "
+                             "in WRM: zugewiesen an → untergebracht in).")
 class Vorschlagszeile:
     """One flow of the proposal."""
 
-    von: str
-    nach: str
+    zuweisend: str = strawberry.field(description="Die Kommune, der die Personen zugewiesen "
+                                                  "sind (mit Bedarf).")
+    aufnehmend: str = strawberry.field(description="Die Kommune, die sie unterbringen kann.")
     personen: int
     km: float | None = strawberry.field(description="Luftlinie; null ohne Koordinaten.")
 
@@ -140,7 +143,8 @@ class HilfeQuery:
         return Umverteilungsvorschlag(
             stichtag=stichtag or heute(), platziert=ergebnis.platziert,
             personenkilometer=ergebnis.personenkilometer, warnungen=list(ergebnis.warnungen),
-            vorschlag=[Vorschlagszeile(von=z.von, nach=z.nach, personen=z.personen, km=z.km)
+            vorschlag=[Vorschlagszeile(zuweisend=z.zuweisend, aufnehmend=z.aufnehmend,
+                                       personen=z.personen, km=z.km)
                        for z in ergebnis.zeilen])
 
     @strawberry.field(description="Vereinbarungen, die neuesten zuerst: für den Landkreis alle, "

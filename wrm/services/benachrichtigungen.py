@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wrm.anzeige import personenzahl
+from wrm.anzeige import bewegung, personenzahl
 from wrm.db import jetzt
 from wrm.meldefelder import bezeichnung
 from wrm.models import Benachrichtigung, Benutzer, Rolle, Vereinbarung
@@ -29,13 +29,13 @@ def vormerken(session: Session, *, vereinbarung: Vereinbarung, was: str,
                                      Benutzer.kommune_id.in_(kommunen),
                                      Benutzer.email.is_not(None))
         .order_by(Benutzer.name)).all()
-    betreff = (f"Wohnraummanagement: Vereinbarung {vereinbarung.zuweisend.name} → "
-               f"{vereinbarung.aufnehmend.name} {was}")
+    betreff = (f"Wohnraummanagement: Vereinbarung "
+               f"{bewegung(vereinbarung.zuweisend.name, vereinbarung.aufnehmend.name)} {was}")
     text = (
         f"Guten Tag,\n\ndie Vereinbarung Nr. {vereinbarung.id} wurde geändert: {was}"
         f"{f' (von {wer})' if wer else ''}.\n\n"
-        f"Zuweisende Kommune: {vereinbarung.zuweisend.name}\n"
-        f"Aufnehmende Kommune: {vereinbarung.aufnehmend.name}\n"
+        f"Zugewiesen an: {vereinbarung.zuweisend.name} (zuweisende Kommune)\n"
+        f"Untergebracht in: {vereinbarung.aufnehmend.name} (aufnehmende Kommune)\n"
         f"Personen: {personenzahl(vereinbarung.personen)}\n"
         f"Status: {bezeichnung('status', vereinbarung.status)}\n\n"
         "Die Vereinbarung mit ihrem Verlauf finden Sie in WRM unter „Hilfe zwischen Kommunen“"

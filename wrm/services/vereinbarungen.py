@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from wrm import berechtigungen, kennzahlen
+from wrm.anzeige import bewegung, personenzahl, zahl
 from wrm.anzeige import datum as anzeige_datum
-from wrm.anzeige import personenzahl, zahl
 from wrm.db import jetzt
 from wrm.meldefelder import HOECHSTWERT, bezeichnung
 from wrm.models import (
@@ -284,8 +284,9 @@ def _umbuchen(session: Session, vereinbarung: Vereinbarung, tag: date, wer: str 
         raise Validierungsfehler({"datum": (
             f"Kein Verteilzeitraum enthält den {anzeige_datum(tag)}; die Umbuchung auf die "
             "Quote der aufnehmenden Kommune gehört in den Verteilzeitraum ihres Tages.")})
-    quelle = (f"Vereinbarung {vereinbarung.id}: {vereinbarung.zuweisend.name} → "
-              f"{vereinbarung.aufnehmend.name}, Zuweisung geändert")
+    quelle = (f"Vereinbarung {vereinbarung.id}: "
+              f"{bewegung(vereinbarung.zuweisend.name, vereinbarung.aufnehmend.name)}, "
+              "Zuweisung geändert")
     for kommune, personen in ((vereinbarung.aufnehmend, vereinbarung.personen),
                               (vereinbarung.zuweisend, -vereinbarung.personen)):
         buchen(session, kommune=kommune, zeitraum=zeitraum, personen=personen,
