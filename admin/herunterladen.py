@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask import Response, abort
 
 from wrm import exporte
@@ -10,6 +13,18 @@ MEDIENTYPEN = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
+
+
+_UMSCHRIFT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
+                            "Ü": "Ue"})
+
+
+def dateinamenteil(text: str) -> str:
+    """A name as part of a file name, plain ASCII: "Bad Rothenfelde" → "Bad-Rothenfelde",
+    "Bissendorf (Stadt)" → "Bissendorf-Stadt"."""
+    ascii_ = unicodedata.normalize("NFKD", text.translate(_UMSCHRIFT)).encode(
+        "ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_).strip("-") or "unbenannt"
 
 
 def herunterladen(tabelle: exporte.Tabelle, name: str, format_: str) -> Response:

@@ -63,9 +63,13 @@ class QuotenberechnungAnsicht(GeschuetzteAnsicht):
             Verteilzeitraum.landkreis_id == zeitraum.landkreis_id)
             .order_by(Verteilzeitraum.beginn.desc())).all()
         gesetzt = {q.kommune.name: q for q in quoten_von(db.session, zeitraum=zeitraum).values()}
+        # What applying would change, shown (and to be confirmed) before it is done.
+        aenderungen = {z.kommune for z in (berechnung.zeilen if berechnung else ())
+                       if z.kommune not in gesetzt or gesetzt[z.kommune].wert != z.quote}
         return self.render(
             "admin/quotenberechnung.html", zeitraum=zeitraum, zeitraeume=zeitraeume,
             berechnung=berechnung, fehler=fehler, gesetzt=gesetzt,
+            aenderungen_je_kommune=aenderungen,
             kontingent_eingabe=request.args.get("kontingent", ""),
             fingerabdruck=fingerabdruck(db.session, zeitraum=zeitraum, berechnung=berechnung)
             if berechnung else "",
@@ -83,9 +87,14 @@ class QuotenberechnungAnsicht(GeschuetzteAnsicht):
 
     @expose("/anwenden", methods=("POST",))
     def anwenden_view(self) -> Any:
-        """Apply the calculation the county saw (refused when its inputs changed since)."""
+        """Apply the calculation the county saw, once it confirmed the changes listed (refused
+        when its inputs changed since)."""
         zeitraum = self._formular_pruefen()
         benutzer = angemeldeter_benutzer()
+        if request.form.get("bestaetigt") != "ja":
+            flash("Bitte bestätigen Sie die aufgeführten Änderungen der Quoten.", "error")
+            return redirect(url_for(".index", zeitraum=zeitraum.id,
+                                    kontingent=request.form.get("kontingent") or None))
 
         def schritt() -> int:
             try:

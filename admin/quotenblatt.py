@@ -12,7 +12,7 @@ from sqlalchemy import select
 from admin.base import GeschuetzteAnsicht, angemeldeter_benutzer
 from admin.dienstansicht import ausfuehren
 from admin.formulare import WrmFormular, token_pruefen
-from admin.herunterladen import herunterladen
+from admin.herunterladen import dateinamenteil, herunterladen
 from wrm import berechtigungen, exporte
 from wrm.berechtigungen import Aktion
 from wrm.db import db
@@ -76,7 +76,8 @@ class QuotenblattAnsicht(GeschuetzteAnsicht):
         kommune, zeitraum, _, _ = self._auswahl()
         blatt = quotenblatt(db.session, kommune=kommune, zeitraum=zeitraum)
         return herunterladen(exporte.quotenblatttabelle(blatt, posten(blatt)),
-                             f"quotenblatt_{kommune.ags or kommune.id}", format_)
+                             f"quotenblatt_{dateinamenteil(kommune.name)}_"
+                             f"{dateinamenteil(zeitraum.name)}", format_)
 
     @expose("/anpassen", methods=("POST",))
     def anpassen_view(self) -> Any:

@@ -124,11 +124,14 @@ def test_adjust_confirm_and_close(web: Flask, kreis: dict[str, str]) -> None:
     assert fehler["extensions"]["code"] == "BAD_USER_INPUT" and "abgeschlossen" in \
         fehler["message"]
     blatt = _daten(web, '{ quotenblatt(kommune: "Ahausen", zeitraum: "P2") { uebertrag '
-                        'grundquote berechneteQuote posten { rechnung titel zahl '
+                        'grundquote berechneteQuote posten { rechnung titel personen zahl '
                         'erlaeuterung } } }', kreis["ahausen"])["quotenblatt"]
     assert (blatt["uebertrag"], blatt["grundquote"], blatt["berechneteQuote"]) == (37, 30, 67)
     uebertrag = next(p for p in blatt["posten"] if p["titel"].startswith("Übertrag"))
-    assert uebertrag["rechnung"] == "plus" and uebertrag["zahl"] == 37
+    assert uebertrag["rechnung"] == "plus" and uebertrag["personen"] == 37
+    assert uebertrag["zahl"] is None  # persons are whole numbers, never Float
+    anteil = next(p for p in blatt["posten"] if p["zahl"] is not None)
+    assert anteil["personen"] is None and isinstance(anteil["zahl"], float)
     assert uebertrag["erlaeuterung"].startswith(
         "Rest aus „P1“: Quote 60 − Zuweisungen 20 − Anrechnungen 3 (beim Abschluss berechnet")
 

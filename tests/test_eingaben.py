@@ -244,3 +244,17 @@ def test_a_duplicate_name_is_refused_in_german_without_sql(web: Flask, welt: Wel
     assert "Integrity" not in text and "INSERT" not in text and "constraint" not in text
     with web.app_context():
         assert abzug() == vorher
+
+
+def test_validation_keeps_graphql_cores_suggestion_in_german(web: Flask, welt: Welt) -> None:
+    client = _kreis(web)
+    for abfrage, erwartet in (
+            ("{ kommunen { nam } }", "Das Feld „nam“ gibt es beim Typ Kommune nicht. Meinten Sie "
+                                     "„name“?"),
+            ('{ kommune(nahme: "x") { name } }', "Meinten Sie „name“?"),
+            ("query($t: Dat) { auswertung(stichtag: $t) { stichtag } }",
+             "Den Typ „Dat“ gibt es nicht. Meinten Sie „Date“"),
+            ("{ zzzz }", "Das Feld „zzzz“ gibt es beim Typ Query nicht.")):
+        fehler = graphql(client, abfrage).get_json()["errors"]
+        assert any(erwartet in f["message"] for f in fehler), (abfrage, fehler)
+        assert all("Did you mean" not in f["message"] for f in fehler)

@@ -294,15 +294,28 @@ def test_the_county_calculates_applies_and_closes_on_the_screen(web: Flask) -> N
     assert 'id="summe-grundquote">100<' in seite and 'id="summe-quote">100<' in seite
     token = client.get("/_test/tokens").get_json()["admin"]
     fingerabdruck = seite.split('name="fingerabdruck" value="')[1].split('"')[0]
-    # Another contingent typed in but the digest of the stored one: refused.
-    seite = client.post("/admin/quotenberechnung/anwenden", follow_redirects=True, data={
-        "csrf_token": token, "zeitraum": zid, "kontingent": "120",
-        "fingerabdruck": fingerabdruck}).get_data(as_text=True)
-    assert "Grundlagen der Berechnung haben sich inzwischen geändert" in seite
+    # The changes are listed before anything is applied, and need a confirmation.
+    assert ('<ul class="mb-2" id="aenderungen"><li>Ahausen: keine → 60</li><li>Bedorf: keine '
+            '→ 30</li><li>Cestadt: keine → 10</li></ul>') in seite
+    assert "Diese 3 Änderungen übernehmen." in seite
+    with web.app_context():
+        vorher = abzug()
     seite = client.post("/admin/quotenberechnung/anwenden", follow_redirects=True, data={
         "csrf_token": token, "zeitraum": zid, "kontingent": "",
         "fingerabdruck": fingerabdruck}).get_data(as_text=True)
+    assert "Bitte bestätigen Sie die aufgeführten Änderungen der Quoten." in seite
+    with web.app_context():
+        assert abzug() == vorher
+    # Another contingent typed in but the digest of the stored one: refused.
+    seite = client.post("/admin/quotenberechnung/anwenden", follow_redirects=True, data={
+        "csrf_token": token, "zeitraum": zid, "kontingent": "120",
+        "fingerabdruck": fingerabdruck, "bestaetigt": "ja"}).get_data(as_text=True)
+    assert "Grundlagen der Berechnung haben sich inzwischen geändert" in seite
+    seite = client.post("/admin/quotenberechnung/anwenden", follow_redirects=True, data={
+        "csrf_token": token, "zeitraum": zid, "kontingent": "",
+        "fingerabdruck": fingerabdruck, "bestaetigt": "ja"}).get_data(as_text=True)
     assert "Quoten angewendet: 3 geändert." in seite
+    assert "Anwenden änderte nichts" in seite  # the quotas set are the calculated ones now
     with web.app_context():
         assert sorted(q.wert for q in quoten_von(db.session, zeitraum=db.session.get(
             Verteilzeitraum, zid)).values()) == [10, 30, 60]

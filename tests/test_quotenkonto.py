@@ -160,6 +160,9 @@ def test_the_quotenblatt_recomputes_the_quota_line_by_line(web: Flask) -> None:
     # The same lines as a workbook, numbers as numbers.
     antwort = kreis_client.get(f"/admin/quotenblatt/export.xlsx?kommune={melle_id}")
     assert antwort.status_code == 200
+    # Named by the Kommune and the period, not by a database id.
+    assert (f'filename="quotenblatt_Melle_Jahr_{heute().isoformat()}.xlsx"'
+            in antwort.headers["Content-Disposition"])
     blatt = load_workbook(io.BytesIO(antwort.data)).active
     zeilen = {z[1]: (z[0], *z[2:])
               for z in blatt.iter_rows(min_row=XLSX_KOPFZEILE + 1, values_only=True)}

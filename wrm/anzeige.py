@@ -20,6 +20,12 @@ def zahl(wert: float | None) -> str:
     return format_decimal(wert, locale=GEBIETSSCHEMA).replace("-", "−", 1)
 
 
+def prozent(anteil: float) -> str:
+    """A share as a percentage with two decimals, always: 0.0803 → "8,03 %", 0.08 → "8,00 %"."""
+    return format_decimal(anteil * 100, format="#,##0.00", locale=GEBIETSSCHEMA).replace(
+        "-", "−", 1) + " %"
+
+
 def personenzahl(anzahl: int) -> str:
     """"1 Person", "1.234 Personen"."""
     return f"{zahl(anzahl)} {'Person' if anzahl == 1 else 'Personen'}"

@@ -48,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                  zeitpunkt=anzeige.zeitpunkt, wert=anzeige.wert,
                                  personenzahl=anzeige.personenzahl, bezeichnung=bezeichnung,
                                  bewegung=anzeige.bewegung, richtung=anzeige.RICHTUNG,
+                                 prozent=anzeige.prozent,
                                  kalenderwoche=anzeige.kalenderwoche)
 
     from admin import init_admin

@@ -40,6 +40,10 @@ def test_county_calculates_applies_and_reads_a_quotenblatt(demo_web: Flask, brow
         kreis.get_by_role("button", name="Berechnen").click()
         expect(kreis.locator("#summe-grundquote")).to_have_text("1.200")
         bild(kreis, "50_quotenberechnung")
+        # The changes are listed first and must be confirmed.
+        expect(kreis.locator("#aenderungen")).to_contain_text("Kommune A: 129 →")
+        assert kreis.locator("#aenderungen li").count() in (20, 21)
+        kreis.get_by_label(re.compile(r"Diese 2[01] Änderungen übernehmen")).check()
         kreis.get_by_role("button", name="Berechnete Quoten anwenden").click()
         # (one of the paper's quotas may equal its calculated one and stays unchanged)
         expect(kreis.locator(".alert-success")).to_contain_text(

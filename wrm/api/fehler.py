@@ -130,10 +130,10 @@ _ANFRAGEN: list[tuple[str, str, _Uebersetzung]] = [
      lambda m: f"Die Anfrage ist zu lang (mehr als {m[1]} Token)."),
     (r"Syntax Error: (.*)", "GRAPHQL_PARSE_FAILED",
      lambda m: "Die Anfrage ist kein gültiges GraphQL (Syntaxfehler)."),
-    (r"Cannot query field '(\w+)' on type '(\w+)'.*", "GRAPHQL_VALIDATION_FAILED",
-     lambda m: f"Das Feld „{m[1]}“ gibt es beim Typ {m[2]} nicht."),
-    (r"Unknown argument '(\w+)' on field '(.+?)'.*", "GRAPHQL_VALIDATION_FAILED",
-     lambda m: f"Das Argument „{m[1]}“ gibt es beim Feld {m[2]} nicht."),
+    (r"Cannot query field '(\w+)' on type '(\w+)'\.(.*)", "GRAPHQL_VALIDATION_FAILED",
+     lambda m: f"Das Feld „{m[1]}“ gibt es beim Typ {m[2]} nicht.{_meinten(m[3])}"),
+    (r"Unknown argument '(\w+)' on field '(.+?)'\.(.*)", "GRAPHQL_VALIDATION_FAILED",
+     lambda m: f"Das Argument „{m[1]}“ gibt es beim Feld {m[2]} nicht.{_meinten(m[3])}"),
     (r"Field '(.+?)' argument '(\w+)' of type '(.+)' is required, but it was not provided\.",
      "GRAPHQL_VALIDATION_FAILED",
      lambda m: f"Beim Feld {m[1]} fehlt das Pflichtargument „{m[2]}“ ({m[3]})."),
@@ -154,8 +154,8 @@ _ANFRAGEN: list[tuple[str, str, _Uebersetzung]] = [
      lambda m: f"Das Fragment „{m[1]}“ ist nicht definiert."),
     (r"Fragment '(\w+)' is never used\.", "GRAPHQL_VALIDATION_FAILED",
      lambda m: f"Das Fragment „{m[1]}“ wird nicht verwendet."),
-    (r"Unknown type '(\w+)'.*", "GRAPHQL_VALIDATION_FAILED",
-     lambda m: f"Den Typ „{m[1]}“ gibt es nicht."),
+    (r"Unknown type '(\w+)'\.(.*)", "GRAPHQL_VALIDATION_FAILED",
+     lambda m: f"Den Typ „{m[1]}“ gibt es nicht.{_meinten(m[2])}"),
     (r"Unknown directive '@(\w+)'\.", "GRAPHQL_VALIDATION_FAILED",
      lambda m: f"Die Direktive @{m[1]} gibt es nicht."),
     (r"There can be only one operation named '(.+)'\.", "GRAPHQL_VALIDATION_FAILED",
@@ -181,6 +181,15 @@ _ANFRAGEN: list[tuple[str, str, _Uebersetzung]] = [
      lambda m: f"Die Anfrage ist ungültig: {_werte_deutsch(m[1])}"),
 ]
 _ANFRAGEN_RE = [(re.compile(muster, re.DOTALL), code, wort) for muster, code, wort in _ANFRAGEN]
+
+
+def _meinten(text: str) -> str:
+    """graphql-core's suggestion (" Did you mean 'a', 'b', or 'c'?") in German, or ""."""
+    namen = re.findall(r"'([^']+)'", text) if "Did you mean" in text else []
+    if not namen:
+        return ""
+    liste = ", ".join(f"„{n}“" for n in namen[:-1])
+    return f" Meinten Sie {liste + ' oder ' if liste else ''}„{namen[-1]}“?"
 
 
 def _werte_deutsch(text: str) -> str:

@@ -69,7 +69,10 @@ class Quotenposten:
 
     rechnung: str = strawberry.field(description="plus, minus, ergibt; leer bei Eingangswerten.")
     titel: str
-    zahl: float | None = strawberry.field(description="Der Wert, wo er eine Zahl ist.")
+    personen: int | None = strawberry.field(description="Der Wert, wo er eine ganze Zahl ist "
+                                                        "(Personen, Einwohner).")
+    zahl: float | None = strawberry.field(description="Der Wert, wo er eine gebrochene Zahl "
+                                                      "ist (der Anteil, das Rechnerische).")
     text: str | None = strawberry.field(description="Der Wert, wo er keine Zahl ist.")
     erlaeuterung: str
 
@@ -281,7 +284,8 @@ class QuotenQuery:
             anrechnungen=blatt.anrechnungen, zu_erfuellen=blatt.zu_erfuellen,
             buchungen=[Buchung.aus(b) for b in blatt.buchungen],
             posten=[Quotenposten(rechnung=p.rechnung, titel=p.titel, erlaeuterung=p.erlaeuterung,
-                                 zahl=p.wert if isinstance(p.wert, int | float) else None,
+                                 personen=p.wert if isinstance(p.wert, int) else None,
+                                 zahl=p.wert if isinstance(p.wert, float) else None,
                                  text=p.wert if isinstance(p.wert, str) else None)
                     for p in posten(blatt)])
 
