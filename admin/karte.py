@@ -1,6 +1,7 @@
 """A map of the Landkreis as inline SVG, drawn on the server from the Kommunen's coordinates:
 no tiles, no script, no internet. Each Kommune a dot coloured by its Bedarf (with the number
-beside its name, so colour is never the only sign), the proposal's flows as arrows."""
+beside its name, so colour is never the only sign), the proposal's flows as arrows; labels
+placed where they cover nothing (`admin.beschriftung`)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from admin.beschriftung import GROESSE, Kasten, platzieren
 from wrm.anzeige import RICHTUNG, bewegung, personenzahl, zahl
 from wrm.kennzahlen import Zeile
 from wrm.umverteilung import Vorschlagszeile
 
 ROT, GRUEN, GRAU, BLAU = "#c82333", "#1e7e34", "#6c757d", "#004085"
 BREITE, HOEHE, RAND = 760, 560, 70
+#: One line of the legend, which stands below the map (on it, it would cover dots).
+LEGENDENZEILE = 18
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,12 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
         return Markup("")
     xy = _projektion(punkte)
     orte = {p.name: xy(p) for p in punkte}
+    legende = [(ROT, "Bedarf über 0 (fehlender Wohnraum)"), (GRUEN, "kein Bedarf (Überschuss)"),
+               (GRAU, "keine Plätze gemeldet")]
+    zeilen = len(legende) + (1 if fluesse else 0) + (1 if ohne_ort else 0)
+    gesamthoehe = HOEHE + 12 + LEGENDENZEILE * zeilen
     teile = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BREITE} {HOEHE}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BREITE} {gesamthoehe}" role="img" '
         'aria-labelledby="karte-titel karte-beschreibung" class="karte" width="100%">',
         '<title id="karte-titel">Karte des Landkreises: Bedarf je Kommune'
         + (" und vorgeschlagene Umverteilung" if fluesse else "") + "</title>",
@@ -67,9 +75,11 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
         '<defs><marker id="pfeil" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" '
         'markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
         f'<path d="M0,0 L10,5 L0,10 z" fill="{BLAU}"/></marker></defs>',
+        f'<rect width="{BREITE}" height="{gesamthoehe}" fill="#fff"/>',
         f'<rect width="{BREITE}" height="{HOEHE}" fill="#fff" stroke="#adb5bd"/>',
     ]
     groesste = max((f.personen for f in fluesse), default=1)
+    pfeile = []
     for fluss in fluesse:
         if fluss.zuweisend not in orte or fluss.aufnehmend not in orte:
             continue
@@ -77,36 +87,48 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
         (x1, y1), (x2, y2) = orte[fluss.zuweisend], orte[fluss.aufnehmend]
         laenge = math.hypot(x2 - x1, y2 - y1) or 1
         kuerzer = 9 / laenge  # stop at the dot's edge
+        pfeile.append((fluss, (x1 + (x2 - x1) * kuerzer, y1 + (y2 - y1) * kuerzer),
+                       (x2 - (x2 - x1) * kuerzer, y2 - (y2 - y1) * kuerzer)))
+    for fluss, (ax, ay), (bx, by) in pfeile:
         teile.append(
-            f'<line x1="{x1 + (x2 - x1) * kuerzer:.1f}" y1="{y1 + (y2 - y1) * kuerzer:.1f}" '
-            f'x2="{x2 - (x2 - x1) * kuerzer:.1f}" y2="{y2 - (y2 - y1) * kuerzer:.1f}" '
+            f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" '
             f'stroke="{BLAU}" stroke-width="{1.5 + 4 * fluss.personen / groesste:.1f}" '
             'marker-end="url(#pfeil)" opacity="0.85"><title>'
             f"{escape(bewegung(fluss.zuweisend, fluss.aufnehmend))}: "
             f"{personenzahl(fluss.personen)}"
             "</title></line>")
-    for p in punkte:
+    bedarfe = ["nicht gemeldet" if p.zeile.bedarf is None else zahl(p.zeile.bedarf)
+               for p in punkte]
+    texte = [f"{p.name} ({bedarf})" for p, bedarf in zip(punkte, bedarfe, strict=True)]
+    beschriftungen = platzieren(
+        [(t, *orte[p.name]) for t, p in zip(texte, punkte, strict=True)],
+        strecken=[(a, b) for _, a, b in pfeile], rahmen=Kasten(2, 2, BREITE - 2, HOEHE - 2))
+    for p, text, bedarf, b in zip(punkte, texte, bedarfe, beschriftungen, strict=True):
         x, y = orte[p.name]
-        bedarf = "nicht gemeldet" if p.zeile.bedarf is None else zahl(p.zeile.bedarf)
+        leitlinie = "" if b.leitlinie is None else (
+            f'<line x1="{b.leitlinie[0][0]:.1f}" y1="{b.leitlinie[0][1]:.1f}" '
+            f'x2="{b.leitlinie[1][0]:.1f}" y2="{b.leitlinie[1][1]:.1f}" stroke="#495057" '
+            'stroke-width="1" class="leitlinie"/>')
         teile.append(
-            f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{_farbe(p.zeile)}" '
-            f'stroke="#212529"/><text x="{x + 10:.1f}" y="{y + 4:.1f}" font-size="12" '
-            f'font-family="sans-serif" fill="#212529">{escape(p.name)} ({bedarf})</text>'
+            f'<g class="kommune"><circle cx="{x:.1f}" cy="{y:.1f}" r="7" '
+            f'fill="{_farbe(p.zeile)}" stroke="#212529"/>{leitlinie}'
+            f'<text x="{b.x:.1f}" y="{b.y:.1f}" text-anchor="{b.anker}" font-size="{GROESSE}" '
+            f'font-family="sans-serif" fill="#212529" class="beschriftung">{escape(text)}</text>'
             f"<title>{escape(p.name)}: Bedarf {bedarf}</title></g>")
-    legende = [(ROT, "Bedarf über 0 (fehlender Wohnraum)"), (GRUEN, "kein Bedarf (Überschuss)"),
-               (GRAU, "keine Plätze gemeldet")]
-    for i, (farbe, text) in enumerate(legende):
-        teile.append(f'<circle cx="20" cy="{20 + 18 * i}" r="6" fill="{farbe}" '
-                     f'stroke="#212529"/><text x="32" y="{24 + 18 * i}" font-size="12" '
-                     f'font-family="sans-serif" fill="#212529">{text}</text>')
-    if fluesse:
-        y = 20 + 18 * len(legende)
+    y = HOEHE + 6 + LEGENDENZEILE // 2
+    for farbe, text in legende:
+        teile.append(f'<circle cx="20" cy="{y}" r="6" fill="{farbe}" stroke="#212529"/>'
+                     f'<text x="32" y="{y + 4}" font-size="12" font-family="sans-serif" '
+                     f'fill="#212529">{text}</text>')
+        y += LEGENDENZEILE
+    if pfeile:
         teile.append(f'<line x1="12" y1="{y}" x2="28" y2="{y}" stroke="{BLAU}" '
                      f'stroke-width="2" marker-end="url(#pfeil)"/><text x="32" y="{y + 4}" '
                      f'font-size="12" font-family="sans-serif" fill="#212529">Vorschlag: '
                      f"{RICHTUNG}</text>")
+        y += LEGENDENZEILE
     if ohne_ort:
-        teile.append(f'<text x="20" y="{HOEHE - 14}" font-size="12" font-family="sans-serif" '
+        teile.append(f'<text x="12" y="{y + 4}" font-size="12" font-family="sans-serif" '
                      f'fill="#212529">Ohne Koordinaten, nicht eingezeichnet: '
                      f"{escape(', '.join(ohne_ort))}</text>")
     teile.append("</svg>")
