@@ -83,10 +83,13 @@ class UebersichtAnsicht(GeschuetzteAnsicht):
         """The table, one row per Kommune in the order of the Kommunen."""
         benutzer, stichtag = anfrage.benutzer(), anfrage.stichtag()
         stand = anfrage.stand(benutzer, stichtag)
+        sichtbar = {s.kommune.id for s in stand
+                    if berechtigungen.bemerkung_sichtbar(benutzer, s.kommune)}
         return self.render(
             "admin/uebersicht.html", stand=stand, felder=ZAHLENFELDER, zu_erfuellen=ZU_ERFUELLEN,
             stichtag=stichtag or heute(), heute=heute(),
-            bemerkung_sichtbar=lambda k: berechtigungen.bemerkung_sichtbar(benutzer, k),
+            # A column the role can never read is not shown to it (the press: no notes).
+            bemerkung_sichtbar=lambda k: k.id in sichtbar, bemerkung_spalte=bool(sichtbar),
             personen_sichtbar=berechtigungen.personen_sichtbar(benutzer),
             exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
         )
