@@ -35,6 +35,8 @@ test: $(STAMP) graphiql
 	bash scripts/chromium.sh || [ "$$CI" != "true" ]
 	@# axe-core for the accessibility checks of the browser tests (npm registry, pinned).
 	bash scripts/axe.sh || [ "$$CI" != "true" ]
+	@# LibreOffice prints the XLSX downloads to PDF for the printout tests (Debian's packages).
+	bash scripts/libreoffice.sh || [ "$$CI" != "true" ]
 	WRM_TEST_FUZZ=$(FUZZ) bash scripts/test.sh
 
 ## make check: ruff and the tests that need no server, browser or database of their own,

@@ -144,11 +144,14 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
     @expose("/export.<format_>")
     def export(self, format_: str) -> Response:
         """The Auswertung as XLSX or CSV, in the paper's layout."""
-        benutzer, stichtag, _, ergebnis = self._auswertung()
+        benutzer, stichtag, stand, ergebnis = self._auswertung()
         if not berechtigungen.exporte_erlaubt(benutzer):
             abort(403)
+        horizont = prognose(db.session, landkreis=benutzer.landkreis, stichtag=stichtag,
+                            stand=stand)
         tabelle = exporte.auswertungstabelle(ergebnis, stichtag=stichtag or heute(),
-                                             landkreis=benutzer.landkreis.name)
+                                             landkreis=benutzer.landkreis.name,
+                                             horizont=horizont)
         return herunterladen(tabelle, "auswertung", format_)
 
     @expose("/kommune/<int:kommune_id>/")

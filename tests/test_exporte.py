@@ -4,8 +4,10 @@ the press never gets internal notes or names; formulas cannot be smuggled in."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import random
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -18,13 +20,13 @@ from tests.cli_json import cli_auswertung
 from tests.conftest import anmelden
 from tests.welt import Welt
 from wrm.db import db
-from wrm.exporte import AUSWERTUNG, UEBERSICHT, XLSX_KOPFZEILE
+from wrm.exporte import AUSWERTUNG, REICHT_BIS, UEBERSICHT, XLSX_KOPFZEILE
 from wrm.meldefelder import ZUSAMMENFASSUNG_HILFE
 from wrm.models import Rolle, Verteilzeitraum
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.zeit import heute
 
-TITEL = {s.titel: s.schluessel for s in (*AUSWERTUNG, *UEBERSICHT)}
+TITEL = {s.titel: s.schluessel for s in (*AUSWERTUNG, *UEBERSICHT, REICHT_BIS)}
 ZUSAMMENFASSUNG = {
     "benötigter Wohnraum (Personen)": "benoetigt",
     "davon sofort verfügbar (Personen)": "sofort_verfuegbar",
@@ -66,7 +68,7 @@ def _csv_lesen(inhalt: bytes) -> tuple[list[dict], dict, dict]:
             return None
         if schluessel == "stand":
             return datetime.strptime(text, "%d.%m.%Y %H:%M:%S")
-        return text if schluessel in ("kommune", "lage") else int(text)
+        return text if schluessel in ("kommune", "lage", "reicht_bis") else int(text)
 
     daten, gesamt, zusammenfassung = [], {}, {}
     for zeile in zeilen[1:]:
@@ -91,15 +93,40 @@ def _wie_cli(zeile: dict) -> dict:
     return werte
 
 
+def _reicht_bis_am_schirm(client, abfrage: dict) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The screen's "reicht bis KW" per Kommune (and "Gesamt"), as text."""
+    seite = client.get("/admin/auswertung/", query_string=abfrage).get_data(as_text=True)
+    tabelle = seite[seite.index('id="auswertung"'):seite.index("</table>")]
+    ergebnis = {}
+    for zeile in re.findall(r"<tr.*?</tr>", tabelle, flags=re.S):
+        if 'class="reicht-bis"' not in zeile:
+            continue
+        name = re.sub(r"<[^>]+>", "", re.search(r"<th.*?</th>", zeile, flags=re.S).group(0))
+        zelle = re.search(r'class="reicht-bis">(.*?)</td>', zeile, flags=re.S).group(1)
+        ergebnis[html.unescape(name.strip())] = html.unescape(
+            re.sub(r"<[^>]+>", "", zelle)).strip()
+    return ergebnis
+
+
+def _ohne_reichweite(zeilen: list[dict]) -> tuple[list[dict], dict[str, str]]:
+    reichweiten = {z["kommune"]: z.pop(REICHT_BIS.schluessel) for z in zeilen}
+    return zeilen, reichweiten
+
+
 def exporte_wie_cli(client, runner, stichtag: date | None) -> None:  # type: ignore[no-untyped-def]
-    """Download both formats and compare them with the CLI's JSON."""
+    """Download both formats and compare them with the CLI's JSON, and their "reicht bis KW"
+    with the screen's."""
     erwartet = cli_auswertung(runner, stichtag)
     zeilen = [_wie_cli(z) for z in erwartet["zeilen"]]
     gesamt = {s.schluessel: erwartet["gesamt"].get(s.schluessel) for s in AUSWERTUNG[1:-2]}
     abfrage = {"stichtag": stichtag.isoformat()} if stichtag else {}
+    am_schirm = _reicht_bis_am_schirm(client, abfrage)
     xlsx = client.get("/admin/auswertung/export.xlsx", query_string=abfrage)
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
     stand_text, daten, summe, block = _xlsx_lesen(xlsx.data)
+    daten, reichweiten = _ohne_reichweite([*daten, summe])
+    assert reichweiten == am_schirm and all(reichweiten.values())
+    daten, summe = daten[:-1], daten[-1]
     tag = stichtag or heute()
     assert stand_text.startswith(f"Stand: {tag.strftime('%d.%m.%Y')}")
     assert daten == zeilen
@@ -110,6 +137,9 @@ def exporte_wie_cli(client, runner, stichtag: date | None) -> None:  # type: ign
     csv_antwort = client.get("/admin/auswertung/export.csv", query_string=abfrage)
     assert csv_antwort.status_code == 200
     daten, summe, block = _csv_lesen(csv_antwort.data)
+    daten, reichweiten = _ohne_reichweite([*daten, summe])
+    assert reichweiten == am_schirm
+    daten, summe = daten[:-1], daten[-1]
     assert daten == zeilen
     assert {k: summe[k] for k in gesamt} == gesamt
     assert block == _block_wie_cli(erwartet["zusammenfassung"])

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from wrm import kennzahlen
+from wrm.anzeige import kalenderwoche
 from wrm.kennzahlen.prognose import (
     Woche,
     iso_woche,
@@ -77,6 +78,17 @@ class Prognose:
         """Whether the places do not even last the current week."""
         bis = reichweite.reicht_bis_mit_aussicht if mit_aussicht else reichweite.reicht_bis
         return bis == iso_woche(self.aktuelle_woche - timedelta(weeks=1))
+
+    def reicht_text(self, reichweite: Reichweite, *, mit_aussicht: bool = False) -> str:
+        """How far the places reach, in words, as the screen and the downloads say it:
+        "KW 5/2027", "reicht nicht für diese Woche", or, when they never run out within the
+        horizon, "bis Zeitraumende" (a period with an end) or "–" (only announced weeks)."""
+        bis = reichweite.reicht_bis_mit_aussicht if mit_aussicht else reichweite.reicht_bis
+        if bis is None:
+            return "bis Zeitraumende" if self.zeitraum and self.zeitraum.ende else "–"
+        if self.nicht_diese_woche(reichweite, mit_aussicht=mit_aussicht):
+            return "reicht nicht für diese Woche"
+        return kalenderwoche(bis)
 
 
 def prognose(session: Session, *, landkreis: Landkreis, stichtag: date | None = None,

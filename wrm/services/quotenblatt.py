@@ -138,7 +138,7 @@ def posten(blatt: Quotenblatt) -> list[Posten]:
                    zeichen="="),
         ]
     else:
-        zeilen.append(Posten("berechnung", "Berechnung", f"nicht möglich: {blatt.fehlt}"))
+        zeilen.append(Posten("berechnung", "Berechnung", "nicht möglich", blatt.fehlt))
     zeilen += [
         Posten("quote", "Aufnahmequote (gesetzt)", blatt.quote if blatt.quote is not None
                else "keine", _herkunft_der_quote(blatt), betont=True),
