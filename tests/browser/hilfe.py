@@ -69,9 +69,9 @@ def seiten(browser, url: str):  # type: ignore[no-untyped-def]
     """Factory for pages in separate browser contexts (separate sessions) on `url`."""
     kontexte, verstoesse, draussen = [], [], []
 
-    def oeffnen():  # type: ignore[no-untyped-def]
+    def oeffnen(breite: int = 1400, hoehe: int = 900):  # type: ignore[no-untyped-def]
         kontext = browser.new_context(base_url=url, locale="de-DE",
-                                      viewport={"width": 1400, "height": 900})
+                                      viewport={"width": breite, "height": hoehe})
         kontext.set_default_timeout(10_000)
         kontexte.append(kontext)
         seite = kontext.new_page()
