@@ -8,9 +8,12 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from tests.conftest import graphql
 from tests.datenbestand import abzug
+from wrm.db import db
+from wrm.models import Verteilzeitraum
 from wrm.zeit import heute
 
 ANFRAGEN = ('mutation($p: Int!, $b: Boolean!, $von: Date, $a: String!) { vereinbarungAnfragen('
@@ -109,7 +112,10 @@ def test_a_credit_lands_in_the_period_of_its_day(demo_web: Flask, kreis: str) ->
     _abgelehnt(demo_web, kreis, BUCHEN, "datum", "nicht vor dem 01.01.2000", d="1900-01-01")
     _abgelehnt(demo_web, kreis, BUCHEN, "datum", "höchstens ein Jahr in der Zukunft",
                d="2099-01-01")
-    vorher = (heute_ - timedelta(days=61)).isoformat()  # the day before the demo's period
+    with demo_web.app_context():
+        beginn = db.session.scalar(select(Verteilzeitraum.beginn).where(
+            Verteilzeitraum.name == "Demo-Verteilzeitraum"))
+    vorher = (beginn - timedelta(days=1)).isoformat()  # the day before the demo's period
     _abgelehnt(demo_web, kreis, BUCHEN, "datum", "Kein Verteilzeitraum enthält den", d=vorher)
     _abgelehnt(demo_web, kreis, BUCHEN, "datum",
                "liegt nicht im Verteilzeitraum „Demo-Verteilzeitraum“", d=vorher,

@@ -23,6 +23,7 @@ from wrm.services.auswertung import auswertung as auswertung_berechnen
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.csvdatei import Importfehler
 from wrm.services.demo import DEMO_PASSWORT, anzahl_kommunen, demo_laden, demo_logins
+from wrm.services.demo_verlauf import WOCHEN
 from wrm.services.importe import meldungen_importieren
 from wrm.services.kommunen import (
     kommune_finden,
@@ -79,8 +80,9 @@ def demo_befehl(adresse: str) -> None:
     else:
         logins = demo_laden(db.session, landkreis=landkreis)
         db.session.commit()
-        click.echo(f"Demo-Daten geladen: {anzahl_kommunen(logins)} Kommunen mit den Zahlen des "
-                   "Konzeptpapiers.")
+        click.echo(f"Demo-Daten geladen: {anzahl_kommunen(logins)} Kommunen, heute mit den "
+                   "Zahlen des Konzeptpapiers, davor eine erfundene Vorgeschichte von "
+                   f"{WOCHEN} Wochen (wöchentliche Meldungen, nicht echt).")
     if logins:
         click.echo(f"Demo-Anmeldungen (Passwort „{DEMO_PASSWORT}“, sofern nicht geändert), "
                    f"unter {adresse.rstrip('/')}/login:")

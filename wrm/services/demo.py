@@ -1,4 +1,5 @@
-"""Demo data: the paper's 21 anonymous Kommunen with their figures, a period, and demo logins."""
+"""Demo data: the paper's 21 anonymous Kommunen with their figures and an invented past, a
+period, and demo logins."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
 from wrm.services.benutzer import benutzer_anlegen
+from wrm.services.demo_verlauf import WOCHEN, papierzeilen, verlauf_anlegen
 from wrm.services.importe import meldungen_importieren
 from wrm.services.kommunen import kommunen_importieren, paketdatei
-from wrm.services.verteilzeitraeume import zeitraum_eroeffnen
-from wrm.zeit import heute
+from wrm.services.verteilzeitraeume import quote_setzen, zeitraum_eroeffnen
+from wrm.zeit import heute, tagesbeginn
 
 DEMO_PASSWORT = "demo-wrm-2026"
 
@@ -25,19 +27,33 @@ def _login_name(kommune: str) -> str:
 def demo_laden(session: Session, *, landkreis: Landkreis) -> list[tuple[str, str, str]]:
     """Load the demo into an empty Landkreis; returns the logins as (name, rolle, kommune).
 
-    The figures are the paper's anonymous rows ("Kommune A" … "Kommune U"), placed at invented
-    coordinates; they are never attached to the real Kommunen of the county. Caller commits.
+    Today's figures are the paper's anonymous rows ("Kommune A" … "Kommune U"), placed at
+    invented coordinates; they are never attached to the real Kommunen of the county. Before
+    them lie twelve weeks of invented weekly reports (`demo_verlauf`). Caller commits.
     """
     tag = heute()
-    zeitraum_eroeffnen(session, landkreis=landkreis, beginn=tag - timedelta(days=60),
-                       ende=tag + timedelta(days=120), name="Demo-Verteilzeitraum")
+    # The period began before the invented past (`demo_verlauf`), so every week of it has
+    # the quotas it is measured against.
+    zeitraum = zeitraum_eroeffnen(session, landkreis=landkreis,
+                                  beginn=tag - timedelta(weeks=WOCHEN, days=7),
+                                  ende=tag + timedelta(days=120), name="Demo-Verteilzeitraum")
     kommunen_importieren(session, inhalt=paketdatei("demo_kommunen.csv"), landkreis=landkreis)
-    meldungen_importieren(session, inhalt=paketdatei("demo_uebersicht.csv"),
-                          landkreis=landkreis, anlegen=True)
-    logins = [("landkreis", Rolle.LANDKREIS, None), ("presse", Rolle.PRESSE, None)]
     kommunen = session.scalars(
         select(Kommune).where(Kommune.landkreis_id == landkreis.id).order_by(Kommune.id)
     ).all()
+    papier = papierzeilen(paketdatei("demo_uebersicht.csv"))
+    beginn = tagesbeginn(zeitraum.beginn)
+    for kommune in kommunen:
+        kommune.angelegt_am = beginn  # taking part since the period began: its past counts
+        quote_setzen(session, kommune=kommune, zeitraum=zeitraum,
+                     wert=papier[kommune.name]["aufnahmequote"],  # type: ignore[arg-type]
+                     benutzer_name="Demo", zeitpunkt=beginn)
+    verlauf_anlegen(session, kommunen={k.name: k for k in kommunen}, zeilen=papier, bis=tag,
+                    melder={k.name: _login_name(k.name) for k in kommunen})
+    # Today's figures: the paper's.
+    meldungen_importieren(session, inhalt=paketdatei("demo_uebersicht.csv"),
+                          landkreis=landkreis, anlegen=True)
+    logins = [("landkreis", Rolle.LANDKREIS, None), ("presse", Rolle.PRESSE, None)]
     logins += [(_login_name(k.name), Rolle.KOMMUNE, k) for k in kommunen]
     for name, rolle, kommune in logins:
         benutzer_anlegen(session, name=name, rolle=rolle, kommune=kommune,
