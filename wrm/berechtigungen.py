@@ -27,6 +27,8 @@ from wrm.models import (
     Quotenanpassung,
     Rolle,
     Seite,
+    Unterkunft,
+    Unterkunftseintrag,
     Vereinbarung,
     Vereinbarungsstatus,
     Verlaufseintrag,
@@ -69,6 +71,12 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
     # The state's announced allocations: figures everyone plans with; the county enters them.
     Ankuendigung: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.ANLEGEN}),
                    Rolle.KOMMUNE: _LESEN, Rolle.PRESSE: _LESEN},
+    # Accommodations: names and addresses are sensitive (shelters are targets of attacks), so
+    # a Kommune keeps and reads only its own list, the county all of its Landkreis (and its
+    # own shelters), the press office none; the others see only the sums in the figures.
+    # Never deleted: "geschlossen" ends one, and its history stays.
+    Unterkunft: {Rolle.LANDKREIS: _PFLEGEN, Rolle.KOMMUNE: _PFLEGEN},
+    Unterkunftseintrag: {Rolle.LANDKREIS: _LESEN, Rolle.KOMMUNE: _LESEN},
     # The county's own settings (the reporting interval); never created or deleted here.
     Landkreis: {Rolle.LANDKREIS: frozenset({Aktion.LESEN, Aktion.AENDERN})},
 }
@@ -77,7 +85,8 @@ RECHTE: dict[type, dict[Rolle, frozenset[Aktion]]] = {
 #: its own history (who changed what is internal to the Kommune) and the agreements its
 #: Kommune is a side of (the others' show only as counts in the figures).
 _EIGENE_KOMMUNE_BEIM_SCHREIBEN = (Meldung, Hilfeersuchen, Vereinbarung)
-_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag, Vereinbarung, Buchung, Quotenanpassung)
+_EIGENE_KOMMUNE_AUCH_BEIM_LESEN = (Verlaufseintrag, Vereinbarung, Buchung, Quotenanpassung,
+                                   Unterkunft, Unterkunftseintrag)
 #: The columns that name a record's Kommune (an agreement has two sides); default kommune_id.
 _KOMMUNENSPALTEN: dict[type, tuple[str, ...]] = {Vereinbarung: ("zuweisend_id", "aufnehmend_id")}
 
@@ -114,7 +123,10 @@ def bereich_von(benutzer: Benutzer | None, modell: type, aktion: Aktion) -> Bere
 def _im_landkreis(landkreis_id: int, modell: type) -> ColumnElement[bool]:
     if modell is Landkreis:
         return Landkreis.id == landkreis_id
-    if modell in (Kommune, Verteilzeitraum, Benutzer):
+    if modell is Unterkunftseintrag:
+        return Unterkunftseintrag.unterkunft_id.in_(
+            select(Unterkunft.id).where(Unterkunft.landkreis_id == landkreis_id))
+    if modell in (Kommune, Verteilzeitraum, Benutzer, Unterkunft):
         return modell.landkreis_id == landkreis_id  # type: ignore[attr-defined,no-any-return]
     kommunen = select(Kommune.id).where(Kommune.landkreis_id == landkreis_id)
     spalte = _KOMMUNENSPALTEN.get(modell, ("kommune_id",))[0]
@@ -122,6 +134,9 @@ def _im_landkreis(landkreis_id: int, modell: type) -> ColumnElement[bool]:
 
 
 def _eine_kommune(modell: type, kommune_id: int) -> ColumnElement[bool]:
+    if modell is Unterkunftseintrag:
+        return Unterkunftseintrag.unterkunft_id.in_(
+            select(Unterkunft.id).where(Unterkunft.kommune_id == kommune_id))
     return or_(*(getattr(modell, spalte) == kommune_id
                  for spalte in _KOMMUNENSPALTEN.get(modell, ("kommune_id",))))
 
@@ -146,6 +161,16 @@ def im_bereich(benutzer: Benutzer | None, modell: type, aktion: Aktion, kommune:
     rahmen = bereich_von(benutzer, modell, aktion)
     return (rahmen.landkreis_id is not None and kommune.landkreis_id == rahmen.landkreis_id
             and (rahmen.kommune_id is None or kommune.id == rahmen.kommune_id))
+
+
+def unterkunft_im_bereich(benutzer: Benutzer | None, aktion: Aktion, *, landkreis_id: int,
+                          kommune_id: int | None) -> bool:
+    """Whether an accommodation of this owner (a Kommune, or with `kommune_id` None the
+    Landkreis itself) is in the user's `bereich` for `aktion` (the rule of `bereich`, in
+    Python: the county's shelters are outside every Kommune's)."""
+    rahmen = bereich_von(benutzer, Unterkunft, aktion)
+    return (rahmen.landkreis_id is not None and landkreis_id == rahmen.landkreis_id
+            and (rahmen.kommune_id is None or kommune_id == rahmen.kommune_id))
 
 
 def darf_meldung_aendern(benutzer: Benutzer | None, kommune: Kommune) -> bool:

@@ -160,7 +160,8 @@ def zusammenfassungszeilen(zusammenfassung: object) -> tuple[tuple[str, str], ..
 #: (Kinds of Kommune are stored as German words already.)
 WERTBEZEICHNUNGEN: dict[str, dict[str, str]] = {
     "rolle": {"landkreis": "Landkreis", "kommune": "Kommune", "presse": "Pressestelle"},
-    "vorgang": {"geaendert": "geändert", "bestaetigt": "bestätigt", "import": "Import"},
+    "vorgang": {"geaendert": "geändert", "bestaetigt": "bestätigt", "import": "Import",
+                "unterkuenfte": "aus der Unterkunftsliste", "quelle": "Quelle umgestellt"},
     "lage": {"ausreichend": "ausreichend", "kritisch": "kritisch"},
     "status": {"angefragt": "angefragt", "zugesagt": "zugesagt", "abgelehnt": "abgelehnt",
                "belegt": "belegt", "beendet": "beendet", "zurueckgezogen": "zurückgezogen",

@@ -5,11 +5,12 @@ from wrm.models.benachrichtigung import Benachrichtigung
 from wrm.models.benutzer import Benutzer, Rolle
 from wrm.models.buchung import Buchung, Buchungsart
 from wrm.models.datenstand import Datenstand
-from wrm.models.kommune import Art, Kommune
+from wrm.models.kommune import Art, Kommune, Meldequelle
 from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
 from wrm.models.quotenanpassung import Anpassungsart, Quotenanpassung
 from wrm.models.token import Token
+from wrm.models.unterkunft import Unterkunft, Unterkunftseintrag, Unterkunftsstatus
 from wrm.models.vereinbarung import (
     Ersuchensstatus,
     Hilfeersuchen,
@@ -36,6 +37,7 @@ __all__ = [
     "Hilfeersuchen",
     "Kommune",
     "Landkreis",
+    "Meldequelle",
     "Meldung",
     "Platzart",
     "Quotenaenderung",
@@ -43,6 +45,9 @@ __all__ = [
     "Rolle",
     "Seite",
     "Token",
+    "Unterkunft",
+    "Unterkunftseintrag",
+    "Unterkunftsstatus",
     "Vereinbarung",
     "Vereinbarungsereignis",
     "Vereinbarungsstatus",

@@ -25,6 +25,14 @@ class Art(enum.StrEnum):
     SAMTGEMEINDE = "Samtgemeinde"
 
 
+class Meldequelle(enum.StrEnum):
+    """Where a Kommune's columns (6)–(11) come from: typed into the report, or summed from its
+    accommodations (`wrm.services.unterkuenfte`)."""
+
+    EINGABE = "eingabe"
+    UNTERKUENFTE = "unterkuenfte"
+
+
 class Kommune(Base):
     """A municipality that houses the persons assigned to it and reports its figures."""
 
@@ -50,6 +58,10 @@ class Kommune(Base):
     # Tie-break in the Auswertung; empty means creation order (the id).
     reihenfolge: Mapped[int | None]
     angelegt_am: Mapped[datetime] = mapped_column(UtcDateTime, default=jetzt)
+    meldequelle: Mapped[Meldequelle] = mapped_column(
+        Enum(Meldequelle, native_enum=False, length=20,
+             values_callable=lambda e: [m.value for m in e]),
+        default=Meldequelle.EINGABE, server_default=Meldequelle.EINGABE.value)
 
     landkreis: Mapped[Landkreis] = relationship(back_populates="kommunen")
     meldung: Mapped[Meldung | None] = relationship(back_populates="kommune")

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 VORGANG_GEAENDERT = "geaendert"
 VORGANG_BESTAETIGT = "bestaetigt"
 VORGANG_IMPORT = "import"
+#: (6)–(11) written because the Kommune's accommodation list changed.
+VORGANG_UNTERKUENFTE = "unterkuenfte"
+#: The Kommune switched where (6)–(11) come from (`Kommune.meldequelle`).
+VORGANG_QUELLE = "quelle"
 
 
 class Verlaufseintrag(Meldungsfelder, Base):

@@ -14,8 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from wrm import anzeige
 from wrm.db import jetzt
 from wrm.meldefelder import FELDER_NACH_NAME, ZAHLENNAMEN, Lage
-from wrm.models import Benutzer, Kommune, Meldung, Verlaufseintrag
+from wrm.models import Benutzer, Kommune, Meldequelle, Meldung, Verlaufseintrag
 from wrm.models.verlauf import VORGANG_BESTAETIGT, VORGANG_GEAENDERT
+from wrm.services import unterkunftssummen
 from wrm.services.pruefung import Validierungsfehler, pruefen
 
 #: Every field a report consists of, in the paper's order.
@@ -179,6 +180,8 @@ def speichern(
     happens at that flush, as `StaleDataError`).
     """
     neu = normalisieren(werte)
+    if kommune.meldequelle == Meldequelle.UNTERKUENFTE:
+        neu = unterkunftssummen.uebernehmen(session, kommune=kommune, werte=neu)
     fehler = pruefen(neu)
     if fehler:
         raise Validierungsfehler(fehler)
