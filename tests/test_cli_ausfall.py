@@ -40,6 +40,8 @@ BEFEHLE: dict[str, list[str]] = {
     "quoten berechnen": ["--zeitraum", "P9"],
     "anrechnung buchen": ["Kommune A", "--personen", "1", "--quelle", "x"],
     "ankuendigungen import": ["{csv}"], "prognose": [],
+    "unterkuenfte import": ["{csv}"], "unterkuenfte liste": [],
+    "meldung quelle": ["Kommune A", "eingabe"],
     "db upgrade": [], "db current": [],
 }
 #: Commands that only write (a read-only database must refuse them).
@@ -147,3 +149,14 @@ def test_a_full_database_refuses_writes_in_one_line(demo_datei: Path, tmp_path: 
     finally:
         event.remove(Engine, "connect", voll)
     _eine_zeile(ergebnis, "Speicherplatz voll")
+
+
+def test_a_schema_older_than_the_code_asks_for_wrm_init(tmp_path: Path) -> None:
+    """A new version installed, `wrm init` not yet run: one line that says what to do."""
+    datei = tmp_path / "alt.sqlite"
+    url = f"sqlite:///{datei}"
+    assert _wrm("init", url, tmp_path).exit_code == 0
+    with sqlite3.connect(datei) as verbindung:
+        verbindung.execute("ALTER TABLE kommunen DROP COLUMN meldequelle")
+    _eine_zeile(_wrm("auswertung", url, tmp_path),
+                "Datenbankschema veraltet, bitte „wrm init“ ausführen")

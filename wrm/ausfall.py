@@ -47,6 +47,10 @@ def ursache(fehler: BaseException) -> str:
     original = getattr(fehler, "orig", None) or fehler
     text = str(original).strip()
     klein = text.lower()
+    if "no such column" in klein or "no such table" in klein or (
+            klein.startswith(("column ", "relation ")) and "does not exist" in klein):
+        # A schema older than the code (a new version installed, `wrm init` not yet run).
+        return "Datenbankschema veraltet, bitte „wrm init“ ausführen"
     for muster, wort in _URSACHEN:
         if any(m in klein for m in muster):
             return wort

@@ -210,12 +210,14 @@ def register(app: Flask) -> None:
     from wrm.cli_quoten import anrechnung_gruppe, quoten_gruppe, zeitraum_gruppe
     from wrm.cli_sicherung import sicherung_befehl, wiederherstellen_befehl
     from wrm.cli_tokens import token_gruppe
+    from wrm.cli_unterkuenfte import meldung_gruppe, unterkuenfte_gruppe
 
     for befehl in (init_befehl, demo_befehl, kommunen_gruppe, import_befehl, auswertung_befehl,
                    benutzer_gruppe, token_gruppe, erinnern_befehl, sicherung_befehl,
                    wiederherstellen_befehl, umverteilung_gruppe, vereinbarung_gruppe,
                    benachrichtigen_befehl, zeitraum_gruppe, quoten_gruppe,
-                   anrechnung_gruppe, ankuendigungen_gruppe, prognose_befehl):
+                   anrechnung_gruppe, ankuendigungen_gruppe, prognose_befehl,
+                   unterkuenfte_gruppe, meldung_gruppe):
         app.cli.add_command(befehl)
 
 

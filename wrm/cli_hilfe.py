@@ -70,7 +70,8 @@ _UEBERBELEGUNG = ("Mehr Personen als die aufnehmende Kommune freie Plätze hat, 
                   "bestätigt (Überbelegung).")
 
 
-def _kommune(name: str, feld: str) -> Kommune:
+def kommune_holen(name: str, feld: str) -> Kommune:
+    """The Kommune of that name in the CLI's Landkreis; else exit 1 naming the option `feld`."""
     kommune = kommune_finden(db.session, landkreis=eigener_landkreis(), name=name)
     if kommune is None:
         abbrechen("Nichts geändert:", [f"{feld}: Die Kommune „{name}“ gibt es nicht."])
@@ -86,7 +87,7 @@ def _vereinbarung(kennung: int) -> Vereinbarung:
     return vereinbarung  # type: ignore[return-value]
 
 
-def _ausfuehren(schritt: Callable[[], Any]) -> Any:
+def ausfuehren(schritt: Callable[[], Any]) -> Any:
     """Run a service step; a refusal rolls back and exits 1 with the German reason."""
     try:
         ergebnis = schritt()
@@ -118,11 +119,11 @@ def anlegen_befehl(zuweisend: str, aufnehmend: str, personen: int, anrechnung: s
                    bemerkung: str | None, ueberbelegung: bool) -> None:
     """Eine Kommune um Aufnahme bitten (Status „angefragt“); gibt zuletzt die Nummer aus."""
     angaben = Vereinbarungsangaben(
-        zuweisend=_kommune(zuweisend, "--zuweisend"),
-        aufnehmend=_kommune(aufnehmend, "--aufnehmend"), personen=personen,
+        zuweisend=kommune_holen(zuweisend, "--zuweisend"),
+        aufnehmend=kommune_holen(aufnehmend, "--aufnehmend"), personen=personen,
         platzart=Platzart(platzart), von=von, bis=bis, anrechnung=Seite(anrechnung),
         bemerkung=bemerkung)
-    neu = _ausfuehren(lambda: vereinbarung_anlegen(db.session, angaben=angaben, benutzer=None,
+    neu = ausfuehren(lambda: vereinbarung_anlegen(db.session, angaben=angaben, benutzer=None,
                                                    system=SYSTEM,
                                                    ueberbelegung_bestaetigt=ueberbelegung))
     click.echo(f"Vereinbarung angelegt: {bewegung(neu.zuweisend.name, neu.aufnehmend.name)}, "
@@ -143,7 +144,7 @@ def status_befehl(kennung: int, ziel: str, grund: str | None, datum: date | None
                   ueberbelegung: bool) -> None:
     """Einen Schritt gehen: zugesagt, abgelehnt, belegt, beendet, zurueckgezogen."""
     vereinbarung = _vereinbarung(kennung)
-    _ausfuehren(lambda: status_setzen(
+    ausfuehren(lambda: status_setzen(
         db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(ziel),
         version=vereinbarung.version, benutzer=None, system=SYSTEM, grund=grund, datum=datum,
         ueberbelegung_bestaetigt=ueberbelegung))
@@ -156,8 +157,8 @@ def status_befehl(kennung: int, ziel: str, grund: str | None, datum: date | None
 def beruecksichtigt_befehl(kennung: int, kommune: str) -> None:
     """Festhalten, dass die Meldung von KOMMUNE die Vereinbarung enthält."""
     vereinbarung = _vereinbarung(kennung)
-    seite = _kommune(kommune, "KOMMUNE")
-    _ausfuehren(lambda: beruecksichtigen(db.session, vereinbarung=vereinbarung, kommune=seite,
+    seite = kommune_holen(kommune, "KOMMUNE")
+    ausfuehren(lambda: beruecksichtigen(db.session, vereinbarung=vereinbarung, kommune=seite,
                                          version=vereinbarung.version, benutzer=None,
                                          system=SYSTEM))
     click.echo(f"Vereinbarung {kennung} ist in der Meldung von {seite.name} berücksichtigt.")

@@ -68,7 +68,7 @@ def _json(wert: Any) -> Any:
     return wert
 
 
-def _bereinigt(werte: Mapping[str, object]) -> dict[str, object]:
+def bereinigt(werte: Mapping[str, object]) -> dict[str, object]:
     """The fields in their stored form: names and texts trimmed (empty text: none), kinds as
     their enum members where valid (the rules check the words)."""
     ergebnis: dict[str, object] = {f: werte.get(f) for f in UNTERKUNFTSFELDER}
@@ -110,6 +110,29 @@ def _konflikt(session: Session, unterkunft: Unterkunft, version: int) -> Konflik
         frozenset(f for e in spaetere for f in e.aenderungen))
 
 
+def aendern(unterkunft: Unterkunft, werte: dict[str, object], *, benutzer: Benutzer | None,
+            benutzer_name: str | None, vorgang: str | None, zeitpunkt: datetime
+            ) -> Unterkunftseintrag | None:
+    """Set checked, cleaned values (`bereinigt`, `unterkunft_pruefen`) on the accommodation and
+    return its history entry, not yet added (its `version` is the one after the next flush);
+    None when nothing differs."""
+    neu = {**werte, "art": Platzart(werte["art"]), "status": Unterkunftsstatus(werte["status"])}
+    alt = unterkunft.werte() if unterkunft.id is not None else {}
+    geaendert = {f: [_json(alt.get(f)), _json(neu[f])] for f in UNTERKUNFTSFELDER
+                 if alt.get(f) != neu[f]}
+    if not geaendert:
+        return None
+    for feld in UNTERKUNFTSFELDER:
+        setattr(unterkunft, feld, neu[feld])
+    unterkunft.schluessel = namensschluessel(str(neu["name"]))
+    unterkunft.geaendert_am = zeitpunkt
+    return Unterkunftseintrag(
+        unterkunft=unterkunft, zeitpunkt=zeitpunkt, benutzer=benutzer, benutzer_name=benutzer_name,
+        vorgang=vorgang or (VORGANG_ANGELEGT if not alt else VORGANG_GEAENDERT),
+        version=(unterkunft.version or 0) + 1, aenderungen=geaendert,
+        **{f: neu[f] for f in UNTERKUNFTSFELDER})
+
+
 def speichern(session: Session, *, landkreis: Landkreis, kommune: Kommune | None,
               werte: Mapping[str, object], unterkunft: Unterkunft | None = None,
               version: int | None = None, benutzer: Benutzer | None = None,
@@ -128,7 +151,7 @@ def speichern(session: Session, *, landkreis: Landkreis, kommune: Kommune | None
     if kommune is not None and kommune.landkreis_id != landkreis.id:
         raise Validierungsfehler(
             {"kommune": f"„{kommune.name}“ gehört nicht zum {landkreis.name}."})
-    neu = _bereinigt(werte)
+    neu = bereinigt(werte)
     fehler = unterkunft_pruefen(neu, heute=heute())
     if unterkunft is not None and version is None:
         fehler["version"] = "fehlt: bitte die Unterkunft neu laden"
@@ -142,32 +165,22 @@ def speichern(session: Session, *, landkreis: Landkreis, kommune: Kommune | None
                                           f"{_besitzer(kommune)} schon."})
     if unterkunft is not None and version != unterkunft.version:
         raise _konflikt(session, unterkunft, version)  # type: ignore[arg-type]
-    neu["art"], neu["status"] = Platzart(neu["art"]), Unterkunftsstatus(neu["status"])
     zeitpunkt = zeitpunkt or jetzt()
     if unterkunft is None:
-        alt: dict[str, object] = {}
         unterkunft = Unterkunft(landkreis=landkreis, kommune=kommune, angelegt_am=zeitpunkt)
-        session.add(unterkunft)
-    else:
-        alt = unterkunft.werte()
-    geaendert = {f: [_json(alt.get(f)), _json(neu[f])] for f in UNTERKUNFTSFELDER
-                 if alt.get(f) != neu[f]}
-    if not geaendert:
-        return Gespeichert(unterkunft, False, warnungen(neu))
-    for feld in UNTERKUNFTSFELDER:
-        setattr(unterkunft, feld, neu[feld])
-    unterkunft.schluessel = namensschluessel(str(neu["name"]))
-    unterkunft.geaendert_am = zeitpunkt
     name = benutzer.name if benutzer is not None else system
+    eintrag = aendern(unterkunft, neu, benutzer=benutzer, benutzer_name=name, vorgang=vorgang,
+                      zeitpunkt=zeitpunkt)
+    if eintrag is None:
+        return Gespeichert(unterkunft, False, warnungen(neu))
+    session.add(unterkunft)  # only now: a half-set new one must not be flushed early
     try:
         session.flush()  # bumps the version; fails if someone else bumped it first
     except StaleDataError:
         raise Konflikt("Die Unterkunft wurde gerade gleichzeitig von jemand anderem "
                        "gespeichert; Ihre Eingaben wurden nicht gespeichert.") from None
-    session.add(Unterkunftseintrag(
-        unterkunft_id=unterkunft.id, zeitpunkt=zeitpunkt, benutzer=benutzer, benutzer_name=name,
-        vorgang=vorgang or (VORGANG_ANGELEGT if not alt else VORGANG_GEAENDERT),
-        version=unterkunft.version, aenderungen=geaendert, **neu))
+    eintrag.version = unterkunft.version
+    session.add(eintrag)
     meldung = None
     if kommune is not None:
         meldung = meldung_nachziehen(session, kommune=kommune, benutzer=benutzer,
