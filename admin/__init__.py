@@ -19,6 +19,7 @@ from admin.quotenberechnung import QuotenberechnungAnsicht
 from admin.quotenblatt import QuotenblattAnsicht
 from admin.stammdaten import AufnahmequoteView, KommuneView, LandkreisView, VerteilzeitraumView
 from admin.uebersicht import AuswertungAnsicht, UebersichtAnsicht
+from admin.unterkuenfte import UnterkunftView
 from admin.verlauf import VerlaufView
 from wrm.models import (
     Aufnahmequote,
@@ -27,6 +28,7 @@ from wrm.models import (
     Kommune,
     Landkreis,
     Meldung,
+    Unterkunft,
     Vereinbarung,
     Verlaufseintrag,
     Verteilzeitraum,
@@ -61,6 +63,7 @@ def init_admin(app: Flask) -> Admin:
     verwaltung.add_view(PrognoseAnsicht(name="Prognose", endpoint="prognose",
                                         url="/admin/prognose"))
     verwaltung.add_view(MeldungView(Meldung, name="Meldungen", endpoint="meldung"))
+    verwaltung.add_view(UnterkunftView(Unterkunft, name="Unterkünfte", endpoint="unterkunft"))
     verwaltung.add_view(VerlaufView(Verlaufseintrag, name="Verlauf", endpoint="verlauf"))
     hilfe = "Hilfe zwischen Kommunen"
     verwaltung.add_view(VereinbarungView(Vereinbarung, name="Vereinbarungen",

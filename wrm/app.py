@@ -13,6 +13,7 @@ from flask_migrate import Migrate
 
 from wrm import anzeige
 from wrm.db import db
+from wrm.kennzahlen.unterkuenfte import ABGELEITETE_FELDER
 from wrm.konfiguration import DEFAULTS, instanzpfad, vervollstaendigen
 from wrm.meldefelder import bezeichnung
 
@@ -49,7 +50,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                  personenzahl=anzeige.personenzahl, bezeichnung=bezeichnung,
                                  bewegung=anzeige.bewegung, richtung=anzeige.RICHTUNG,
                                  prozent=anzeige.prozent,
-                                 kalenderwoche=anzeige.kalenderwoche)
+                                 kalenderwoche=anzeige.kalenderwoche,
+                                 aus_unterkuenften=tuple(ABGELEITETE_FELDER))
 
     from admin import init_admin
     from wrm.anmeldung import init_anmeldung

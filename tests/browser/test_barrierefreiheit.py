@@ -23,9 +23,13 @@ SEITEN = {
                   "/admin/kommune/", "/admin/kommune/edit/?id=1", "/admin/verteilzeitraum/",
                   "/admin/verteilzeitraum/new/", "/admin/aufnahmequote/",
                   "/admin/landkreis/", "/admin/benutzer/", "/admin/benutzer/new/",
-                  "/admin/gibt-es-nicht"],
+                  "/admin/unterkunft/", "/admin/unterkunft/anlegen/",
+                  "/admin/unterkunft/hochladen/", "/admin/gibt-es-nicht"],
     "kommune-a": [*GEMEINSAM, "/admin/meine-meldung/", "/admin/quotenblatt/",
-                  "/admin/verlauf/", "/admin/vereinbarung/", "/admin/hilfeersuchen/"],
+                  "/admin/verlauf/", "/admin/vereinbarung/", "/admin/hilfeersuchen/",
+                  # Kommune A keeps its list in the demo; its first accommodation is id 1.
+                  "/admin/unterkunft/", "/admin/unterkunft/details/?id=1",
+                  "/admin/unterkunft/bearbeiten/?id=1", "/admin/unterkunft/anlegen/"],
     "presse": GEMEINSAM,
 }
 

@@ -16,7 +16,7 @@ chromium_verlangen()
 
 #: A maximised browser on a 1366 px screen, less a classic scroll bar.
 BREITE, HOEHE = 1350, 768
-LANGE_NAMEN = {"Kommune R": "Samtgemeinde Musterdorf-Beispielstadt",
+LANGE_NAMEN = {"Kommune B": "Samtgemeinde Musterdorf-Beispielstadt",
                "Kommune M": "Beispielhausen am Musterwald"}
 NOTIZ = ("Zwei Wohnungen in der Beispielstraße werden ab nächster Woche frei; die "
          "Gemeinschaftsunterkunft am Sportplatz ist wegen einer Sanierung bis Monatsende "
@@ -39,8 +39,8 @@ def test_menu_in_one_row_tables_without_sideways_scrolling(demo_web: Flask, brow
     with demo_web.app_context():
         for alt, neu in LANGE_NAMEN.items():
             kommune_namens(alt).name = neu
-        factories.meldung(kommune_namens(LANGE_NAMEN["Kommune R"]), zuweisungen=142,
-                          ankuenfte=110, bemerkung=NOTIZ)
+        factories.meldung(kommune_namens(LANGE_NAMEN["Kommune B"]), zuweisungen=69,
+                          ankuenfte=60, bemerkung=NOTIZ)
         db.session.commit()
     with bedienen(demo_web) as url, seiten(browser, url) as oeffnen:
         seite = oeffnen(BREITE, HOEHE)

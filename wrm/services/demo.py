@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wrm.models import Benutzer, Kommune, Landkreis, Rolle
 from wrm.services.benutzer import benutzer_anlegen
+from wrm.services.demo_unterkuenfte import demo_unterkuenfte_laden
 from wrm.services.demo_verlauf import WOCHEN, papierzeilen, verlauf_anlegen
 from wrm.services.importe import meldungen_importieren
 from wrm.services.kommunen import kommunen_importieren, paketdatei
@@ -29,7 +30,9 @@ def demo_laden(session: Session, *, landkreis: Landkreis) -> list[tuple[str, str
 
     Today's figures are the paper's anonymous rows ("Kommune A" … "Kommune U"), placed at
     invented coordinates; they are never attached to the real Kommunen of the county. Before
-    them lie twelve weeks of invented weekly reports (`demo_verlauf`). Caller commits.
+    them lie twelve weeks of invented weekly reports (`demo_verlauf`); a few Kommunen keep an
+    invented accommodation list that sums to their figures (`demo_unterkuenfte`). Caller
+    commits.
     """
     tag = heute()
     # The period began before the invented past (`demo_verlauf`), so every week of it has
@@ -53,6 +56,8 @@ def demo_laden(session: Session, *, landkreis: Landkreis) -> list[tuple[str, str
     # Today's figures: the paper's.
     meldungen_importieren(session, inhalt=paketdatei("demo_uebersicht.csv"),
                           landkreis=landkreis, anlegen=True)
+    demo_unterkuenfte_laden(session, landkreis=landkreis, kommunen={k.name: k for k in kommunen},
+                            zeilen=papier, heute_=tag)
     logins = [("landkreis", Rolle.LANDKREIS, None), ("presse", Rolle.PRESSE, None)]
     logins += [(_login_name(k.name), Rolle.KOMMUNE, k) for k in kommunen]
     for name, rolle, kommune in logins:

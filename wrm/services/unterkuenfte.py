@@ -5,6 +5,7 @@ its list writes the report in the same transaction (`wrm.services.unterkunftssum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -307,4 +308,10 @@ def liste(session: Session, *, landkreis: Landkreis, benutzer: Benutzer | None,
     staende = [Unterkunftsstand(id=i, kommune=besitzer.get(k, LANDKREIS) if k else LANDKREIS,
                                 werte=w, version=v) for i, k, w, v in zeilen]
     return sorted(staende, key=lambda s: (s.kommune == LANDKREIS, s.kommune.casefold(),
-                                          namensschluessel(s.werte["name"])))
+                                          natuerlich(s.werte["name"])))
+
+
+def natuerlich(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A name's sort key with its numbers as numbers: "Wohnung 2" before "Wohnung 10"."""
+    return tuple((0, int(teil)) if teil.isdigit() else (1, teil)
+                 for teil in re.split(r"(\d+)", namensschluessel(name)) if teil)
