@@ -46,7 +46,7 @@ def lasttest(ordner: Path, *, sekunden: int, nutzer: int = 16, url: str | None =
     from wrm import create_app
     from wrm.db import db
     from wrm.konfiguration import datenbank_url
-    from wrm.models import Benutzer, Rolle
+    from wrm.models import Benutzer, Meldequelle, Rolle
     from wrm.services.tokens import token_anlegen
 
     url = url or f"sqlite:///{ordner / 'last.sqlite'}"
@@ -58,7 +58,10 @@ def lasttest(ordner: Path, *, sekunden: int, nutzer: int = 16, url: str | None =
         for benutzer in db.session.scalars(select(Benutzer)):
             token = token_anlegen(db.session, benutzer=benutzer)[1]
             if benutzer.rolle == Rolle.KOMMUNE:
-                zugang["kommunen"][benutzer.kommune.name] = token  # type: ignore[union-attr]
+                # The writers type (9): only Kommunen whose figures are typed (the others'
+                # come from their accommodation list and refuse a typed (9)).
+                if benutzer.kommune.meldequelle == Meldequelle.EINGABE:  # type: ignore[union-attr]
+                    zugang["kommunen"][benutzer.kommune.name] = token  # type: ignore[union-attr]
             else:
                 zugang[benutzer.rolle.value] = token
         db.session.commit()

@@ -170,7 +170,32 @@ def test_every_saved_operation_is_tested() -> None:
                            "landkreis/umverteilungsvorschlag", "landkreis/vereinbarungen",
                            "landkreis/vorschlag_anfragen", "landkreis/quotenblatt",
                            "landkreis/quoten_berechnen", "landkreis/prognose",
-                           "presse/quoten"}
+                           "presse/quoten", "kommune/unterkuenfte", "kommune/belegung_aendern"}
+
+
+def test_the_kommunes_daily_update(demo_web: Flask) -> None:
+    """Kommune A (it keeps its list in the demo) reads its list, three persons move in, and
+    its report's (6) follows."""
+    runner, client = demo_web.test_cli_runner(), demo_web.test_client()
+    token = runner.invoke(args=["token", "anlegen", "kommune-a"]).output.strip().splitlines()[-1]
+    liste = graphql(client, operation("kommune/unterkuenfte"), {}, token=token).get_json()
+    assert "errors" not in liste, liste
+    halle = next(u for u in liste["data"]["unterkuenfte"] if u["frei"] >= 3)
+    vorher = json.loads(runner.invoke(args=["auswertung", "--format", "json"]).output)
+    antwort = graphql(client, operation("kommune/belegung_aendern"), {
+        "id": halle["id"], "version": halle["version"], "personen": 3}, token=token).get_json()
+    assert "errors" not in antwort, antwort
+    assert antwort["data"]["belegungAendern"]["unterkunft"]["belegt"] == halle["belegt"] + 3
+    nachher = json.loads(runner.invoke(args=["auswertung", "--format", "json"]).output)
+    feld = ("in_gemeinschaftsunterkuenften" if halle["art"] == "GEMEINSCHAFTSUNTERKUNFT"
+            else "dezentral_untergebracht")
+
+    def zeile(auswertung: dict) -> dict:
+        return next(z for z in auswertung["zeilen"] if z["kommune"] == "Kommune A")
+
+    assert zeile(nachher)[feld] == zeile(vorher)[feld] + 3
+    assert nachher["zusammenfassung"]["sofort_verfuegbar"] == (
+        vorher["zusammenfassung"]["sofort_verfuegbar"] - 3)
 
 
 def test_press_quotas_and_horizon_equal_the_cli(demo_web: Flask) -> None:

@@ -42,7 +42,7 @@ def _pruefen(inhalt: bytes, ordner: Path) -> None:
 
 def test_the_demos_downloads_print_whole(demo_web: Flask, tmp_path: Path) -> None:
     with demo_web.app_context():
-        kennung = kommune_namens("Kommune M").id
+        kennung = kommune_namens("Kommune M").id  # keeps its list: (6)–(11) from it
     for nummer, inhalt in enumerate(_herunterladen(
             demo_web, "/admin/auswertung/export.xlsx", "/admin/uebersicht/export.xlsx",
             f"/admin/quotenblatt/export.xlsx?kommune={kennung}")):
@@ -58,9 +58,9 @@ def test_long_names_notes_agreements_and_credits_print_whole(demo_web: Flask,
                "Wohnungen", "zugesagt", "Sanierung", "verzögert", "sich", "um", "vier"]
     notiz = " ".join(zufall.choice(woerter) for _ in range(400))[:2000]
     with demo_web.app_context():
-        lang = kommune_namens("Kommune M")
+        lang = kommune_namens("Kommune D")  # typed figures (the demo's M keeps a list)
         lang.name = LANGER_NAME
-        factories.meldung(lang, zuweisungen=98, ankuenfte=90, bemerkung=notiz)
+        factories.meldung(lang, zuweisungen=31, ankuenfte=30, bemerkung=notiz)
         buchen(db.session, kommune=lang, zeitraum=None, personen=3,
                art=Buchungsart.ANRECHNUNG, quelle="Geburten", benutzer=None, system="Test")
         db.session.commit()

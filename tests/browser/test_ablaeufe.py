@@ -126,8 +126,8 @@ def _demo_zurueckdatieren(app: Flask, tage: int) -> None:
                 db.session.execute(text(f"UPDATE {tabelle} SET {spalte} = :w WHERE id = :i"),
                                    {"w": _als_datum(wert) - verschiebung, "i": zeilen_id})
         db.session.commit()
-        kommune = db.session.scalar(select(Kommune).where(Kommune.name == "Kommune R"))
-        factories.meldung(kommune, **{**kommune.meldung.werte(), "verfuegbar_dezentral": 114})
+        kommune = db.session.scalar(select(Kommune).where(Kommune.name == "Kommune U"))
+        factories.meldung(kommune, **{**kommune.meldung.werte(), "verfuegbar_dezentral": 153})
         db.session.commit()
 
 
@@ -152,7 +152,7 @@ def test_dashboard_shows_the_papers_figures_today_and_at_a_stichtag(demo_web: Fl
         anmelden(seite, "landkreis", "demo-wrm-2026")
         menue(seite, "Auswertung").click()
         zusammenfassung = seite.locator("#zusammenfassung")
-        # today: Kommune R reported 100 more decentral places, so 100 fewer are missing
+        # today: Kommune U reported 100 more decentral places, so 100 fewer are missing
         expect(zusammenfassung).to_contain_text("1.223")
         expect(zusammenfassung).to_contain_text("−507")
         expect(seite.locator("#abdeckung")).to_contain_text("1 von 21 Kommunen")

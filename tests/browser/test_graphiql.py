@@ -19,7 +19,7 @@ def test_graphiql_runs_a_saved_operation_without_internet(demo_web: Flask, brows
         expect(seite.locator(".graphiql-container")).to_be_visible()
         # The first tab is the first saved press operation (kommunen_tabelle).
         expect(seite.locator(".graphiql-query-editor")).to_contain_text("query KommunenTabelle")
-        expect(seite.locator(".graphiql-tab")).to_have_count(13)
+        expect(seite.locator(".graphiql-tab")).to_have_count(15)  # presse 4, landkreis 9, kommune 2
         seite.locator(".graphiql-execute-button").click()
         ergebnis = seite.locator(".graphiql-response")
         expect(ergebnis).to_contain_text('"zeilen"')

@@ -32,6 +32,7 @@ def test_no_label_covers_another_label_a_dot_or_an_arrow(demo_web: Flask, browse
         kreis = oeffnen()
         anmelden(kreis, "landkreis", "demo-wrm-2026")
         menue(kreis, "Auswertung").click()
+        kreis.locator("#karte svg").wait_for()  # the new page, not the one before the click
         gemessen = kreis.evaluate(MESSEN)
     beschriftungen = [(text, Kasten(*k)) for text, k in gemessen["beschriftungen"]]
     assert len(beschriftungen) == 21 and len(gemessen["pfeile"]) == 10

@@ -21,6 +21,7 @@ from wrm.api.hilfe import HilfeMutation, HilfeQuery
 from wrm.api.kommunen import KommuneQuery
 from wrm.api.meldungen import MeldungMutation
 from wrm.api.quoten import QuotenMutation, QuotenQuery
+from wrm.api.unterkuenfte import UnterkunftMutation, UnterkunftQuery
 
 #: Limits against expensive queries; the deepest saved operation needs depth 5.
 MAX_TIEFE = 10
@@ -62,14 +63,14 @@ _REGELN = [Tiefenregel, aliasregel(MAX_ALIASE)]
 
 
 @strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf, Hilfe zwischen "
-                             "Kommunen, Quoten und Prognose.")
-class Query(KommuneQuery, AuswertungQuery, HilfeQuery, QuotenQuery):
+                             "Kommunen, Quoten, Prognose und Unterkünfte.")
+class Query(KommuneQuery, AuswertungQuery, HilfeQuery, QuotenQuery, UnterkunftQuery):
     """All reading fields."""
 
 
 @strawberry.type(description="Schreiben: Meldungen speichern und bestätigen; Vereinbarungen "
-                             "zwischen Kommunen; Quoten (Landkreis).")
-class Mutation(MeldungMutation, HilfeMutation, QuotenMutation):
+                             "zwischen Kommunen; Quoten (Landkreis); Unterkünfte.")
+class Mutation(MeldungMutation, HilfeMutation, QuotenMutation, UnterkunftMutation):
     """All writing fields."""
 
 

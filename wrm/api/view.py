@@ -48,7 +48,8 @@ OPERATIONEN = Path(__file__).parents[2] / "graphql" / "operations"
 
 def beispiele(rolle: Rolle) -> list[dict[str, str]]:
     """GraphiQL tabs of the saved operations the role may run (none outside a checkout)."""
-    ordner = ["presse"] + (["landkreis"] if rolle == Rolle.LANDKREIS else [])
+    ordner = ["presse"] + {Rolle.LANDKREIS: ["landkreis", "kommune"],
+                           Rolle.KOMMUNE: ["kommune"]}.get(rolle, [])
     return [{"query": datei.read_text(encoding="utf-8")}
             for name in ordner for datei in sorted((OPERATIONEN / name).glob("*.graphql"))]
 

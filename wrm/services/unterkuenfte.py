@@ -279,6 +279,12 @@ class Unterkunftsstand:
                 "ueberbelegt": k.ueberbelegt}
 
 
+def als_stand(unterkunft: Unterkunft) -> Unterkunftsstand:
+    """An accommodation as it is now, as the list shows it."""
+    return Unterkunftsstand(id=unterkunft.id, kommune=_besitzer(unterkunft.kommune),
+                            werte=unterkunft.werte(), version=unterkunft.version)
+
+
 def liste(session: Session, *, landkreis: Landkreis, benutzer: Benutzer | None,
           kommune: Kommune | None = None, nur_landkreis: bool = False,
           stichtag: date | None = None, system: str | None = None) -> list[Unterkunftsstand]:
