@@ -143,3 +143,33 @@ def test_the_report_source_switches_and_follows_the_list(web: Flask, welt: Welt,
     assert falsch.exit_code == 1 and "Die Kommune „Kommune Nirgends“ gibt es nicht." in (
         falsch.output)
     assert runner.invoke(args=["meldung", "quelle", "Kommune Eigen", "tabelle"]).exit_code == 2
+
+
+def test_the_prognose_opens_places_in_prospect_in_their_week(web: Flask, welt: Welt,
+                                                             tmp_path: Path) -> None:
+    """A Kommune with a list: 4 places in prospect already due count from this week, 8 more
+    only from the week of their `verfuegbar_ab` (in two weeks). 3 persons a week: this week
+    fits (3 ≤ 4), next week does not (6 > 4), although all 12 places would hold 12 persons."""
+    from wrm.kennzahlen.prognose import iso_woche, montag
+
+    runner = web.test_cli_runner()
+    woche = montag(date.today())
+    spaeter = woche + timedelta(weeks=2)
+    gestern = date.today() - timedelta(days=1)
+    assert runner.invoke(args=["unterkuenfte", "import", _datei(
+        tmp_path,
+        "Kommune Eigen;Halle;gemeinschaftsunterkunft;in_betrieb;;10;0;;10;0;",
+        f"Kommune Eigen;Wohnung A;dezentral;in_aussicht;{gestern.isoformat()};4;0;;0;0;",
+        f"Kommune Eigen;Wohnung B;dezentral;in_aussicht;{spaeter.isoformat()};8;0;;0;0;")]
+    ).exit_code == 0
+    assert runner.invoke(args=["meldung", "quelle", "Kommune Eigen", "unterkuenfte"]
+                         ).exit_code == 0
+    ankuendigungen = tmp_path / "ankuendigungen.csv"
+    ankuendigungen.write_text("kommune;woche;personen\n" + "".join(
+        f"Kommune Eigen;{iso_woche(woche + timedelta(weeks=n))};3\n" for n in range(4)),
+        encoding="utf-8")
+    assert runner.invoke(args=["ankuendigungen", "import", str(ankuendigungen)]).exit_code == 0
+    prognose = json.loads(runner.invoke(args=["prognose", "--format", "json"]).output)
+    eigen = next(k for k in prognose["kommunen"] if k["kommune"] == "Kommune Eigen")
+    assert eigen["reicht_bis_mit_aussicht"] == iso_woche(woche)
+    assert eigen["reicht_bis"] == iso_woche(woche - timedelta(weeks=1))  # no place free now

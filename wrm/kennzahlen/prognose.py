@@ -73,14 +73,18 @@ def wochenreihe(*, aktuelle_woche: date, ende: date | None, angekuendigt: Mappin
                  else Woche(w, schaetzung[w], geschaetzt=True) for w in wochen)
 
 
-def reicht_bis(reihe: Iterable[Woche], plaetze: int) -> str | None:
+def reicht_bis(reihe: Iterable[Woche], plaetze: int,
+               zugang: Mapping[date, int] | None = None) -> str | None:
     """The last week whose cumulative persons (the series starts at the current week) still
-    fit into `plaetze`: the week before the first that does not fit (so the week before the
-    current one when even that does not); None when the places never run out."""
+    fit into `plaetze`, plus the places of `zugang` from their week on (places in prospect
+    that open in a later week, by its Monday): the week before the first that does not fit
+    (so the week before the current one when even that does not); None when the places never
+    run out."""
     kumuliert = 0
     for woche in reihe:
         kumuliert += woche.personen
-        if kumuliert > plaetze:
+        offen = plaetze + sum(p for ab, p in (zugang or {}).items() if ab <= woche.beginn)
+        if kumuliert > offen:
             return iso_woche(woche.beginn - _EINE_WOCHE)
     return None
 

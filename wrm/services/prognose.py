@@ -3,6 +3,8 @@ the free places run out against the announced (and estimated) allocations."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -20,7 +22,8 @@ from wrm.kennzahlen.prognose import (
     summenreihe,
     wochenreihe,
 )
-from wrm.models import Kommune, Landkreis, Verteilzeitraum
+from wrm.models import Kommune, Landkreis, Meldequelle, Unterkunftsstatus, Verteilzeitraum
+from wrm.services import unterkuenfte
 from wrm.services.ankuendigungen import angekuendigt
 from wrm.services.stand import Stand, staende
 from wrm.services.verteilzeitraeume import zeitraum_am
@@ -48,10 +51,33 @@ class Reichweite:
         return sum(w.personen for w in self.wochen)
 
 
-def _reichweite(wochen: tuple[Woche, ...], sofort: int, mit_aussicht: int) -> Reichweite:
+def _reichweite(wochen: tuple[Woche, ...], sofort: int, mit_aussicht: int,
+                zugang: Mapping[date, int] | None = None) -> Reichweite:
+    """`zugang`: of the places in prospect, those that open only in a later week (by its
+    Monday); the rest of `mit_aussicht` counts from the current week."""
+    spaeter = sum((zugang or {}).values())
     return Reichweite(plaetze_sofort=sofort, plaetze_mit_aussicht=mit_aussicht, wochen=wochen,
                       reicht_bis=reicht_bis(wochen, sofort),
-                      reicht_bis_mit_aussicht=reicht_bis(wochen, mit_aussicht))
+                      reicht_bis_mit_aussicht=reicht_bis(wochen, mit_aussicht - spaeter, zugang))
+
+
+def _zugaenge(session: Session, *, landkreis: Landkreis, stichtag: date | None,
+              woche: date, kommunen: dict[int, Kommune]) -> dict[int, dict[date, int]]:
+    """For the Kommunen whose figures come from their accommodation list: the places in
+    prospect by the Monday of the week they open (`verfuegbar_ab`), only those after `woche`
+    (the list as it stood at the end of `stichtag`)."""
+    mit_liste = {k.name: i for i, k in kommunen.items()
+                 if k.meldequelle == Meldequelle.UNTERKUENFTE}
+    if not mit_liste:
+        return {}
+    zugaenge: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for stand in unterkuenfte.liste(session, landkreis=landkreis, benutzer=None,
+                                    system="Prognose", stichtag=stichtag):
+        kette, ab = stand.kapazitaet, stand.werte["verfuegbar_ab"]
+        if (stand.kommune in mit_liste and kette.status == Unterkunftsstatus.IN_AUSSICHT.value
+                and ab is not None and montag(ab) > woche and kette.kuenftig):
+            zugaenge[mit_liste[stand.kommune]][montag(ab)] += kette.kuenftig
+    return zugaenge
 
 
 @dataclass(frozen=True)
@@ -105,16 +131,24 @@ def prognose(session: Session, *, landkreis: Landkreis, stichtag: date | None = 
     woche = montag(tag)
     angekuendigt_ = angekuendigt(session, kommune_ids=[s.kommune.id for s in stand],
                                  bis=tagesende(stichtag) if stichtag else None)
+    zugaenge = _zugaenge(session, landkreis=landkreis, stichtag=stichtag, woche=woche,
+                         kommunen={s.kommune.id: s.kommune for s in stand})
     kommunen = []
     for s in stand:
         z = s.zeile
         wochen = wochenreihe(aktuelle_woche=woche, ende=ende, angekuendigt=angekuendigt_[
             s.kommune.id], rest_quote=max(z.zu_erfuellen or 0, 0))
         sofort = z.sofort_verfuegbar - z.zugesagt_fuer_andere
-        kommunen.append((s.kommune, _reichweite(wochen, sofort, sofort + z.in_aussicht)))
+        kommunen.append((s.kommune, _reichweite(wochen, sofort, sofort + z.in_aussicht,
+                                                zugaenge.get(s.kommune.id))))
     zusammenfassung = kennzahlen.zusammenfassen(s.zeile for s in stand)
+    kreiszugang: dict[date, int] = defaultdict(int)
+    for je_woche in zugaenge.values():
+        for ab, plaetze in je_woche.items():
+            kreiszugang[ab] += plaetze
     kreis = _reichweite(summenreihe(r.wochen for _, r in kommunen),
-                        zusammenfassung.sofort_verfuegbar, zusammenfassung.gesamt_verfuegbar)
+                        zusammenfassung.sofort_verfuegbar, zusammenfassung.gesamt_verfuegbar,
+                        kreiszugang)
     return Prognose(stichtag=tag, aktuelle_woche=woche, zeitraum=zeitraum,
                     kommunen=tuple(kommunen), landkreis=kreis,
                     benoetigt_bis_zeitraumende=zusammenfassung.benoetigt)
