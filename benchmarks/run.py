@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks import boden, daten  # noqa: E402
+from benchmarks import unterkuenfte as unterkunftsmessung  # noqa: E402
 from benchmarks.dienste import gunicorn, rss_mb  # noqa: E402
 from benchmarks.lastlauf import lasttest  # noqa: E402
 from benchmarks.vergleich import lua  # noqa: E402
@@ -184,13 +185,15 @@ def landesweit(url: str, quick: bool, name: str) -> dict:
         for kreis in kreise:
             vorschlag(session, landkreis=kreis)
         alle_vorschlaege = (time.perf_counter() - beginn) * 1000
+    unterkunftswerte = unterkunftsmessung.messen(motor, tage=umfang.tage, melden=melden,
+                                                 name=name)
     motor.dispose()
     p50, summe = statistics.median(zeiten), statistics.median(bund)
     melden(f"{name}: Auswertung eines Landkreises am Stichtag p50 {p50:.1f} ms; "
            f"bundesweite Zusammenfassung {summe:.0f} ms; Umverteilungsvorschlag für alle "
            f"{len(kreise)} Landkreise {alle_vorschlaege / 1000:.1f} s (Ziel < 10 s bei 400)")
     return {"stichtag_county_p50_ms": round(p50, 2), "national_summary_ms": round(summe, 1),
-            "proposal_all_counties_s": round(alle_vorschlaege / 1000, 2)}
+            "proposal_all_counties_s": round(alle_vorschlaege / 1000, 2), **unterkunftswerte}
 
 
 def vorschlag_60() -> dict:

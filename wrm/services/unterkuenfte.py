@@ -111,6 +111,13 @@ def _konflikt(session: Session, unterkunft: Unterkunft, version: int) -> Konflik
         frozenset(f for e in spaetere for f in e.aenderungen))
 
 
+def aenderungen(alt: Mapping[str, object], neu: Mapping[str, object]) -> dict[str, list[Any]]:
+    """{field: [old, new]} of every field that differs, in JSON form (kinds as words, days as
+    ISO text): what a history entry keeps."""
+    return {f: [_json(alt.get(f)), _json(neu.get(f))] for f in UNTERKUNFTSFELDER
+            if _json(alt.get(f)) != _json(neu.get(f))}
+
+
 def aendern(unterkunft: Unterkunft, werte: dict[str, object], *, benutzer: Benutzer | None,
             benutzer_name: str | None, vorgang: str | None, zeitpunkt: datetime
             ) -> Unterkunftseintrag | None:
@@ -119,8 +126,7 @@ def aendern(unterkunft: Unterkunft, werte: dict[str, object], *, benutzer: Benut
     None when nothing differs."""
     neu = {**werte, "art": Platzart(werte["art"]), "status": Unterkunftsstatus(werte["status"])}
     alt = unterkunft.werte() if unterkunft.id is not None else {}
-    geaendert = {f: [_json(alt.get(f)), _json(neu[f])] for f in UNTERKUNFTSFELDER
-                 if alt.get(f) != neu[f]}
+    geaendert = aenderungen(alt, neu)
     if not geaendert:
         return None
     for feld in UNTERKUNFTSFELDER:

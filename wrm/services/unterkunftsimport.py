@@ -12,15 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from wrm import berechtigungen
 from wrm.berechtigungen import Aktion
 from wrm.db import jetzt
-from wrm.models import Benutzer, Kommune, Landkreis, Unterkunft, Unterkunftsstatus
+from wrm.models import (
+    Benutzer,
+    Kommune,
+    Landkreis,
+    Platzart,
+    Unterkunft,
+    Unterkunftseintrag,
+    Unterkunftsstatus,
+)
 from wrm.models.datenstand import schreibsperre
 from wrm.namen import namensschluessel
 from wrm.services import unterkuenfte as dienst
@@ -131,35 +140,60 @@ def _schreiben(session: Session, *, landkreis: Landkreis,
                ) -> None:
     zeitpunkt = jetzt()
     name = benutzer.name if benutzer is not None else system
-    eintraege, betroffen = [], {}
+    eintraege, neue, betroffen = [], [], {}
     for nummer, kommune, unterkunft, werte in geplant:
-        neu = unterkunft is None
-        if neu:
-            unterkunft = Unterkunft(landkreis=landkreis, kommune=kommune, angelegt_am=zeitpunkt)
-        eintrag = dienst.aendern(unterkunft, werte, benutzer=benutzer,  # type: ignore[arg-type]
-                                 benutzer_name=name, vorgang=dienst.VORGANG_IMPORT,
-                                 zeitpunkt=zeitpunkt)
         ergebnis.warnungen += [Fundstelle(nummer, "", w) for w in warnungen(werte)]
+        if kommune is not None:
+            betroffen[kommune.id] = kommune
+        if unterkunft is None:
+            neue.append((kommune, werte))
+            continue
+        eintrag = dienst.aendern(unterkunft, werte, benutzer=benutzer, benutzer_name=name,
+                                 vorgang=dienst.VORGANG_IMPORT, zeitpunkt=zeitpunkt)
         if eintrag is None:
             ergebnis.unveraendert += 1
             continue
-        session.add(unterkunft)
         eintraege.append(eintrag)
-        if kommune is not None:
-            betroffen[kommune.id] = kommune
-        if neu:
-            ergebnis.angelegt += 1
-        else:
-            ergebnis.geaendert += 1
+        ergebnis.geaendert += 1
     try:
-        session.flush()  # one flush for every row; a concurrent change ends the import here
+        session.flush()  # the changed ones; a concurrent change ends the import here
     except StaleDataError:
         raise Konflikt("Eine der Unterkünfte wurde während des Imports geändert; nichts wurde "
                        "gespeichert. Bitte den Import wiederholen.") from None
     for eintrag in eintraege:
         eintrag.version = eintrag.unterkunft.version
     session.add_all(eintraege)
+    ergebnis.angelegt = _neue_einfuegen(session, landkreis=landkreis, neue=neue,
+                                        benutzer=benutzer, benutzer_name=name,
+                                        zeitpunkt=zeitpunkt)
     for kommune in betroffen.values():
         dienst.meldung_nachziehen(session, kommune=kommune, benutzer=benutzer,
                                   benutzer_name=name, zeitpunkt=zeitpunkt)
 
+
+def _neue_einfuegen(session: Session, *, landkreis: Landkreis,
+                    neue: list[tuple[Kommune | None, dict[str, object]]],
+                    benutzer: Benutzer | None, benutzer_name: str | None,
+                    zeitpunkt: datetime) -> int:
+    """The new accommodations and their first history entries as two bulk INSERTs: a list of
+    thousands would otherwise spend most of its time in the unit of work. The same values as
+    `unterkuenfte.aendern` writes, version 1."""
+    if not neue:
+        return 0
+    zeilen, verlauf = [], []
+    for kommune, werte in neue:
+        gespeichert = {**werte, "art": Platzart(werte["art"]),
+                       "status": Unterkunftsstatus(werte["status"])}
+        zeilen.append({**gespeichert, "landkreis_id": landkreis.id,
+                       "kommune_id": kommune.id if kommune is not None else None,
+                       "schluessel": namensschluessel(str(werte["name"])),
+                       "angelegt_am": zeitpunkt, "geaendert_am": zeitpunkt, "version": 1})
+        verlauf.append({**gespeichert, "zeitpunkt": zeitpunkt,
+                        "benutzer_id": benutzer.id if benutzer is not None else None,
+                        "benutzer_name": benutzer_name, "vorgang": dienst.VORGANG_IMPORT,
+                        "version": 1, "aenderungen": dienst.aenderungen({}, werte)})
+    ids = session.scalars(insert(Unterkunft).returning(Unterkunft.id, sort_by_parameter_order=True),
+                          zeilen).all()
+    session.execute(insert(Unterkunftseintrag),
+                    [{**v, "unterkunft_id": i} for v, i in zip(verlauf, ids, strict=True)])
+    return len(ids)
