@@ -14,6 +14,7 @@ from admin.base import GeschuetzteModelView
 from wrm import berechtigungen
 from wrm.db import db
 from wrm.models import Kommune
+from wrm.services.kommunen import quotenpflichtig
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, Verweigert
 
@@ -49,12 +50,16 @@ class DienstAnsicht(GeschuetzteModelView):
     can_edit = False  # type: ignore[assignment]
     can_delete = False  # type: ignore[assignment]
 
-    def kommunenwahl(self, *, nur_eigene: bool) -> Callable[[], list[Kommune]]:
+    def kommunenwahl(self, *, nur_eigene: bool, mit_landkreis: bool = False
+                     ) -> Callable[[], list[Kommune]]:
         """A query factory for a Kommune select: the active Kommunen the user may read; with
-        `nur_eigene` a kommune user's own only (it acts for its own Kommune)."""
+        `nur_eigene` a kommune user's own only (it acts for its own Kommune); the county's own
+        shelters' row only `mit_landkreis` (it hosts, but asks for nothing)."""
         benutzer = self.benutzer
         abfrage = (select(Kommune).where(Kommune.aktiv, berechtigungen.bereich(benutzer, Kommune))
                    .order_by(Kommune.name))
+        if not mit_landkreis:
+            abfrage = quotenpflichtig(abfrage)
         if nur_eigene and benutzer is not None and benutzer.kommune_id is not None:
             abfrage = abfrage.where(Kommune.id == benutzer.kommune_id)
         return lambda: list(db.session.scalars(abfrage))

@@ -143,7 +143,7 @@ class VereinbarungView(DienstAnsicht):
         """The form to ask a host; a kommune user asks for its own Kommune only."""
         formular = AnfrageFormular(daten)
         formular.zuweisend.query_factory = self.kommunenwahl(nur_eigene=True)
-        formular.aufnehmend.query_factory = self.kommunenwahl(nur_eigene=False)
+        formular.aufnehmend.query_factory = self.kommunenwahl(nur_eigene=False, mit_landkreis=True)
         return formular
 
     @expose("/anfragen/", methods=("GET", "POST"))

@@ -23,6 +23,7 @@ from wrm.kennzahlen import Zeile
 from wrm.models import Kommune, Meldung, Rolle, Vereinbarung
 from wrm.services import meldungen
 from wrm.services.hilfen import einschluss_hinweis
+from wrm.services.kommunen import quotenpflichtig
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import (
     Validierungsfehler,
@@ -42,9 +43,10 @@ VERSION_FEHLT = ("Die Version der Meldung fehlt oder ist ungültig; bitte laden 
 def _kommunen_ohne_meldung() -> Any:
     """Kommunen the user may report for that have no report yet (the county's create form)."""
     benutzer = angemeldeter_benutzer()
-    abfrage = select(Kommune).where(
+    # The county's own shelters' row reports by itself, from its list.
+    abfrage = quotenpflichtig(select(Kommune).where(
         berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN), Kommune.aktiv,
-        ~Kommune.id.in_(select(Meldung.kommune_id))).order_by(Kommune.name)
+        ~Kommune.id.in_(select(Meldung.kommune_id)))).order_by(Kommune.name)
     return [k for k in db.session.scalars(abfrage)
             if berechtigungen.darf_meldung_aendern(benutzer, k)]
 

@@ -18,6 +18,7 @@ from wrm.berechtigungen import Aktion
 from wrm.db import db
 from wrm.meldefelder import bezeichnung
 from wrm.models import Anpassungsart, Buchung, Kommune, Quotenanpassung, Verteilzeitraum
+from wrm.services.kommunen import quotenpflichtig
 from wrm.services.pruefung import Validierungsfehler, kennung_lesen, zahl_lesen
 from wrm.services.quotenanpassungen import anpassen, verlauf
 from wrm.services.quotenblatt import posten, quotenblatt
@@ -38,8 +39,8 @@ class QuotenblattAnsicht(GeschuetzteAnsicht):
         benutzer = angemeldeter_benutzer()
         assert benutzer is not None  # is_accessible
         kommunen = [k for k in db.session.scalars(
-            select(Kommune).where(berechtigungen.bereich(benutzer, Kommune), Kommune.aktiv)
-            .order_by(Kommune.name))
+            quotenpflichtig(select(Kommune).where(berechtigungen.bereich(benutzer, Kommune),
+                                                  Kommune.aktiv)).order_by(Kommune.name))
             if berechtigungen.im_bereich(benutzer, Buchung, Aktion.LESEN, k)]
         zeitraeume = db.session.scalars(select(Verteilzeitraum).where(
             Verteilzeitraum.landkreis_id == benutzer.landkreis_id)

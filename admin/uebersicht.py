@@ -126,14 +126,19 @@ class AuswertungAnsicht(GeschuetzteAnsicht):
         reihe = wochenreihe(db.session, landkreis=benutzer.landkreis, bis=stichtag or heute())
         horizont = prognose(db.session, landkreis=benutzer.landkreis, stichtag=stichtag,
                             stand=stand)
+        kreis = {s.kommune.name for s in stand if s.kommune.des_landkreises}
         return self.render(
             "admin/auswertung.html", auswertung=ergebnis, stichtag=stichtag or heute(),
             horizont=horizont, reichweiten={k.name: r for k, r in horizont.kommunen},
             heute=heute(), spalten=AUSWERTUNG[1:-1], lage=LAGE,
             zusammenfassung=zusammenfassungszeilen(ergebnis.zusammenfassung),
-            frische=frische(ergebnis.zeilen, bezug=bezug, frist_tage=frist),
+            # The county's own shelters' row reports by itself: not counted as a Kommune that
+            # reported, never overdue.
+            frische=frische([z for z in ergebnis.zeilen if z.kommune not in kreis], bezug=bezug,
+                            frist_tage=frist),
             alter=lambda z: kennzahlen.alter_tage(z.stand, bezug),
-            veraltet=lambda z: kennzahlen.veraltet(z.stand, bezug, frist),
+            veraltet=lambda z: z.kommune not in kreis and kennzahlen.veraltet(z.stand, bezug,
+                                                                              frist),
             kommune_ids={s.kommune.name: s.kommune.id for s in stand},
             exporte_erlaubt=berechtigungen.exporte_erlaubt(benutzer),
             bedarf_svg=diagramme.bedarf_je_kommune(ergebnis.zeilen),

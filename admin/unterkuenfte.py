@@ -42,7 +42,7 @@ def ueberfaellig(unterkunft: Unterkunft) -> bool:
 
 
 def _besitzer(view: Any, context: Any, model: Unterkunft, name: str) -> str:
-    return model.kommune.name if model.kommune is not None else dienst.LANDKREIS
+    return dienst.besitzername(model.kommune)
 
 
 def _abgeleitet(feld: str) -> Any:

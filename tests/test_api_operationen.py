@@ -17,7 +17,7 @@ from tests import factories
 from tests.cli_json import cli_auswertung
 from tests.conftest import graphql
 from wrm.db import db
-from wrm.models import Rolle
+from wrm.models import KREISUNTERKUENFTE, Rolle
 from wrm.services.benutzer import benutzer_anlegen
 from wrm.services.tokens import token_anlegen
 from wrm.zeit import heute
@@ -122,7 +122,10 @@ def test_county_operations_run(demo_web: Flask, pfad: str, variablen: dict) -> N
     assert "errors" not in inhalt, inhalt
     daten = inhalt["data"]
     if pfad == "landkreis/auswertung" and not variablen:
-        assert len(daten["auswertung"]["zeilen"]) == 21
+        # The paper's 21 Kommunen and the county's own (full) shelters, without a Bedarf.
+        zeilen = daten["auswertung"]["zeilen"]
+        assert len(zeilen) == 22 and zeilen[-1]["kommune"]["name"] == KREISUNTERKUENFTE
+        assert zeilen[-1]["bedarf"] is None
         assert daten["auswertung"]["gesamt"]["bedarf"] == -407
     if pfad == "landkreis/ueberfaellige_meldungen":
         assert daten["kommunen"] == []  # the demo was reported today

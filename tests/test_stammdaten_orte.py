@@ -28,8 +28,9 @@ def _zahl(text: str) -> float:
 
 def _orte(app: Flask) -> dict[str, tuple[str | None, float | None, float | None]]:
     with app.app_context():
+        # The county's own shelters' row is no place of its own.
         return {k.name: (k.ags, k.breitengrad, k.laengengrad)
-                for k in db.session.scalars(select(Kommune))}
+                for k in db.session.scalars(select(Kommune)) if not k.des_landkreises}
 
 
 def test_shipped_list_carries_the_destatis_values_unchanged(app: Flask,

@@ -68,8 +68,10 @@ class KommuneQuery:
         """The Kommunen, optionally only those with an overdue report."""
         ctx = kontext(info)
         bezug = jetzt()
+        # The county's own shelters' row reports by itself: it is never overdue.
         return [Kommune.aus(s.kommune) for s in ctx.stand()
-                if not nur_veraltet or veraltet(s.zeile.stand, bezug, ctx.meldefrist_tage)]
+                if not nur_veraltet or (veraltet(s.zeile.stand, bezug, ctx.meldefrist_tage)
+                                        and not s.kommune.des_landkreises)]
 
     @strawberry.field(description="Eine Kommune nach Namen (Groß-/Kleinschreibung egal).")
     def kommune(self, info: Info, name: str) -> Kommune | None:

@@ -117,7 +117,8 @@ def meldung_aus(stand: Stand, *, bezug: datetime, frist_tage: int,
     del werte["kommune"]
     werte["lage"] = Lage(werte["lage"]) if werte["lage"] is not None else None
     return Meldung(
-        **werte, veraltet=kennzahlen.veraltet(stand.zeile.stand, bezug, frist_tage),
+        **werte, veraltet=(kennzahlen.veraltet(stand.zeile.stand, bezug, frist_tage)
+                           and not stand.kommune.des_landkreises),
         kommune=Kommune.aus(stand.kommune), kommune_modell=stand.kommune,
         kommune_id=stand.kommune.id,
         version_wert=stand.version, bemerkung_wert=stand.bemerkung, stichtag_wert=stichtag,

@@ -222,6 +222,8 @@ def _quoten(info: Info, zeitraum: Verteilzeitraum, berechnung: Berechnung | None
     zeilen = {z.kommune: z for z in berechnung.zeilen} if berechnung else {}
     ergebnis = []
     for s in ctx.stand():
+        if s.kommune.des_landkreises:  # its own shelters: no quota
+            continue
         q: Aufnahmequote | None = gesetzt.get(s.kommune.id)
         z = zeilen.get(s.kommune.name)
         ergebnis.append(Quote(

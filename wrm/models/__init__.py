@@ -5,7 +5,7 @@ from wrm.models.benachrichtigung import Benachrichtigung
 from wrm.models.benutzer import Benutzer, Rolle
 from wrm.models.buchung import Buchung, Buchungsart
 from wrm.models.datenstand import Datenstand
-from wrm.models.kommune import Art, Kommune, Meldequelle
+from wrm.models.kommune import KREISUNTERKUENFTE, Art, Kommune, Meldequelle
 from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
 from wrm.models.quotenanpassung import Anpassungsart, Quotenanpassung
@@ -24,6 +24,7 @@ from wrm.models.verlauf import Quotenaenderung, Verlaufseintrag
 from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
 
 __all__ = [
+    "KREISUNTERKUENFTE",
     "Ankuendigung",
     "Anpassungsart",
     "Art",

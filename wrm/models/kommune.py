@@ -23,6 +23,13 @@ class Art(enum.StrEnum):
     STADT = "Stadt"
     GEMEINDE = "Gemeinde"
     SAMTGEMEINDE = "Samtgemeinde"
+    # The county's own interim shelters, kept as one row beside its Kommunen: it hosts
+    # persons but has no quota (`wrm.services.kommunen.kreiskommune`).
+    LANDKREIS = "Landkreis"
+
+
+#: The name of that row in the Auswertung and its downloads.
+KREISUNTERKUENFTE = "Unterkünfte des Landkreises"
 
 
 class Meldequelle(enum.StrEnum):
@@ -66,6 +73,12 @@ class Kommune(Base):
     landkreis: Mapped[Landkreis] = relationship(back_populates="kommunen")
     meldung: Mapped[Meldung | None] = relationship(back_populates="kommune")
     quoten: Mapped[list[Aufnahmequote]] = relationship(back_populates="kommune")
+
+    @property
+    def des_landkreises(self) -> bool:
+        """Whether this is the county's own shelters' row (no quota, no users, no reminders;
+        its figures always come from its accommodation list)."""
+        return Art(self.art) is Art.LANDKREIS
 
     @property
     def sortierschluessel(self) -> tuple[int, int, int]:

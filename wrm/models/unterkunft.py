@@ -68,8 +68,9 @@ class Unterkunftsfelder:
 
 
 class Unterkunft(Unterkunftsfelder, Base):
-    """An accommodation as it is now. Its owner is a Kommune, or the Landkreis itself
-    (`kommune_id` empty: the county's interim shelters). Never deleted: `geschlossen` ends it."""
+    """An accommodation as it is now. Its owner is a Kommune, or the Landkreis itself (its
+    row of kind `Art.LANDKREIS`: the county's interim shelters). Never deleted: `geschlossen`
+    ends it."""
 
     __tablename__ = "unterkuenfte"
     __table_args__ = (
@@ -81,7 +82,7 @@ class Unterkunft(Unterkunftsfelder, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     landkreis_id: Mapped[int] = mapped_column(ForeignKey("landkreise.id"))
-    kommune_id: Mapped[int | None] = mapped_column(ForeignKey("kommunen.id"))
+    kommune_id: Mapped[int] = mapped_column(ForeignKey("kommunen.id"))
     # `wrm.namen.namensschluessel(name)`: one name per owner, whatever its spaces and case.
     schluessel: Mapped[str] = mapped_column(String(200))
     angelegt_am: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -90,7 +91,7 @@ class Unterkunft(Unterkunftsfelder, Base):
     version: Mapped[int] = mapped_column()
 
     landkreis: Mapped[Landkreis] = relationship()
-    kommune: Mapped[Kommune | None] = relationship()
+    kommune: Mapped[Kommune] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -46,6 +46,9 @@ def _bindungsfehler(rolle: Rolle, kommune: Kommune | None, landkreis: Landkreis)
         return f"Die Rolle {rolle.value} wird an keine Kommune gebunden."
     if kommune is not None and kommune.landkreis_id != landkreis.id:
         return f"Die Kommune {kommune.name} gehört nicht zum {landkreis.name}."
+    if kommune is not None and kommune.des_landkreises:
+        return ("Die Unterkünfte des Landkreises pflegen die Benutzer des Landkreises; an sie "
+                "wird kein Benutzer gebunden.")
     return None
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wrm.models import Art, Kommune, Landkreis
+from wrm.models import KREISUNTERKUENFTE, Art, Kommune, Landkreis, Meldequelle
 from wrm.models.datenstand import schreibsperre
 from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
@@ -35,6 +36,26 @@ def landkreis_holen(session: Session, *, name: str) -> Landkreis:
         session.add(landkreis)
         session.flush()
     return landkreis
+
+
+def kreiskommune(session: Session, *, landkreis: Landkreis, anlegen: bool = True
+                 ) -> Kommune | None:
+    """The Landkreis's own row for its interim shelters (kind `Landkreis`), created with the
+    first shelter (`anlegen`); None when it has none yet and `anlegen` is false."""
+    vorhanden = session.scalar(select(Kommune).where(Kommune.landkreis_id == landkreis.id,
+                                                     Kommune.art == Art.LANDKREIS))
+    if vorhanden is None and anlegen:
+        vorhanden = Kommune(landkreis=landkreis, name=KREISUNTERKUENFTE, art=Art.LANDKREIS,
+                            meldequelle=Meldequelle.UNTERKUENFTE)
+        session.add(vorhanden)
+        session.flush()
+    return vorhanden
+
+
+def quotenpflichtig(abfrage: Any) -> Any:
+    """A query of Kommunen without the county's own shelters' row, which has no quota,
+    announcements, users or reminders."""
+    return abfrage.where(Kommune.art != Art.LANDKREIS)
 
 
 def kommune_finden(session: Session, *, landkreis: Landkreis, name: str) -> Kommune | None:
@@ -61,11 +82,15 @@ def kommunenname_fehler(session: Session, *, landkreis_id: int, name: str,
     return f"Die Kommune „{gleich.name}“ gibt es schon." if gleich is not None else None
 
 
+#: The kinds a Kommune of the master data can have (the county's own row is made by WRM).
+KOMMUNENARTEN = tuple(a for a in Art if a is not Art.LANDKREIS)
+
+
 def _art_lesen(text: str) -> Art:
-    for art in Art:
+    for art in KOMMUNENARTEN:
         if art.value.casefold() == text.strip().casefold():
             return art
-    erlaubt = ", ".join(a.value for a in Art)
+    erlaubt = ", ".join(a.value for a in KOMMUNENARTEN)
     raise ValueError(f"„{text.strip()}“ ist keine gültige Art ({erlaubt})")
 
 

@@ -167,7 +167,8 @@ def reste(session: Session, *, zeitraum: Verteilzeitraum) -> list[Rest]:
     return [Rest(kommune=s.kommune, quote=quoten[s.kommune.id].wert
                  if s.kommune.id in quoten else None, zuweisungen=s.zeile.zuweisungen,
                  anrechnungen=int(gebucht.get(s.kommune.id, 0)))
-            for s in staende(session, landkreis=zeitraum.landkreis, stichtag=stichtag)]
+            for s in staende(session, landkreis=zeitraum.landkreis, stichtag=stichtag)
+            if not s.kommune.des_landkreises]  # the county's own shelters have no quota
 
 
 @dataclass(frozen=True, slots=True)

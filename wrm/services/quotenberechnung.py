@@ -14,6 +14,7 @@ from wrm.kennzahlen.quoten import Quotenberechnung, Quotengrundlage, berechnen
 from wrm.models import Anpassungsart, Aufnahmequote, Benutzer, Kommune, Landkreis, Verteilzeitraum
 from wrm.models.datenstand import schreibsperre
 from wrm.namen import namensschluessel
+from wrm.services.kommunen import quotenpflichtig
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, erlaubt
 from wrm.services.quotenanpassungen import Anpassungen, anpassungen
@@ -43,8 +44,8 @@ def quoten_berechnen(session: Session, *, zeitraum: Verteilzeitraum,
                                                 "hinterlegt; bitte angeben."})
     if kontingent < 0:
         raise Validierungsfehler({"kontingent": "Das Kontingent darf nicht negativ sein."})
-    kommunen = session.scalars(select(Kommune).where(
-        Kommune.landkreis_id == zeitraum.landkreis_id, Kommune.aktiv)).all()
+    kommunen = session.scalars(quotenpflichtig(select(Kommune).where(
+        Kommune.landkreis_id == zeitraum.landkreis_id, Kommune.aktiv))).all()
     kommunen = sorted(kommunen, key=lambda k: k.sortierschluessel)
     ohne = [k.name for k in kommunen if k.einwohner is None]
     if ohne:
@@ -115,8 +116,8 @@ def quoten_anwenden(session: Session, *, zeitraum: Verteilzeitraum,
     that the calculation is still the one the caller saw."""
     _darf_anwenden(benutzer, zeitraum, benutzer_name)
     schreibsperre(session)
-    kommunen = {k.name: k for k in session.scalars(select(Kommune).where(
-        Kommune.landkreis_id == zeitraum.landkreis_id))}
+    kommunen = {k.name: k for k in session.scalars(quotenpflichtig(select(Kommune).where(
+        Kommune.landkreis_id == zeitraum.landkreis_id)))}
     bestehende = quoten_von(session, zeitraum=zeitraum)
     geaendert = 0
     for zeile in berechnung.zeilen:

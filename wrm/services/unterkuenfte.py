@@ -37,6 +37,7 @@ from wrm.models.unterkunft import UNTERKUNFTSFELDER
 from wrm.models.verlauf import VORGANG_QUELLE, VORGANG_UNTERKUENFTE
 from wrm.namen import name_bereinigen, namensschluessel
 from wrm.services import meldungen, unterkunftssummen
+from wrm.services.kommunen import kreiskommune
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, erlaubt
 from wrm.services.unterkunftspruefung import kapazitaet, unterkunft_pruefen, warnungen
@@ -83,16 +84,17 @@ def bereinigt(werte: Mapping[str, object]) -> dict[str, object]:
     return ergebnis
 
 
-def _besitzer(kommune: Kommune | None) -> str:
-    return kommune.name if kommune is not None else LANDKREIS
+def besitzername(kommune: Kommune) -> str:
+    """How an accommodation's owner is written in files, JSON and `--kommune`: the Kommune's
+    name, or `Landkreis` for the county's own."""
+    return LANDKREIS if kommune.des_landkreises else kommune.name
 
 
-def _doppelt(session: Session, *, landkreis_id: int, kommune_id: int | None, name: str,
+def _doppelt(session: Session, *, landkreis_id: int, kommune_id: int, name: str,
              ohne: int | None) -> bool:
     abfrage = select(func.count(Unterkunft.id)).where(
         Unterkunft.landkreis_id == landkreis_id, Unterkunft.schluessel == namensschluessel(name),
-        Unterkunft.kommune_id.is_(None) if kommune_id is None
-        else Unterkunft.kommune_id == kommune_id)
+        Unterkunft.kommune_id == kommune_id)
     if ohne is not None:
         abfrage = abfrage.where(Unterkunft.id != ohne)
     return bool(session.scalar(abfrage))
@@ -149,13 +151,15 @@ def speichern(session: Session, *, landkreis: Landkreis, kommune: Kommune | None
     `unterkunft`, read at `version` (required for a change). Raises `Validierungsfehler`
     (German, by field), `Verweigert`, or `Konflikt` when it changed since `version`.
     Saving unchanged values changes nothing. Caller commits."""
-    kommune_id = kommune.id if kommune is not None else None
     aktion = Aktion.ANLEGEN if unterkunft is None else Aktion.AENDERN
-    erlaubt(berechtigungen.unterkunft_im_bereich(benutzer, aktion, landkreis_id=landkreis.id,
-                                                 kommune_id=kommune_id),
-            "Unterkünfte pflegt nur die eigene Kommune oder der Landkreis.",
-            benutzer=benutzer, system=system)
-    if kommune is not None and kommune.landkreis_id != landkreis.id:
+    erlaubt(berechtigungen.unterkunft_im_bereich(
+        benutzer, aktion, landkreis_id=landkreis.id,
+        kommune_id=kommune.id if kommune is not None else None),
+        "Unterkünfte pflegt nur die eigene Kommune oder der Landkreis.",
+        benutzer=benutzer, system=system)
+    if kommune is None:  # the county's own: its row, made with its first shelter
+        kommune = kreiskommune(session, landkreis=landkreis)
+    if kommune.landkreis_id != landkreis.id:
         raise Validierungsfehler(
             {"kommune": f"„{kommune.name}“ gehört nicht zum {landkreis.name}."})
     neu = bereinigt(werte)
@@ -166,10 +170,10 @@ def speichern(session: Session, *, landkreis: Landkreis, kommune: Kommune | None
         raise Validierungsfehler(fehler)
     # The name check and the report's sums read other rows: under the write lock.
     schreibsperre(session)
-    if _doppelt(session, landkreis_id=landkreis.id, kommune_id=kommune_id, name=str(neu["name"]),
+    if _doppelt(session, landkreis_id=landkreis.id, kommune_id=kommune.id, name=str(neu["name"]),
                 ohne=unterkunft.id if unterkunft is not None else None):
         raise Validierungsfehler({"name": f"Die Unterkunft „{neu['name']}“ gibt es bei "
-                                          f"{_besitzer(kommune)} schon."})
+                                          f"{besitzername(kommune)} schon."})
     if unterkunft is not None and version != unterkunft.version:
         raise _konflikt(session, unterkunft, version)  # type: ignore[arg-type]
     zeitpunkt = zeitpunkt or jetzt()
@@ -188,10 +192,8 @@ def speichern(session: Session, *, landkreis: Landkreis, kommune: Kommune | None
                        "gespeichert; Ihre Eingaben wurden nicht gespeichert.") from None
     eintrag.version = unterkunft.version
     session.add(eintrag)
-    meldung = None
-    if kommune is not None:
-        meldung = meldung_nachziehen(session, kommune=kommune, benutzer=benutzer,
-                                     benutzer_name=name, zeitpunkt=zeitpunkt)
+    meldung = meldung_nachziehen(session, kommune=kommune, benutzer=benutzer,
+                                 benutzer_name=name, zeitpunkt=zeitpunkt)
     return Gespeichert(unterkunft, True, warnungen(neu), meldung)
 
 
@@ -216,10 +218,17 @@ def meldung_nachziehen(session: Session, *, kommune: Kommune, benutzer: Benutzer
                        benutzer_name: str | None, zeitpunkt: datetime) -> Verlaufseintrag | None:
     """Write the list's (6)–(11) into the report of a Kommune whose figures come from its
     list, when they differ (a history entry saying so); None when nothing changed or the
-    Kommune has no report yet (its first one will take them)."""
+    Kommune has no report yet (its first one will take them). The county's own row, which
+    nobody reports by hand, gets its first report here."""
     meldung = kommune.meldung
-    if kommune.meldequelle != Meldequelle.UNTERKUENFTE or meldung is None:
+    if kommune.meldequelle != Meldequelle.UNTERKUENFTE:
         return None
+    if meldung is None:
+        if not kommune.des_landkreises:
+            return None
+        return meldungen.speichern(session, kommune=kommune, version=0, benutzer=benutzer,
+                                   benutzer_name=benutzer_name, vorgang=VORGANG_UNTERKUENFTE,
+                                   zeitpunkt=zeitpunkt, werte={"lage": "ausreichend"})
     session.flush()
     werte = meldung.werte()
     if all(werte[f] == w for f, w in unterkunftssummen.summen(
@@ -240,6 +249,9 @@ def meldequelle_setzen(session: Session, *, kommune: Kommune, quelle: Meldequell
     erlaubt(berechtigungen.darf_meldung_aendern(benutzer, kommune),
             "Die Quelle der Meldung stellt nur die eigene Kommune oder der Landkreis um.",
             benutzer=benutzer, system=system)
+    if kommune.des_landkreises:
+        raise Validierungsfehler({"kommune": "Die Zahlen der Unterkünfte des Landkreises kommen "
+                                             "immer aus seiner Liste."})
     schreibsperre(session)
     alt = Meldequelle(kommune.meldequelle)
     if alt == quelle:
@@ -287,7 +299,7 @@ class Unterkunftsstand:
 
 def als_stand(unterkunft: Unterkunft) -> Unterkunftsstand:
     """An accommodation as it is now, as the list shows it."""
-    return Unterkunftsstand(id=unterkunft.id, kommune=_besitzer(unterkunft.kommune),
+    return Unterkunftsstand(id=unterkunft.id, kommune=besitzername(unterkunft.kommune),
                             werte=unterkunft.werte(), version=unterkunft.version)
 
 
@@ -300,12 +312,13 @@ def liste(session: Session, *, landkreis: Landkreis, benutzer: Benutzer | None,
     bedingungen = [Unterkunft.landkreis_id == landkreis.id]
     if system is None:
         bedingungen.append(berechtigungen.bereich(benutzer, Unterkunft))
+    besitzer = {k.id: k for k in session.scalars(
+        select(Kommune).where(Kommune.landkreis_id == landkreis.id))}
     if kommune is not None:
         bedingungen.append(Unterkunft.kommune_id == kommune.id)
     elif nur_landkreis:
-        bedingungen.append(Unterkunft.kommune_id.is_(None))
-    besitzer = {k.id: k.name for k in session.scalars(
-        select(Kommune).where(Kommune.landkreis_id == landkreis.id))}
+        bedingungen.append(Unterkunft.kommune_id.in_(
+            [i for i, k in besitzer.items() if k.des_landkreises]))
     if stichtag is None:
         zeilen = [(u.id, u.kommune_id, u.werte(), u.version) for u in session.scalars(
             select(Unterkunft).where(*bedingungen))]
@@ -317,8 +330,8 @@ def liste(session: Session, *, landkreis: Landkreis, benutzer: Benutzer | None,
         zeilen = [(e.unterkunft_id, e.unterkunft.kommune_id, e.werte(), e.version)
                   for e in session.scalars(select(Unterkunftseintrag).where(
                       Unterkunftseintrag.id.in_(select(letzte.c.id))))]
-    staende = [Unterkunftsstand(id=i, kommune=besitzer.get(k, LANDKREIS) if k else LANDKREIS,
-                                werte=w, version=v) for i, k, w, v in zeilen]
+    staende = [Unterkunftsstand(id=i, kommune=besitzername(besitzer[k]), werte=w, version=v)
+               for i, k, w, v in zeilen]
     return sorted(staende, key=lambda s: (s.kommune == LANDKREIS, s.kommune.casefold(),
                                           natuerlich(s.werte["name"])))
 

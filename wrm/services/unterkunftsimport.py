@@ -34,7 +34,7 @@ from wrm.models.datenstand import schreibsperre
 from wrm.namen import namensschluessel
 from wrm.services import unterkuenfte as dienst
 from wrm.services.csvdatei import Fundstelle, Importfehler, lesen
-from wrm.services.kommunen import tag_lesen
+from wrm.services.kommunen import kreiskommune, tag_lesen
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import zahl_lesen
 from wrm.services.unterkunftspruefung import unterkunft_pruefen, warnungen
@@ -94,22 +94,27 @@ def importieren(session: Session, *, inhalt: bytes, landkreis: Landkreis,
         select(Unterkunft).where(Unterkunft.landkreis_id == landkreis.id))}
     fehler: list[Fundstelle] = []
     ergebnis = Unterkunftsimport()
-    geplant: list[tuple[int, Kommune | None, Unterkunft | None, dict[str, object]]] = []
-    gesehen: dict[tuple[int | None, str], int] = {}
+    geplant: list[tuple[int, Kommune, Unterkunft | None, dict[str, object]]] = []
+    gesehen: dict[tuple[int, str], int] = {}
     for nummer, zellen in tabelle.zeilen:
         besitzer = zellen["kommune"].strip()
         schluessel = namensschluessel(besitzer)
-        kommune = None if schluessel == namensschluessel(dienst.LANDKREIS) else kommunen.get(
-            schluessel)
-        if kommune is None and schluessel != namensschluessel(dienst.LANDKREIS):
+        if schluessel == namensschluessel(dienst.LANDKREIS):
+            # The county's own shelters: its row, made with the first one.
+            kommune = kreiskommune(session, landkreis=landkreis)
+        else:
+            kommune = kommunen.get(schluessel)
+        if kommune is None or (kommune.des_landkreises
+                               and schluessel != namensschluessel(dienst.LANDKREIS)):
             fehler.append(Fundstelle(nummer, "kommune", f"Die Kommune „{besitzer}“ gibt es im "
                                                          f"{landkreis.name} nicht."))
             continue
-        kommune_id = kommune.id if kommune is not None else None
+        kommune_id = kommune.id
         aktion = Aktion.AENDERN if (kommune_id, namensschluessel(zellen["name"])) in vorhanden \
             else Aktion.ANLEGEN
         if system is None and not berechtigungen.unterkunft_im_bereich(
-                benutzer, aktion, landkreis_id=landkreis.id, kommune_id=kommune_id):
+                benutzer, aktion, landkreis_id=landkreis.id,
+                kommune_id=None if kommune.des_landkreises else kommune_id):
             fehler.append(Fundstelle(nummer, "kommune", f"Unterkünfte von „{besitzer}“ pflegt "
                                                          "nur diese Kommune oder der Landkreis."))
             continue
@@ -135,7 +140,7 @@ def importieren(session: Session, *, inhalt: bytes, landkreis: Landkreis,
 
 
 def _schreiben(session: Session, *, landkreis: Landkreis,
-               geplant: list[tuple[int, Kommune | None, Unterkunft | None, dict[str, object]]],
+               geplant: list[tuple[int, Kommune, Unterkunft | None, dict[str, object]]],
                benutzer: Benutzer | None, system: str | None, ergebnis: Unterkunftsimport
                ) -> None:
     zeitpunkt = jetzt()
@@ -143,8 +148,7 @@ def _schreiben(session: Session, *, landkreis: Landkreis,
     eintraege, neue, betroffen = [], [], {}
     for nummer, kommune, unterkunft, werte in geplant:
         ergebnis.warnungen += [Fundstelle(nummer, "", w) for w in warnungen(werte)]
-        if kommune is not None:
-            betroffen[kommune.id] = kommune
+        betroffen[kommune.id] = kommune
         if unterkunft is None:
             neue.append((kommune, werte))
             continue
@@ -172,7 +176,7 @@ def _schreiben(session: Session, *, landkreis: Landkreis,
 
 
 def _neue_einfuegen(session: Session, *, landkreis: Landkreis,
-                    neue: list[tuple[Kommune | None, dict[str, object]]],
+                    neue: list[tuple[Kommune, dict[str, object]]],
                     benutzer: Benutzer | None, benutzer_name: str | None,
                     zeitpunkt: datetime) -> int:
     """The new accommodations and their first history entries as two bulk INSERTs: a list of
@@ -185,7 +189,7 @@ def _neue_einfuegen(session: Session, *, landkreis: Landkreis,
         gespeichert = {**werte, "art": Platzart(werte["art"]),
                        "status": Unterkunftsstatus(werte["status"])}
         zeilen.append({**gespeichert, "landkreis_id": landkreis.id,
-                       "kommune_id": kommune.id if kommune is not None else None,
+                       "kommune_id": kommune.id,
                        "schluessel": namensschluessel(str(werte["name"])),
                        "angelegt_am": zeitpunkt, "geaendert_am": zeitpunkt, "version": 1})
         verlauf.append({**gespeichert, "zeitpunkt": zeitpunkt,

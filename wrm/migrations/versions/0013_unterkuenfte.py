@@ -22,7 +22,7 @@ def upgrade():
     op.create_table('unterkuenfte',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('landkreis_id', sa.Integer(), nullable=False),
-    sa.Column('kommune_id', sa.Integer(), nullable=True),
+    sa.Column('kommune_id', sa.Integer(), nullable=False),
     sa.Column('schluessel', sa.String(length=200), nullable=False),
     sa.Column('angelegt_am', wrm.db.UtcDateTime(), nullable=False),
     sa.Column('geaendert_am', wrm.db.UtcDateTime(), nullable=False),
