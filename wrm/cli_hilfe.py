@@ -15,7 +15,8 @@ from sqlalchemy import select
 from wrm.anzeige import RICHTUNG, bewegung, personenzahl, zahl
 from wrm.cli import abbrechen, eigener_landkreis, stichtag_lesen
 from wrm.db import db
-from wrm.models import Kommune, Platzart, Seite, Vereinbarung, Vereinbarungsstatus
+from wrm.models import Kommune, Platzart, Seite, Unterkunft, Vereinbarung, Vereinbarungsstatus
+from wrm.namen import namensschluessel
 from wrm.services.kommunen import kommune_finden
 from wrm.services.meldungen import Konflikt
 from wrm.services.pruefung import Validierungsfehler, Verweigert, stichtag_pruefen
@@ -140,15 +141,41 @@ def anlegen_befehl(zuweisend: str, aufnehmend: str, personen: int, anrechnung: s
               help="Tag der Belegung bzw. des Endes (heute).")
 @click.option("--ueberbelegung", "ueberbelegung", is_flag=True,
               help="Bei „zugesagt“: " + _UEBERBELEGUNG)
+@click.option("--unterkunft", "unterkuenfte", multiple=True, metavar="NAME=PERSONEN",
+              help="Bei „zugesagt“: Plätze in dieser Unterkunft der aufnehmenden Kommune "
+                   "reservieren (mehrfach; zusammen alle Personen).")
 def status_befehl(kennung: int, ziel: str, grund: str | None, datum: date | None,
-                  ueberbelegung: bool) -> None:
+                  ueberbelegung: bool, unterkuenfte: tuple[str, ...]) -> None:
     """Einen Schritt gehen: zugesagt, abgelehnt, belegt, beendet, zurueckgezogen."""
     vereinbarung = _vereinbarung(kennung)
+    plaetze = _plaetze(vereinbarung, unterkuenfte)
     ausfuehren(lambda: status_setzen(
         db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(ziel),
         version=vereinbarung.version, benutzer=None, system=SYSTEM, grund=grund, datum=datum,
-        ueberbelegung_bestaetigt=ueberbelegung))
+        ueberbelegung_bestaetigt=ueberbelegung, unterkuenfte=plaetze))
     click.echo(f"Vereinbarung {kennung}: {statuswort(Vereinbarungsstatus(ziel))}.")
+
+
+def _plaetze(vereinbarung: Vereinbarung, angaben: tuple[str, ...]
+             ) -> list[tuple[Unterkunft, int]]:
+    """`NAME=PERSONEN` of the host's accommodations; else exit 1 in German."""
+    plaetze = []
+    for angabe in angaben:
+        name, _, zahl_text = angabe.rpartition("=")
+        try:
+            personen = int(zahl_text)
+        except ValueError:
+            personen = None
+        unterkunft = db.session.scalar(select(Unterkunft).where(
+            Unterkunft.kommune_id == vereinbarung.aufnehmend_id,
+            Unterkunft.schluessel == namensschluessel(name)))
+        if not name or personen is None:
+            abbrechen("Nichts geändert:", [f"--unterkunft: „{angabe}“ ist nicht NAME=PERSONEN."])
+        if unterkunft is None:
+            abbrechen("Nichts geändert:", [f"--unterkunft: „{name}“ gibt es bei "
+                                           f"{vereinbarung.aufnehmend.name} nicht."])
+        plaetze.append((unterkunft, personen))
+    return plaetze  # type: ignore[return-value]
 
 
 @vereinbarung_gruppe.command("beruecksichtigt")

@@ -17,6 +17,7 @@ from wrm.api.schreiben import dienstaufruf
 from wrm.berechtigungen import Aktion
 from wrm.models import Kommune as KommuneModell
 from wrm.models import Platzart, Seite, Vereinbarungsstatus
+from wrm.models import Unterkunft as UnterkunftModell
 from wrm.models import Vereinbarung as VereinbarungModell
 from wrm.services import vereinbarungen as dienst
 from wrm.services.kommunen import kommune_finden
@@ -205,6 +206,30 @@ _UEBERBELEGUNG = ("Mehr Personen als die aufnehmende Kommune freie Plätze hat (
                   "`ueberbelegungBestaetigt: true` gespeichert, sonst BAD_USER_INPUT.")
 
 
+@strawberry.input(description="Plätze einer Unterkunft der aufnehmenden Kommune für eine "
+                             "Zusage.")
+class Platzwahl:
+    """An accommodation (by its id, as `unterkuenfte` lists it) and how many persons."""
+
+    unterkunft: int
+    personen: int
+
+
+def _plaetze(info: Info, wahl: list[Platzwahl]) -> list[tuple[UnterkunftModell, int]]:
+    """The chosen accommodations the caller may change (others do not exist for it)."""
+    ctx = kontext(info)
+    ergebnis = []
+    for w in wahl:
+        unterkunft = ctx.session.scalar(select(UnterkunftModell).where(
+            UnterkunftModell.id == w.unterkunft,
+            berechtigungen.bereich(ctx.angemeldet, UnterkunftModell, Aktion.AENDERN)))
+        if unterkunft is None:
+            raise UngueltigeEingabe(f"Die Unterkunft {w.unterkunft} gibt es nicht.",
+                                    fehler={"unterkuenfte": "unbekannt"})
+        ergebnis.append((unterkunft, w.personen))
+    return ergebnis
+
+
 @strawberry.type
 class HilfeMutation:
     """The steps of an agreement."""
@@ -240,12 +265,16 @@ class HilfeMutation:
         return Vereinbarung.aus(neu)
 
     @strawberry.mutation(description="Zusagen (aufnehmende Kommune). " + _VERSION + " "
-                                     + _UEBERBELEGUNG)
+                                     + _UEBERBELEGUNG + " Führt sie ihre Unterkünfte, nennt "
+                                     "`unterkuenfte` die Plätze (zusammen alle Personen); dort "
+                                     "werden sie reserviert.")
     def vereinbarung_zusagen(self, info: Info, id: int, version: int,  # noqa: A002
-                             ueberbelegung_bestaetigt: bool = False) -> Vereinbarung:
+                             ueberbelegung_bestaetigt: bool = False,
+                             unterkuenfte: list[Platzwahl] | None = None) -> Vereinbarung:
         """angefragt → zugesagt."""
         return _schritt(info, id, version, Vereinbarungsstatus.ZUGESAGT,
-                        ueberbelegung_bestaetigt=ueberbelegung_bestaetigt)
+                        ueberbelegung_bestaetigt=ueberbelegung_bestaetigt,
+                        unterkuenfte=_plaetze(info, unterkuenfte or []))
 
     @strawberry.mutation(description="Ablehnen, mit Grund (aufnehmende Kommune). " + _VERSION)
     def vereinbarung_ablehnen(self, info: Info, id: int, version: int,  # noqa: A002

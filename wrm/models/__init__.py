@@ -10,7 +10,12 @@ from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
 from wrm.models.quotenanpassung import Anpassungsart, Quotenanpassung
 from wrm.models.token import Token
-from wrm.models.unterkunft import Unterkunft, Unterkunftseintrag, Unterkunftsstatus
+from wrm.models.unterkunft import (
+    Reservierung,
+    Unterkunft,
+    Unterkunftseintrag,
+    Unterkunftsstatus,
+)
 from wrm.models.vereinbarung import (
     Ersuchensstatus,
     Hilfeersuchen,
@@ -43,6 +48,7 @@ __all__ = [
     "Platzart",
     "Quotenaenderung",
     "Quotenanpassung",
+    "Reservierung",
     "Rolle",
     "Seite",
     "Token",

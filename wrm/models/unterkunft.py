@@ -118,3 +118,18 @@ class Unterkunftseintrag(Unterkunftsfelder, Base):
 
     unterkunft: Mapped[Unterkunft] = relationship()
     benutzer: Mapped[Benutzer | None] = relationship()
+
+
+class Reservierung(Base):
+    """Places of a host's accommodation promised in an agreement: reserved from `zugesagt`,
+    living there from `belegt`, released when the agreement is withdrawn
+    (`wrm.services.reservierungen`)."""
+
+    __tablename__ = "reservierungen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vereinbarung_id: Mapped[int] = mapped_column(ForeignKey("vereinbarungen.id"), index=True)
+    unterkunft_id: Mapped[int] = mapped_column(ForeignKey("unterkuenfte.id"), index=True)
+    personen: Mapped[int]
+
+    unterkunft: Mapped[Unterkunft] = relationship()

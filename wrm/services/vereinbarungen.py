@@ -23,14 +23,16 @@ from wrm.models import (
     Buchungsart,
     Hilfeersuchen,
     Kommune,
+    Meldequelle,
     Platzart,
     Seite,
+    Unterkunft,
     Vereinbarung,
     Vereinbarungsereignis,
     Vereinbarungsstatus,
 )
 from wrm.models.datenstand import schreibsperre
-from wrm.services import meldungen
+from wrm.services import meldungen, reservierungen
 from wrm.services.benachrichtigungen import vormerken
 from wrm.services.buchungen import buchen
 from wrm.services.meldungen import Konflikt
@@ -213,13 +215,17 @@ def vereinbarung_anlegen(session: Session, *, angaben: Vereinbarungsangaben,
 def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinbarungsstatus,
                   version: int, benutzer: Benutzer | None, system: str | None = None,
                   grund: str | None = None, datum: date | None = None,
-                  ueberbelegung_bestaetigt: bool = False) -> Vereinbarung:
+                  ueberbelegung_bestaetigt: bool = False,
+                  unterkuenfte: Sequence[tuple[Unterkunft, int]] = ()) -> Vereinbarung:
     """Take one step (`zugesagt`, `abgelehnt`, `belegt`, `beendet`, `zurueckgezogen`) of an
     agreement read at `version`. `abgelehnt` needs a `grund`; `belegt`/`beendet` take a
     `datum` (default today; not before the agreement's start or the day of moving in, at most
     a year ahead, and for a changed allocation in a Verteilzeitraum). `zugesagt` with more
-    persons than the host has free places needs `ueberbelegung_bestaetigt`. Raises
-    `Validierungsfehler` (`Ueberbelegung`), `Verweigert` or `Konflikt`."""
+    persons than the host has free places needs `ueberbelegung_bestaetigt`. At `zugesagt` a
+    host that keeps its accommodation list may name `unterkuenfte` ((accommodation, persons))
+    where the places are reserved (`wrm.services.reservierungen`); they move in at `belegt` and
+    are released at `zurueckgezogen`. Raises `Validierungsfehler` (`Ueberbelegung`),
+    `Verweigert` or `Konflikt`."""
     seite = berechtigungen.SEITE_DES_SCHRITTS.get(ziel)
     erlaubt(ziel is not S.ANGEFRAGT and berechtigungen.darf_schritt(
         benutzer, ziel, zuweisend=vereinbarung.zuweisend, aufnehmend=vereinbarung.aufnehmend),
@@ -262,13 +268,45 @@ def status_setzen(session: Session, *, vereinbarung: Vereinbarung, ziel: Vereinb
             _umbuchen(session, vereinbarung, tag, wer(benutzer, system))
     if ziel is S.BEENDET:
         vereinbarung.beendet_am = tag
+    if unterkuenfte and ziel is not S.ZUGESAGT:
+        raise Validierungsfehler({"unterkuenfte": "Unterkünfte werden bei der Zusage genannt."})
+    zeitpunkt = jetzt()
     session.add(_ereignis(vereinbarung, vorgang="status", wer=wer(benutzer, system),
-                          zeitpunkt=jetzt(), alt=statuswort(alt), neu=statuswort(ziel),
+                          zeitpunkt=zeitpunkt, alt=statuswort(alt), neu=statuswort(ziel),
                           grund=grund))
+    _plaetze_fuehren(session, vereinbarung, ziel, unterkuenfte, benutzer=benutzer, system=system,
+                     bestaetigt=ueberbelegung_bestaetigt, zeitpunkt=zeitpunkt)
     speichern(session, "Die Vereinbarung")
     vormerken(session, vereinbarung=vereinbarung, was=statuswort(ziel),
               wer=wer(benutzer, system))
     return vereinbarung
+
+
+def _plaetze_fuehren(session: Session, vereinbarung: Vereinbarung, ziel: Vereinbarungsstatus,
+                     unterkuenfte: Sequence[tuple[Unterkunft, int]], *,
+                     benutzer: Benutzer | None, system: str | None, bestaetigt: bool,
+                     zeitpunkt: datetime) -> None:
+    """The step in the host's accommodations. Where the host's figures come from its list,
+    the reservation already lowers its free places: from then on the agreement counts as
+    included in the host's report (recorded in its history), so it never counts twice."""
+    if ziel is S.ZUGESAGT and unterkuenfte:
+        session.flush()  # the agreement's id for the reservations
+        reservierungen.reservieren(session, vereinbarung=vereinbarung, plaetze=unterkuenfte,
+                                   benutzer=benutzer, system=system,
+                                   ueberbelegung_bestaetigt=bestaetigt)
+        host = vereinbarung.aufnehmend
+        if (host.meldequelle == Meldequelle.UNTERKUENFTE
+                and vereinbarung.aufnehmend_beruecksichtigt_am is None):
+            vereinbarung.aufnehmend_beruecksichtigt_am = zeitpunkt
+            session.add(_ereignis(vereinbarung, vorgang="beruecksichtigt",
+                                  wer=wer(benutzer, system), zeitpunkt=zeitpunkt,
+                                  neu=f"{host.name} (aus der Unterkunftsliste)"))
+    elif ziel is S.BELEGT:
+        reservierungen.einziehen(session, vereinbarung=vereinbarung, benutzer=benutzer,
+                                 system=system)
+    elif ziel in (S.ZURUECKGEZOGEN, S.ABGELEHNT):
+        reservierungen.freigeben(session, vereinbarung=vereinbarung, benutzer=benutzer,
+                                 system=system)
 
 
 def _umbuchen(session: Session, vereinbarung: Vereinbarung, tag: date, wer: str | None) -> None:
