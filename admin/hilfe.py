@@ -24,9 +24,11 @@ from wrm.models import (
     Kommune,
     Platzart,
     Seite,
+    Unterkunft,
     Vereinbarung,
     Vereinbarungsstatus,
 )
+from wrm.services import unterkuenfte
 from wrm.services import vereinbarungen as dienst
 from wrm.services.hilfen import einschluss_hinweis
 from wrm.services.pruefung import kennung_lesen
@@ -205,6 +207,37 @@ class VereinbarungView(DienstAnsicht):
         if (ersuchen := self._ersuchen(request.args.get("hilfeersuchen", ""))) is not None:
             formular.hilfeersuchen.data = str(ersuchen.id)
 
+    def platzwahl(self, v: Vereinbarung) -> list[unterkuenfte.Unterkunftsstand]:
+        """The host's accommodations (open, not closed) the user may reserve places in at the
+        promise; empty when the host keeps no list or the user may not change it."""
+        if v.status is not Vereinbarungsstatus.ANGEFRAGT:
+            return []
+        return [s for s in unterkuenfte.liste(db.session, landkreis=v.aufnehmend.landkreis,
+                                              benutzer=self.benutzer, kommune=v.aufnehmend)
+                if s.kapazitaet.status != "geschlossen" and berechtigungen.unterkunft_im_bereich(
+                    self.benutzer, Aktion.AENDERN, landkreis_id=v.aufnehmend.landkreis_id,
+                    kommune_id=v.aufnehmend_id)]
+
+    def _plaetze(self, v: Vereinbarung) -> list[tuple[Unterkunft, int]]:
+        """The places chosen on the promise form ("platz-<id>": persons), of the host's
+        accommodations the user may change; an unreadable number is refused at the step."""
+        gewaehlt = []
+        for schluessel, text in request.form.items():
+            kennung = kennung_lesen(schluessel.removeprefix("platz-")) \
+                if schluessel.startswith("platz-") else None
+            if kennung is None or not text.strip():
+                continue
+            unterkunft = db.session.scalar(select(Unterkunft).where(
+                Unterkunft.id == kennung, Unterkunft.kommune_id == v.aufnehmend_id,
+                berechtigungen.bereich(self.benutzer, Unterkunft, Aktion.AENDERN)))
+            try:
+                personen = int(text.strip())
+            except ValueError:
+                personen = -1  # refused by the service with the accommodation's name
+            if unterkunft is not None:
+                gewaehlt.append((unterkunft, personen))
+        return gewaehlt
+
     @expose("/schritt/", methods=("POST",))
     def schritt_view(self) -> Response:
         """Take one step; refused steps are explained and change nothing."""
@@ -212,11 +245,14 @@ class VereinbarungView(DienstAnsicht):
         if not formular.validate():
             abort(400)
         vereinbarung = self.get_one(formular.id.data)
+        ziel = Vereinbarungsstatus(formular.ziel.data)
+        plaetze = self._plaetze(vereinbarung) if ziel is Vereinbarungsstatus.ZUGESAGT else []
         self.ausfuehren(lambda: dienst.status_setzen(
-            db.session, vereinbarung=vereinbarung, ziel=Vereinbarungsstatus(formular.ziel.data),
+            db.session, vereinbarung=vereinbarung, ziel=ziel,
             version=formular.version.data if formular.version.data is not None else -1,
             benutzer=self.benutzer, grund=formular.grund.data, datum=formular.datum.data,
-            ueberbelegung_bestaetigt=bool(formular.ueberbelegung_bestaetigt.data)),
+            ueberbelegung_bestaetigt=bool(formular.ueberbelegung_bestaetigt.data),
+            unterkuenfte=plaetze),
             f"Vereinbarung {vereinbarung.id}: "
             f"{dienst.statuswort(Vereinbarungsstatus(formular.ziel.data))}.")
         return redirect(self.get_url(".details_view", id=vereinbarung.id))

@@ -221,3 +221,28 @@ def test_the_command_line_and_the_api_name_the_places(web: Flask, welt: Welt) ->
     assert antwort["data"]["vereinbarungZusagen"]["status"] == "ZUGESAGT", antwort
     with web.app_context():
         assert db.session.get(Unterkunft, kennung_halle).reserviert == 9  # type: ignore[union-attr]
+
+
+def test_the_agreements_page_offers_the_hosts_accommodations(web: Flask, welt: Welt) -> None:
+    from tests.conftest import admin_token, anmelden
+
+    with web.app_context():
+        halle = _halle("Kommune Eigen")
+        kennung_halle = halle.id
+        v = _anfrage("Kommune Fremd", "Kommune Eigen", 6)
+        kennung, version = v.id, v.version
+    fremd = web.test_client()  # the allocated side sees no accommodation of the host
+    anmelden(fremd, "fremd")
+    assert 'id="platzwahl"' not in fremd.get(
+        f"/admin/vereinbarung/details/?id={kennung}").get_data(as_text=True)
+    eigen = web.test_client()
+    anmelden(eigen, "eigen")
+    seite = eigen.get(f"/admin/vereinbarung/details/?id={kennung}").get_data(as_text=True)
+    assert 'id="platzwahl"' in seite and f'name="platz-{kennung_halle}"' in seite
+    antwort = eigen.post("/admin/vereinbarung/schritt/", data={
+        "csrf_token": admin_token(eigen), "id": kennung, "version": version,
+        "ziel": "zugesagt", f"platz-{kennung_halle}": "6"}, follow_redirects=True)
+    assert "Vereinbarung" in antwort.get_data(as_text=True)
+    with web.app_context():
+        assert db.session.get(Unterkunft, kennung_halle).reserviert == 6  # type: ignore[union-attr]
+        assert db.session.get(Vereinbarung, kennung).status is S.ZUGESAGT  # type: ignore[union-attr]
