@@ -32,7 +32,18 @@ class Punkt:
     zeile: Zeile
 
 
-def _projektion(punkte: Sequence[Punkt]):  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class Unterkunftspunkt:
+    """An accommodation with coordinates, for those who may see it (its Kommune, the county)."""
+
+    name: str
+    besitzer: str
+    breitengrad: float
+    laengengrad: float
+    frei: int
+
+
+def _projektion(punkte: Sequence[Punkt | Unterkunftspunkt]):  # type: ignore[no-untyped-def]
     """Equirectangular, x scaled by cos(mean latitude): true to shape at a county's size."""
     breiten = [p.breitengrad for p in punkte]
     laengen = [p.laengengrad for p in punkte]
@@ -42,7 +53,7 @@ def _projektion(punkte: Sequence[Punkt]):  # type: ignore[no-untyped-def]
     massstab = min((BREITE - 2 * RAND) / spanne_x, (HOEHE - 2 * RAND) / spanne_y)
     westen, sueden = min(laengen), min(breiten)
 
-    def xy(p: Punkt) -> tuple[float, float]:
+    def xy(p: Punkt | Unterkunftspunkt) -> tuple[float, float]:
         return (RAND + (p.laengengrad - westen) * faktor * massstab,
                 HOEHE - RAND - (p.breitengrad - sueden) * massstab)
     return xy
@@ -55,15 +66,18 @@ def _farbe(zeile: Zeile) -> str:
 
 
 def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
-          ohne_ort: Sequence[str] = ()) -> Markup:
-    """The SVG (empty when no Kommune has coordinates)."""
+          ohne_ort: Sequence[str] = (), unterkuenfte: Sequence[Unterkunftspunkt] = ()
+          ) -> Markup:
+    """The SVG (empty when no Kommune has coordinates); `unterkuenfte` as squares sized by
+    their free places."""
     if not punkte:
         return Markup("")
-    xy = _projektion(punkte)
+    xy = _projektion([*punkte, *unterkuenfte])
     orte = {p.name: xy(p) for p in punkte}
     legende = [(ROT, "Bedarf über 0 (fehlender Wohnraum)"), (GRUEN, "kein Bedarf (Überschuss)"),
                (GRAU, "keine Plätze gemeldet")]
-    zeilen = len(legende) + (1 if fluesse else 0) + (1 if ohne_ort else 0)
+    zeilen = len(legende) + (1 if fluesse else 0) + (1 if ohne_ort else 0) + (
+        1 if unterkuenfte else 0)
     gesamthoehe = HOEHE + 12 + LEGENDENZEILE * zeilen
     teile = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BREITE} {gesamthoehe}" role="img" '
@@ -97,6 +111,14 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
             f"{escape(bewegung(fluss.zuweisend, fluss.aufnehmend))}: "
             f"{personenzahl(fluss.personen)}"
             "</title></line>")
+    for u in unterkuenfte:
+        ux, uy = xy(u)
+        seite = 4 + min(2 * math.sqrt(u.frei), 16)
+        teile.append(
+            f'<rect class="unterkunft" x="{ux - seite / 2:.1f}" y="{uy - seite / 2:.1f}" '
+            f'width="{seite:.1f}" height="{seite:.1f}" fill="{BLAU}" fill-opacity="0.35" '
+            f'stroke="{BLAU}"><title>{escape(u.name)} ({escape(u.besitzer)}): '
+            f"{zahl(u.frei)} frei</title></rect>")
     bedarfe = ["nicht gemeldet" if p.zeile.bedarf is None else zahl(p.zeile.bedarf)
                for p in punkte]
     texte = [f"{p.name} ({bedarf})" for p, bedarf in zip(punkte, bedarfe, strict=True)]
@@ -126,6 +148,13 @@ def karte(punkte: Sequence[Punkt], fluesse: Sequence[Vorschlagszeile] = (),
                      f'stroke-width="2" marker-end="url(#pfeil)"/><text x="32" y="{y + 4}" '
                      f'font-size="12" font-family="sans-serif" fill="#212529">Vorschlag: '
                      f"{RICHTUNG}</text>")
+        y += LEGENDENZEILE
+    if unterkuenfte:
+        teile.append(f'<rect x="14" y="{y - 6}" width="12" height="12" fill="{BLAU}" '
+                     f'fill-opacity="0.35" stroke="{BLAU}"/><text x="32" y="{y + 4}" '
+                     'font-size="12" font-family="sans-serif" fill="#212529">Unterkunft '
+                     "(größer: mehr freie Plätze; nur für die eigene Kommune und den "
+                     "Landkreis)</text>")
         y += LEGENDENZEILE
     if ohne_ort:
         teile.append(f'<text x="12" y="{y + 4}" font-size="12" font-family="sans-serif" '

@@ -13,7 +13,7 @@ from admin import anfrage, diagramme
 from admin.base import GeschuetzteAnsicht
 from admin.formulare import WrmFormular
 from admin.herunterladen import herunterladen
-from admin.karte import Punkt, karte
+from admin.karte import Punkt, Unterkunftspunkt, karte
 from wrm import berechtigungen, exporte, kennzahlen, umverteilung
 from wrm.berechtigungen import Aktion
 from wrm.db import db, jetzt
@@ -26,6 +26,7 @@ from wrm.meldefelder import (
     zusammenfassungszeilen,
 )
 from wrm.models import Benutzer, Meldung, Vereinbarung, Vereinbarungsstatus
+from wrm.services import unterkuenfte
 from wrm.services.frische import frische, meldefrist
 from wrm.services.prognose import prognose
 from wrm.services.pruefung import kennung_lesen
@@ -61,14 +62,20 @@ def _umverteilung(benutzer: Benutzer, stand: list[Stand], stichtag: date | None
     punkte = [Punkt(s.kommune.name, s.kommune.breitengrad, s.kommune.laengengrad, s.zeile)
               for s in stand if s.kommune.breitengrad is not None
               and s.kommune.laengengrad is not None]
-    ohne_ort = [s.kommune.name for s in stand if s.kommune.breitengrad is None
-                or s.kommune.laengengrad is None]
+    # The county's own shelters' row is no place: its shelters are drawn one by one.
+    ohne_ort = [s.kommune.name for s in stand if (s.kommune.breitengrad is None
+                or s.kommune.laengengrad is None) and not s.kommune.des_landkreises]
+    eigene = [Unterkunftspunkt(u.werte["name"], u.kommune, u.werte["breitengrad"],
+                               u.werte["laengengrad"], u.kapazitaet.frei)
+              for u in unterkuenfte.liste(db.session, landkreis=benutzer.landkreis,
+                                          benutzer=benutzer, stichtag=stichtag)
+              if u.werte["breitengrad"] is not None and u.kapazitaet.status != "geschlossen"]
     return {"vorschlag": vorschlag, "kommune_ids_vorschlag": {s.kommune.name: s.kommune.id
                                                             for s in stand},
             "anfragen_moeglich": stichtag is None and berechtigungen.darf(
                 benutzer, Aktion.ANLEGEN, Vereinbarung),
             "offene_anfragen": _offene_anfragen(benutzer) if vorschlag else {},
-            "karte_svg": karte(punkte, vorschlag.zeilen if vorschlag else (), ohne_ort),
+            "karte_svg": karte(punkte, vorschlag.zeilen if vorschlag else (), ohne_ort, eigene),
             # The one-click request of a proposal line is a POST with the form's CSRF token.
             "csrf_token_admin": WrmFormular().csrf_token.current_token}
 

@@ -259,3 +259,28 @@ def test_the_report_form_shows_the_lists_figures_read_only(web: Flask, welt: Wel
         eigen = db.session.scalar(select(Kommune).where(Kommune.name == "Kommune Eigen"))
         assert eigen.meldung.zuweisungen == 31  # type: ignore[union-attr]
         assert eigen.meldung.in_gemeinschaftsunterkuenften == 20  # type: ignore[union-attr]
+
+
+def test_the_map_shows_accommodations_only_to_their_kommune_and_the_county(
+        web: Flask, welt: Welt) -> None:
+    with web.app_context():
+        kommunen = {k.name: k for k in db.session.scalars(select(Kommune))}
+        for name, (breite, laenge) in (("Kommune Eigen", (52.3, 8.0)),
+                                       ("Kommune Fremd", (52.4, 8.1))):
+            kommunen[name].breitengrad, kommunen[name].laengengrad = breite, laenge
+            dienst.speichern(db.session, landkreis=kommunen[name].landkreis,
+                             kommune=kommunen[name], system="Test",
+                             werte=_unterkunft(f"Halle {name}", breitengrad=breite + 0.01,
+                                               laengengrad=laenge))
+        db.session.commit()
+
+    def karte(wer: str) -> str:
+        client = web.test_client()
+        anmelden(client, wer, PASSWORT)
+        seite = client.get("/admin/auswertung/").get_data(as_text=True)
+        karte_ = seite[seite.index('id="karte"'):]
+        return karte_[:karte_.index("</svg>")]
+
+    assert "Halle Kommune Eigen" in karte("kreis") and "Halle Kommune Fremd" in karte("kreis")
+    assert "Halle Kommune Eigen" in karte("eigen") and "Halle Kommune Fremd" not in karte("eigen")
+    assert 'class="unterkunft"' not in karte("presse")
