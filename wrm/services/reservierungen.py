@@ -47,9 +47,9 @@ def reservieren(session: Session, *, vereinbarung: Vereinbarung,
             fehler.append(f"„{unterkunft.name}“ ist geschlossen.")
         if isinstance(personen, bool) or not isinstance(personen, int) or personen <= 0:
             fehler.append(f"Für „{unterkunft.name}“ bitte eine Zahl von Personen größer als 0.")
-        elif not ueberbelegung_bestaetigt and personen > unterkuenfte.als_stand(
-                unterkunft).kapazitaet.frei and unterkunft.status == Unterkunftsstatus.IN_BETRIEB:
-            frei = unterkuenfte.als_stand(unterkunft).kapazitaet.frei
+        elif not ueberbelegung_bestaetigt and personen > (
+                frei := unterkuenfte.als_stand(unterkunft).kapazitaet.frei):
+            # In use or in prospect alike: beyond belegbar less who lives or is promised there.
             fehler.append(f"„{unterkunft.name}“ hat {zahl(frei)} freie Plätze; "
                           f"{personenzahl(personen)} wären eine Überbelegung. Bitte die "
                           "Überbelegung ausdrücklich bestätigen.")
