@@ -6,7 +6,7 @@ Kommunen with their figures from the list.
 - a Kommune's list now and at a past Stichtag: p50 (target < 50 ms);
 - importing 10,000 accommodation rows (target < 5 s);
 - one county's Auswertung at a past Stichtag with the accommodations ÷ without them, the same
-  counties and days, measured in this run (target ≤ 1.1).
+  counties and days, measured in this run, the best of five rounds each (target ≤ 1.1).
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ JE_KOMMUNE = 20
 _STAPEL = 20_000
 
 
+def _bestes_p50_ms(aufrufe: list[Callable[[], object]], runden: int = 5) -> float:
+    """The lowest p50 of several rounds of the same calls, after one round to warm up: on a
+    shared machine one round's p50 moves by half from round to round; the best round is what
+    the code costs, the others add what the machine did meanwhile."""
+    return min(_p50_ms(aufrufe, aufwaermen=i == 0) for i in range(runden))
+
+
 def _p50_ms(aufrufe: list[Callable[[], object]], *, aufwaermen: bool = False) -> float:
     if aufwaermen:  # the same calls once before: both sides measured with warm caches
         for aufruf in aufrufe:
@@ -47,8 +54,6 @@ def _anlegen(motor: Engine, zufall: random.Random, tage: int) -> int:
     with motor.begin() as verbindung:
         kommunen = verbindung.execute(select(Kommune.id, Kommune.landkreis_id)).all()
         zeilen, verlauf = [], []
-        naechste = (verbindung.execute(select(Unterkunft.id).order_by(Unterkunft.id.desc())
-                                       .limit(1)).scalar() or 0) + 1
         for kommune_id, landkreis_id in kommunen:
             for nummer in range(JE_KOMMUNE):
                 plaetze = zufall.randint(2, 120)
@@ -62,23 +67,36 @@ def _anlegen(motor: Engine, zufall: random.Random, tage: int) -> int:
                          "leistung_asylblg": None, "leistung_sgb": None,
                          "leistung_sonstige": None}
                 angelegt = jetzt - timedelta(days=zufall.randint(1, tage - 1))
-                zeilen.append({"id": naechste, "landkreis_id": landkreis_id,
+                zeilen.append({"landkreis_id": landkreis_id,
                                "kommune_id": kommune_id, "schluessel": werte["name"].casefold(),
                                "angelegt_am": angelegt, "geaendert_am": angelegt, "version": 1,
                                **werte})
-                verlauf.append({"unterkunft_id": naechste, "zeitpunkt": angelegt,
-                                "benutzer_name": "Bench", "vorgang": "angelegt", "version": 1,
-                                "aenderungen": {}, **werte})
-                naechste += 1
+                verlauf.append({"zeitpunkt": angelegt, "benutzer_name": "Bench",
+                                "vorgang": "angelegt", "version": 1, "aenderungen": {}, **werte})
+        # Ids from the database (its sequence stays right for what the run inserts later).
+        tabelle = Unterkunft.__table__
         for anfang in range(0, len(zeilen), _STAPEL):
-            verbindung.execute(insert(Unterkunft.__table__), zeilen[anfang:anfang + _STAPEL])
-            verbindung.execute(insert(Unterkunftseintrag.__table__),
-                               verlauf[anfang:anfang + _STAPEL])
+            ids = verbindung.execute(
+                insert(tabelle).returning(tabelle.c.id, sort_by_parameter_order=True),
+                zeilen[anfang:anfang + _STAPEL]).scalars().all()
+            verbindung.execute(insert(Unterkunftseintrag.__table__), [
+                {**v, "unterkunft_id": i}
+                for v, i in zip(verlauf[anfang:anfang + _STAPEL], ids, strict=True)])
         # A tenth of the Kommunen take (6)–(11) from their lists (switched directly: the
         # benchmark measures saving, not switching).
         liste = [k for k, _ in kommunen[::10]]
         verbindung.execute(update(Kommune).where(Kommune.id.in_(liste))
                            .values(meldequelle=Meldequelle.UNTERKUENFTE.value))
+    if motor.dialect.name == "sqlite":
+        # Fold the bulk write's log into the file, as SQLite's automatic checkpoint does in
+        # operation; a 100 MB write-ahead log would slow every read measured after it.
+        with motor.connect() as verbindung:
+            verbindung.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        with motor.connect() as verbindung:  # fresh planner statistics for the new tables
+            verbindung.exec_driver_sql("ANALYZE unterkuenfte")
+            verbindung.exec_driver_sql("ANALYZE unterkunftseintraege")
+            verbindung.commit()
     return len(zeilen)
 
 
@@ -91,12 +109,12 @@ def messen(motor: Engine, *, tage: int, melden: Callable[[str], None], name: str
         faelle = [(zufall.choice(kreise),
                    date.today() - timedelta(days=zufall.randint(1, tage - 1)))
                   for _ in range(40)]
-        ohne = _p50_ms([lambda k=k, t=t: auswertung(session, landkreis=k, stichtag=t)
-                        for k, t in faelle], aufwaermen=True)
+        ohne = _bestes_p50_ms([lambda k=k, t=t: auswertung(session, landkreis=k, stichtag=t)
+                               for k, t in faelle])
     anzahl = _anlegen(motor, zufall, tage)
     with Session(motor) as session:
-        mit = _p50_ms([lambda k=k, t=t: auswertung(session, landkreis=k, stichtag=t)
-                       for k, t in faelle], aufwaermen=True)
+        mit = _bestes_p50_ms([lambda k=k, t=t: auswertung(session, landkreis=k, stichtag=t)
+                              for k, t in faelle])
         kommunen = session.scalars(select(Kommune).where(
             Kommune.meldequelle == Meldequelle.UNTERKUENFTE, Kommune.meldung.has())
             .limit(200)).all()

@@ -74,7 +74,10 @@ class Unterkunft(Unterkunftsfelder, Base):
 
     __tablename__ = "unterkuenfte"
     __table_args__ = (
-        Index("ix_unterkuenfte_landkreis_kommune", "landkreis_id", "kommune_id"),
+        # A Kommune's list, its sums and the name check are one index range each; the
+        # Landkreis's whole list another.
+        Index("ix_unterkuenfte_kommune_schluessel", "kommune_id", "schluessel"),
+        Index("ix_unterkuenfte_landkreis", "landkreis_id"),
         # The capacity chain's rules, also for whatever bypasses the service.
         CheckConstraint("plaetze >= 0 AND gesperrt >= 0 AND gesperrt <= plaetze "
                         "AND belegt >= 0 AND reserviert >= 0", name="kapazitaet_gueltig"),

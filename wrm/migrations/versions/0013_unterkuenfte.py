@@ -50,7 +50,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_unterkuenfte'))
     )
     with op.batch_alter_table('unterkuenfte', schema=None) as batch_op:
-        batch_op.create_index('ix_unterkuenfte_landkreis_kommune', ['landkreis_id', 'kommune_id'], unique=False)
+        batch_op.create_index('ix_unterkuenfte_kommune_schluessel', ['kommune_id', 'schluessel'], unique=False)
+        batch_op.create_index('ix_unterkuenfte_landkreis', ['landkreis_id'], unique=False)
 
     op.create_table('unterkunftseintraege',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -120,7 +121,8 @@ def downgrade():
 
     op.drop_table('unterkunftseintraege')
     with op.batch_alter_table('unterkuenfte', schema=None) as batch_op:
-        batch_op.drop_index('ix_unterkuenfte_landkreis_kommune')
+        batch_op.drop_index('ix_unterkuenfte_landkreis')
+        batch_op.drop_index('ix_unterkuenfte_kommune_schluessel')
 
     op.drop_table('unterkuenfte')
     # ### end Alembic commands ###
