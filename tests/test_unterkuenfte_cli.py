@@ -139,6 +139,8 @@ def test_the_report_source_switches_and_follows_the_list(web: Flask, welt: Welt,
         assert kommune.meldung.in_gemeinschaftsunterkuenften == 33  # type: ignore[union-attr]
     zurueck = runner.invoke(args=["meldung", "quelle", "Kommune Eigen", "eingabe"])
     assert zurueck.exit_code == 0 and "die letzten Zahlen bleiben stehen" in zurueck.output
+    leer = runner.invoke(args=["meldung", "quelle", "Kommune Fremd", "unterkuenfte"])
+    assert leer.exit_code == 1 and "noch keine Unterkünfte erfasst" in leer.output
     falsch = runner.invoke(args=["meldung", "quelle", "Kommune Nirgends", "eingabe"])
     assert falsch.exit_code == 1 and "Die Kommune „Kommune Nirgends“ gibt es nicht." in (
         falsch.output)

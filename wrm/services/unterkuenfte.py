@@ -256,6 +256,11 @@ def meldequelle_setzen(session: Session, *, kommune: Kommune, quelle: Meldequell
     alt = Meldequelle(kommune.meldequelle)
     if alt == quelle:
         return None
+    if quelle == Meldequelle.UNTERKUENFTE and not session.scalar(
+            select(func.count(Unterkunft.id)).where(Unterkunft.kommune_id == kommune.id)):
+        # An empty list would turn every figure of (6)–(11) into 0: surely not meant.
+        raise Validierungsfehler({"quelle": f"Für {kommune.name} sind noch keine Unterkünfte "
+                                            "erfasst; bitte zuerst die Liste anlegen."})
     kommune.meldequelle = quelle
     meldung = kommune.meldung
     if meldung is None:
