@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.wrappers import Response
 
+from admin import anfrage
 from admin.dienstansicht import DienstAnsicht, ausfuehren
 from admin.unterkunft_formulare import BelegungFormular, HochladenFormular, UnterkunftFormular
 from wrm import berechtigungen
@@ -130,6 +131,17 @@ class UnterkunftView(DienstAnsicht):
     def _kommune_des_benutzers(self) -> Kommune | None:
         benutzer = self.benutzer
         return benutzer.kommune if benutzer is not None else None
+
+    @expose("/stichtag/")
+    def stichtag_view(self) -> str:
+        """The list as it stood at the end of a past day (the user's scope, as everywhere),
+        with the capacity chain; today's list is the main screen."""
+        benutzer = self.benutzer
+        tag = anfrage.stichtag()
+        staende = dienst.liste(db.session, landkreis=benutzer.landkreis,  # type: ignore[union-attr]
+                               benutzer=benutzer, stichtag=tag)
+        return self.render("admin/unterkuenfte_stichtag.html", staende=staende,
+                           stichtag=tag or heute(), heute=heute())
 
     @expose("/anlegen/", methods=("GET", "POST"))
     def anlegen_view(self) -> Response | str:

@@ -284,3 +284,20 @@ def test_the_map_shows_accommodations_only_to_their_kommune_and_the_county(
     assert "Halle Kommune Eigen" in karte("kreis") and "Halle Kommune Fremd" in karte("kreis")
     assert "Halle Kommune Eigen" in karte("eigen") and "Halle Kommune Fremd" not in karte("eigen")
     assert 'class="unterkunft"' not in karte("presse")
+
+
+def test_the_list_at_a_past_stichtag_on_the_screen(web: Flask, welt: Welt,
+                                                   orte: dict[str, int]) -> None:
+    from datetime import date, timedelta
+
+    client = web.test_client()
+    anmelden(client, "eigen", PASSWORT)
+    heute_ = client.get("/admin/unterkunft/stichtag/").get_data(as_text=True)
+    assert "Halle eigen" in heute_ and "Halle fremd" not in heute_  # the scope, as everywhere
+    gestern = (date.today() - timedelta(days=1)).isoformat()
+    damals = client.get(f"/admin/unterkunft/stichtag/?stichtag={gestern}").get_data(as_text=True)
+    assert "Halle eigen" not in damals and "noch keine Unterkunft" in damals
+    assert client.get("/admin/unterkunft/stichtag/?stichtag=morgen").status_code == 400
+    presse = web.test_client()
+    anmelden(presse, "presse", PASSWORT)
+    assert presse.get("/admin/unterkunft/stichtag/").status_code == 403

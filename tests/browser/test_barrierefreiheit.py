@@ -24,7 +24,8 @@ SEITEN = {
                   "/admin/verteilzeitraum/new/", "/admin/aufnahmequote/",
                   "/admin/landkreis/", "/admin/benutzer/", "/admin/benutzer/new/",
                   "/admin/unterkunft/", "/admin/unterkunft/anlegen/",
-                  "/admin/unterkunft/hochladen/", "/admin/gibt-es-nicht"],
+                  "/admin/unterkunft/hochladen/", "/admin/unterkunft/stichtag/",
+                  "/admin/gibt-es-nicht"],
     "kommune-a": [*GEMEINSAM, "/admin/meine-meldung/", "/admin/quotenblatt/",
                   "/admin/verlauf/", "/admin/vereinbarung/", "/admin/hilfeersuchen/",
                   # Kommune A keeps its list in the demo; its first accommodation is id 1.
