@@ -8,8 +8,7 @@ from flask import Flask
 def init_api(app: Flask) -> None:
     """Register `/graphql`: POST for operations; GET only for GraphiQL."""
     from wrm import zwischenspeicher
-    from wrm.api.cache import pruefspeicher
-    from wrm.api.schema import CACHE_TEXTE, schema
+    from wrm.api.schema import schema
     from wrm.api.view import Ansichtsspeicher, WrmGraphQLView
 
     speicher = Ansichtsspeicher.fuer(int(app.config["ANTWORTCACHE"]))
@@ -17,7 +16,6 @@ def init_api(app: Flask) -> None:
         "graphql", schema=schema, allow_queries_via_get=False,
         graphql_ide="graphiql" if app.config["GRAPHIQL"] else None, speicher=speicher)
     app.add_url_rule("/graphql", view_func=ansicht, methods=["GET", "POST"])
-    # The view's stores and the worker's validated texts, so that `zwischenspeicher.leeren`
-    # empties them all.
+    # The view's stores, so that `zwischenspeicher.leeren` empties them all. (Validation
+    # results need no emptying: they depend on the schema and the text alone.)
     zwischenspeicher.anmelden(app, speicher)
-    zwischenspeicher.anmelden(app, pruefspeicher(CACHE_TEXTE))

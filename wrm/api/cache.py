@@ -14,14 +14,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from flask import request
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from wrm.api.validierung import strawberry_regeln, validieren
 from wrm.models import Benutzer
 from wrm.services.tokens import Abbild, abbilden
 
@@ -82,6 +80,9 @@ class Antwortcache:
                 self._eintraege.move_to_end(key)
             return treffer
 
+    def __len__(self) -> int:
+        return len(self._eintraege)
+
     def leeren(self) -> None:
         """Forget every entry (`wrm.zwischenspeicher`)."""
         with self._sperre:
@@ -111,45 +112,3 @@ class NurLesend(SchemaExtension):
         if self.execution_context.operation_type == OperationType.QUERY:
             request.environ[NUR_LESEND] = True
         yield
-
-
-class Pruefcache(SchemaExtension):
-    """Strawberry's `ValidationCache`, keyed by the query text (with the rules and the schema)
-    instead of the parsed document.
-
-    graphql-core's AST nodes are dataclasses whose hash walks every node, and Strawberry's
-    cache hashed the document on every request: for the press table that walk cost more than
-    the lookup saved. A text always parses to the same document, so its validation result is
-    the same; a request without a text is validated as usual. A new text is validated by
-    `wrm.api.validierung`, with graphql-core's rules and errors at a third of its cost.
-    """
-
-    def __init__(self, groesse: int) -> None:
-        super().__init__()
-        self.groesse = groesse
-
-    def on_validate(self) -> Iterator[None]:
-        """Take the text's validation errors from the cache, or validate and keep them."""
-        ausfuehrung = self.execution_context
-        key = ((ausfuehrung.query, ausfuehrung.validation_rules, id(ausfuehrung.schema))
-               if isinstance(ausfuehrung.query, str) else None)
-        gespeichert = _pruefungen(self.groesse)
-        fehler = gespeichert.holen(key) if key is not None else None
-        if fehler is None:
-            fehler = validieren(ausfuehrung.schema._schema, ausfuehrung.graphql_document,
-                                strawberry_regeln(ausfuehrung.validation_rules))
-            if key is not None:
-                gespeichert.ablegen(key, fehler)
-        ausfuehrung.pre_execution_errors = fehler
-        yield
-
-
-@cache
-def _pruefungen(groesse: int) -> Antwortcache:
-    """One store per size for the whole worker (extensions are made per request)."""
-    return Antwortcache(groesse)
-
-
-def pruefspeicher(groesse: int) -> Antwortcache:
-    """The worker's store of validated texts of that size (to register it for emptying)."""
-    return _pruefungen(groesse)

@@ -7,6 +7,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
+    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as aliasregel
 from strawberry.extensions.query_depth_limiter import create_validator as tiefenregel
@@ -15,7 +16,7 @@ from strawberry.types import ExecutionContext
 from graphql import GraphQLError, ValidationContext, ValidationRule
 from wrm.api.ausfuehrung import Ausfuehrung
 from wrm.api.auswertung import AuswertungQuery
-from wrm.api.cache import NurLesend, Pruefcache
+from wrm.api.cache import NurLesend
 from wrm.api.fehler import unerwartet
 from wrm.api.hilfe import HilfeMutation, HilfeQuery
 from wrm.api.kommunen import KommuneQuery
@@ -95,7 +96,7 @@ schema = WrmSchema(
         # the worker's largest set of collectable objects; with 256, each full collection of
         # the garbage collector took 40 ms under a stream of new texts, with 64 about 10 ms.
         lambda: ParserCache(maxsize=CACHE_TEXTE),
-        lambda: Pruefcache(CACHE_TEXTE),
+        lambda: ValidationCache(maxsize=CACHE_TEXTE),
         NurLesend,
     ],
 )
