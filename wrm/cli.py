@@ -206,6 +206,7 @@ def register(app: Flask) -> None:
     """Add the WRM commands to the app's CLI."""
     from wrm.cli_erinnern import benachrichtigen_befehl, erinnern_befehl
     from wrm.cli_hilfe import umverteilung_gruppe, vereinbarung_gruppe
+    from wrm.cli_operationen import operationen_befehl
     from wrm.cli_prognose import ankuendigungen_gruppe, prognose_befehl
     from wrm.cli_quoten import anrechnung_gruppe, quoten_gruppe, zeitraum_gruppe
     from wrm.cli_sicherung import sicherung_befehl, wiederherstellen_befehl
@@ -217,7 +218,7 @@ def register(app: Flask) -> None:
                    wiederherstellen_befehl, umverteilung_gruppe, vereinbarung_gruppe,
                    benachrichtigen_befehl, zeitraum_gruppe, quoten_gruppe,
                    anrechnung_gruppe, ankuendigungen_gruppe, prognose_befehl,
-                   unterkuenfte_gruppe, meldung_gruppe):
+                   unterkuenfte_gruppe, meldung_gruppe, operationen_befehl):
         app.cli.add_command(befehl)
 
 

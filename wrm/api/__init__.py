@@ -8,8 +8,11 @@ from flask import Flask
 def init_api(app: Flask) -> None:
     """Register `/graphql`: POST for operations; GET only for GraphiQL."""
     from wrm import zwischenspeicher
+    from wrm.api.dokumente import Dokumente, registrieren
     from wrm.api.schema import schema
     from wrm.api.view import Ansichtsspeicher, WrmGraphQLView
+
+    registrieren(app, Dokumente())
 
     speicher = Ansichtsspeicher.fuer(int(app.config["ANTWORTCACHE"]))
     ansicht = WrmGraphQLView.as_view(

@@ -31,6 +31,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wrm.anzeige import zahl
 from wrm.api.cache import NUR_LESEND, Antwortcache, Ausweis, schluessel
 from wrm.api.context import DATENSTAND, Kontext
+from wrm.api.dokumente import DokumentFehler, registry
 from wrm.api.fehler import fuer_client, http_grund_deutsch
 from wrm.ausfall import DATENBANK_NICHT_VERFUEGBAR
 from wrm.db import db
@@ -41,23 +42,24 @@ from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen, zuru
 
 #: GraphiQL's own files under the static folder (installed by scripts/graphiql.sh).
 GRAPHIQL_DATEIEN = "graphiql"
-#: The saved operations, offered as GraphiQL's example tabs: the press office's to everyone,
-#: the county's to the county.
-OPERATIONEN = Path(__file__).parents[2] / "graphql" / "operations"
 
 
 def beispiele(rolle: Rolle) -> list[dict[str, str]]:
-    """GraphiQL tabs of the saved operations the role may run (none outside a checkout)."""
+    """GraphiQL tabs of the saved operations the role may run (the press office's to
+    everyone, the county's to the county; none outside a checkout)."""
     ordner = ["presse"] + {Rolle.LANDKREIS: ["landkreis", "kommune"],
                            Rolle.KOMMUNE: ["kommune"]}.get(rolle, [])
-    return [{"query": datei.read_text(encoding="utf-8")}
-            for name in ordner for datei in sorted((OPERATIONEN / name).glob("*.graphql"))]
+    dokumente = list(registry() or [])
+    return [{"query": d.text} for name in ordner for d in dokumente
+            if d.pfad.split("/")[0] == name]
 
 log = logging.getLogger(__name__)
 #: How many computed `Stand` lists a worker keeps (a Landkreis' list is small; state scale is
 #: a thousand rows).
 STAENDE_GROESSE = 64
 _NICHT_VERFUEGBAR = "wrm.datenbank_nicht_verfuegbar"
+#: The request body as read by the view (see `decode_json`).
+_ANFRAGE = "wrm.anfrage"
 
 #: A larger request body is refused before parsing (HTTP 413).
 MAX_ANFRAGE_BYTES = 100_000
@@ -82,6 +84,29 @@ def _stempeln() -> None:
     except DATENBANK_NICHT_VERFUEGBAR as fehler:
         log.warning("Letzte Nutzung des Tokens nicht gespeichert: %s", fehler)
         db.session.rollback()
+
+
+def _anfrage() -> tuple[Any, DokumentFehler | None]:
+    """The JSON body of a POST (None for anything else) with the text of the saved operation
+    it names filled in as `query`; or why the document it names cannot be run."""
+    if request.method != "POST" or not request.is_json:
+        return None, None
+    try:
+        anfrage = orjson.loads(request.get_data(cache=True))
+    except orjson.JSONDecodeError:
+        return None, None  # Strawberry answers it (400)
+    if not isinstance(anfrage, dict):
+        return anfrage, None
+    dokumente = registry()
+    if dokumente is not None:
+        try:
+            text = dokumente.text_fuer(anfrage)
+        except DokumentFehler as fehler:
+            return None, fehler
+        if text is not None:
+            anfrage["query"] = text
+    request.environ[_ANFRAGE] = anfrage
+    return anfrage, None
 
 
 def _anmeldung(token: str | None) -> tuple[Benutzer | None, Response | None]:
@@ -146,12 +171,12 @@ class WrmGraphQLView(GraphQLView):
                 len(request.get_data(cache=True)) >= MAX_ANFRAGE_BYTES:
             raise RequestEntityTooLarge(ZU_GROSS)
         token = _bearer()
-        anfrage = request.get_json(silent=True) if request.method == "POST" else None
+        anfrage, abgelehnt = _anfrage()
         cache_an = bool(current_app.config["ANTWORTCACHE"]) and anfrage is not None
         version = datenstand(db.session) if cache_an else 0
         request.environ[DATENSTAND] = version if cache_an else None
         ausweis = self._bekannt(token, version) if cache_an else None
-        if ausweis is not None:  # the fast path: a known token and a cached answer
+        if ausweis is not None and abgelehnt is None:  # the fast path: known token, cached answer
             key = schluessel(anfrage, ausweis, version)
             if key is not None and (treffer := self.cache.holen(key)) is not None:
                 return Response(treffer, mimetype="application/json")
@@ -166,6 +191,8 @@ class WrmGraphQLView(GraphQLView):
             ausweis = Ausweis.von(benutzer)
             if cache_an and token:
                 self.ausweise.ablegen((token_hash(token), version), ausweis)
+        if abgelehnt is not None:  # after the login: a stranger learns nothing of the documents
+            return fehlerantwort(abgelehnt.status, abgelehnt.nachricht, code=abgelehnt.code)
         request.environ["wrm.benutzer"] = benutzer
         key = schluessel(anfrage, ausweis, version) if cache_an else None
         if key is not None and (treffer := self.cache.holen(key)) is not None:
@@ -191,6 +218,12 @@ class WrmGraphQLView(GraphQLView):
         if ausweis is None or time.time() - ausweis.geprueft > STEMPEL_ABSTAND.total_seconds():
             return None
         return ausweis  # type: ignore[no-any-return]
+
+    def decode_json(self, data: str | bytes) -> object:
+        """The request body as the view read it (a saved operation's text filled in), else
+        decoded here."""
+        gelesen = request.environ.get(_ANFRAGE)
+        return gelesen if gelesen is not None else orjson.loads(data)
 
     def encode_json(self, data: object) -> bytes:
         """The answer as JSON (UTF-8): orjson, because at state scale (27,000 values) the
