@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import strawberry
 from flask import Flask
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphql import (
+    Executor,
     GraphQLEnumType,
     GraphQLField,
     GraphQLInt,
@@ -20,12 +23,18 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLString,
+    build_schema,
     execute_sync,
+    get_named_type,
+    is_leaf_type,
+    is_object_type,
+    is_required_argument,
     parse,
 )
 from tests.conftest import graphql
+from tests.fuzzing import PROFILEINSTELLUNGEN, beispiele, gelaufen
 from wrm.api import ausfuehrung
-from wrm.api.schema import schema
+from wrm.api.schema import STANDARD_AUSFUEHRUNG, schema
 
 OPERATIONEN = Path(__file__).parent.parent / "graphql" / "operations"
 VARIABLEN = {"stichtag": "2026-03-01", "name": "Kommune A", "kommune": "Kommune A"}
@@ -58,7 +67,7 @@ def test_the_short_path_answers_what_the_standard_execution_answers(
     for abfrage in [*_gespeicherte_lesende(), *ABFRAGEN]:
         schnell = graphql(client, abfrage, VARIABLEN, token=token).get_json()
         with monkeypatch.context() as m:
-            m.setattr(schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext)
+            m.setattr(schema, "execution_context_class", STANDARD_AUSFUEHRUNG)
             standard = graphql(client, abfrage, VARIABLEN, token=token).get_json()
         assert schnell == standard, abfrage
         # Same order of keys too: the answer follows the query's order of fields.
@@ -138,7 +147,7 @@ def test_a_plain_object_field_nulls_and_locates_errors_like_the_standard_executi
         ("{ a { leer { y } innen { y } } }", {"a": {"leer": None, "innen": {"y": 3}}}),
     ]:
         dokument = parse(abfrage)
-        schnell = execute_sync(modell, dokument, executor_class=ausfuehrung.Ausfuehrung)
+        schnell = execute_sync(modell, dokument, executor_class=ausfuehrung.mit_kurzweg(Executor))
         assert schnell.formatted == execute_sync(modell, dokument).formatted, abfrage
         assert schnell.data == erwartet
 
@@ -170,8 +179,84 @@ def test_a_plain_attribute_with_a_permission_class_is_checked_on_the_short_path_
     modell = strawberry.Schema(query=_Wurzel)
     abfrage = "{ notiz { titel bemerkung } }"
     standard = modell.execute_sync(abfrage)
-    modell.execution_context_class = ausfuehrung.Ausfuehrung  # as wrm.api.schema sets it
+    # as wrm.api.schema sets it
+    modell.execution_context_class = ausfuehrung.mit_kurzweg(modell.execution_context_class)
     schnell = modell.execute_sync(abfrage)
     assert standard.data is None and [f.message for f in standard.errors] == ["Nie."]
     assert schnell.data == standard.data
     assert [f.formatted for f in schnell.errors] == [f.formatted for f in standard.errors]
+
+
+
+#: Values for required arguments, by name; a field needing another one is left out.
+_ARGUMENTE = {"name": '"Kommune A"', "kommune": '"Kommune A"'}
+_STICHTAGE = ['"2026-03-01"', '"2999-01-01"', "null"]
+
+
+def _felder(typ: GraphQLObjectType, tiefe: int) -> list[tuple[str, Any, list[str], Any]]:
+    """The fields of `typ` a random selection may take: leaves, and objects while `tiefe`
+    allows, each with the required arguments it can be given."""
+    moeglich = []
+    for name, feld in typ.fields.items():
+        pflicht = [a for a, arg in feld.args.items() if is_required_argument(arg)]
+        innen = get_named_type(feld.type)
+        if any(a not in _ARGUMENTE for a in pflicht) or not (is_leaf_type(innen) or (
+                is_object_type(innen) and tiefe > 0 and _felder(innen, tiefe - 1))):
+            continue
+        moeglich.append((name, feld, pflicht, innen))
+    return moeglich
+
+
+@st.composite
+def _auswahl(draw: st.DrawFn, typ: GraphQLObjectType, tiefe: int) -> str:
+    """A random selection set on `typ`: aliases, arguments, directives, __typename and inline
+    fragments, nested up to `tiefe`."""
+    moeglich = _felder(typ, tiefe)
+    teile = []
+    for nummer, (name, feld, pflicht, innen) in enumerate(
+            draw(st.lists(st.sampled_from(moeglich), min_size=1, max_size=6))):
+        argumente = [f"{a}: {_ARGUMENTE[a]}" for a in pflicht]
+        if "stichtag" in feld.args and draw(st.booleans()):
+            argumente.append(f"stichtag: {draw(st.sampled_from(_STICHTAGE))}")
+        text = name + (f"({', '.join(argumente)})" if argumente else "")
+        if draw(st.integers(0, 3)) == 0:
+            text = f"f{nummer}: {text}"
+        if draw(st.integers(0, 6)) == 0:
+            richtung = draw(st.sampled_from(["skip", "include"]))
+            text += f" @{richtung}(if: {str(draw(st.booleans())).lower()})"
+        if not is_leaf_type(innen):
+            text += " { " + draw(_auswahl(innen, tiefe - 1)) + " }"
+        teile.append(text)
+    if draw(st.integers(0, 5)) == 0:
+        teile.insert(draw(st.integers(0, len(teile))), "__typename")
+    if draw(st.integers(0, 5)) == 0:
+        teile.append(f"... on {typ.name} {{ {draw(_auswahl(typ, tiefe))} }}")
+    return " ".join(teile)
+
+
+def test_random_documents_answer_what_the_standard_execution_answers(
+        demo_web: Flask, monkeypatch) -> None:
+    """Differential test: random read documents over the whole schema, for every role, with
+    and without the short path — the same data, errors, paths and order of keys."""
+    runner = demo_web.test_cli_runner()
+    tokens = {rolle: runner.invoke(args=["token", "anlegen", rolle]).output.strip()
+              .splitlines()[-1] for rolle in ("landkreis", "presse", "kommune-a")}
+    demo_web.config["ANTWORTCACHE"] = 0
+    client = demo_web.test_client()
+    modell = build_schema(schema.as_str())
+    abfrage_typ = modell.query_type
+    assert abfrage_typ is not None
+
+    @settings(PROFILEINSTELLUNGEN, max_examples=beispiele(400))
+    @given(auswahl=_auswahl(abfrage_typ, 3), rolle=st.sampled_from(sorted(tokens)))
+    def vergleichen(auswahl: str, rolle: str) -> None:
+        gelaufen("test_random_documents_answer_what_the_standard_execution_answers")
+        abfrage = "{ " + auswahl + " }"
+        schnell = graphql(client, abfrage, token=tokens[rolle]).get_json()
+        with monkeypatch.context() as m:
+            m.setattr(schema, "execution_context_class", STANDARD_AUSFUEHRUNG)
+            standard = graphql(client, abfrage, token=tokens[rolle]).get_json()
+        assert schnell == standard, abfrage
+        assert list(map(str, _schluessel(schnell))) == list(map(str, _schluessel(standard)))
+
+    vergleichen()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import (
     AddValidationRules,
+    MaxAliasesLimiter,
     MaxTokensLimiter,
+    QueryDepthLimiter,
 )
-from strawberry.extensions.max_aliases import create_validator as aliasregel
-from strawberry.extensions.query_depth_limiter import create_validator as tiefenregel
 from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError, ValidationContext, ValidationRule
-from wrm.api.ausfuehrung import Ausfuehrung
+from wrm.api.ausfuehrung import mit_kurzweg
 from wrm.api.auswertung import AuswertungQuery
 from wrm.api.cache import NurLesend
 from wrm.api.dokumente import GespeichertePruefung, GespeicherterParser
@@ -29,9 +29,12 @@ MAX_ALIASE = 30
 MAX_TOKENS = 5000
 #: How many query texts a worker keeps parsed and validated.
 CACHE_TEXTE = 64
-# The depth and alias rules (what QueryDepthLimiter and MaxAliasesLimiter add) built once: the
-# validation cache keys on the rule classes, and fresh classes per request would never hit.
-_Tiefenregel = tiefenregel(MAX_TIEFE, None, None)
+# The depth and alias rules of Strawberry's QueryDepthLimiter and MaxAliasesLimiter, taken from
+# one instance of each (their public `validation_rules`) and added to every request: the
+# validation cache keys on the rule classes, and the fresh classes each new instance makes
+# would never hit.
+(_Tiefenregel,) = QueryDepthLimiter(max_depth=MAX_TIEFE).validation_rules
+(_Aliasregel,) = MaxAliasesLimiter(max_alias_count=MAX_ALIASE).validation_rules
 
 
 class Tiefenregel(_Tiefenregel):  # type: ignore[valid-type,misc]
@@ -59,7 +62,7 @@ class Tiefenregel(_Tiefenregel):  # type: ignore[valid-type,misc]
             raise RecursionError
 
 
-_REGELN = [Tiefenregel, aliasregel(MAX_ALIASE)]
+_REGELN = [Tiefenregel, _Aliasregel]
 
 
 @strawberry.type(description="Lesen: Kommunen, Meldungen, Auswertung, Verlauf, Hilfe zwischen "
@@ -86,7 +89,6 @@ class WrmSchema(strawberry.Schema):
 schema = WrmSchema(
     query=Query,
     mutation=Mutation,
-    execution_context_class=Ausfuehrung,
     # Factories, so that every request gets fresh extension instances.
     extensions=[
         lambda: AddValidationRules(_REGELN),
@@ -101,3 +103,7 @@ schema = WrmSchema(
         NurLesend,
     ],
 )
+#: Strawberry's own execution context, whatever the installed release uses (the tests compare
+#: the short path with it).
+STANDARD_AUSFUEHRUNG = schema.execution_context_class
+schema.execution_context_class = mit_kurzweg(STANDARD_AUSFUEHRUNG)
