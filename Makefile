@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install graphiql run test check lint bench schema translations clean
+.PHONY: install graphiql run test check lint bench schema translations clean neueste
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -47,6 +47,10 @@ check: $(STAMP)
 		-p no:cacheprovider -m "not eigene_datenbank" --ignore=tests/browser \
 		--ignore=tests/test_druckbild.py
 
+## make neueste: the API's tests against the newest Strawberry and graphql-core (a second venv; CI)
+neueste: graphiql
+	bash scripts/neueste.sh
+
 ## make bench [QUICK=1]: WRM against PostGraphile and the raw floor; ends with one JSON line (see README)
 bench: $(STAMP)
 	bash scripts/wrk.sh
@@ -64,5 +68,5 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts wrm/static/graphiql \
+	rm -rf $(VENV) .venv-neueste .pytest_cache .ruff_cache tests/artifacts wrm/static/graphiql \
 		tests/browser/vendor benchmarks/postgraphile/node_modules
