@@ -33,6 +33,7 @@ from benchmarks import boden, daten  # noqa: E402
 from benchmarks import unterkuenfte as unterkunftsmessung  # noqa: E402
 from benchmarks.dienste import gunicorn, rss_mb  # noqa: E402
 from benchmarks.lastlauf import lasttest  # noqa: E402
+from benchmarks.schreiben import schreibskalierung  # noqa: E402
 from benchmarks.vergleich import lua  # noqa: E402
 from benchmarks.vergleichslauf import vergleichen  # noqa: E402
 from benchmarks.wrk import wrk_skript  # noqa: E402
@@ -266,6 +267,8 @@ def main() -> None:
     argumente.add_argument("--postgres", metavar="URL", help="zusätzlich auf PostgreSQL")
     argumente.add_argument("--vergleich", metavar="URL",
                            help="leere PostgreSQL-Datenbank für den Vergleich mit PostGraphile")
+    argumente.add_argument("--schreiben", metavar="URL",
+                           help="leere PostgreSQL-Datenbank für parallele Schreibvorgänge")
     optionen = argumente.parse_args()
     ergebnis: dict[str, object] = {"quick": optionen.quick, "machine": {
         "cpus": os.cpu_count(), "python": sys.version.split()[0]}}
@@ -277,6 +280,9 @@ def main() -> None:
         ergebnis.update(ueber_http(app, token, landkreis, zeitraum, optionen.quick))
         if optionen.vergleich:
             ergebnis.update(vergleichen(optionen.vergleich, quick=optionen.quick, melden=melden))
+        if optionen.schreiben:
+            ergebnis.update(schreibskalierung(optionen.schreiben, quick=optionen.quick,
+                                              melden=melden))
         with app.app_context():
             db.engine.dispose()
         national = ordner / "national"

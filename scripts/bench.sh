@@ -17,6 +17,10 @@ if vergleich=$(bash scripts/postgres.sh); then
   else
     echo "bench.sh: ohne PostGraphile entfällt der Vergleich mit ihm." >&2
   fi
+  if schreiben=$(bash scripts/postgres.sh); then
+    urls+=("$schreiben")
+    argumente+=(--schreiben "$schreiben")
+  fi
   if [ "${1:-}" != "--quick" ] && national=$(bash scripts/postgres.sh); then
     urls+=("$national")
     argumente+=(--postgres "$national")
