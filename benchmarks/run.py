@@ -267,6 +267,8 @@ def main() -> None:
     argumente.add_argument("--postgres", metavar="URL", help="zusätzlich auf PostgreSQL")
     argumente.add_argument("--vergleich", metavar="URL",
                            help="leere PostgreSQL-Datenbank für den Vergleich mit PostGraphile")
+    argumente.add_argument("--kreis", metavar="URL",
+                           help="leere PostgreSQL-Datenbank für den Vergleich am Seed-Landkreis")
     argumente.add_argument("--schreiben", metavar="URL",
                            help="leere PostgreSQL-Datenbank für parallele Schreibvorgänge")
     optionen = argumente.parse_args()
@@ -279,7 +281,8 @@ def main() -> None:
         ergebnis.update(vorschlag_60())
         ergebnis.update(ueber_http(app, token, landkreis, zeitraum, optionen.quick))
         if optionen.vergleich:
-            ergebnis.update(vergleichen(optionen.vergleich, quick=optionen.quick, melden=melden))
+            ergebnis.update(vergleichen(optionen.vergleich, quick=optionen.quick, melden=melden,
+                                        kreis_url=optionen.kreis))
         if optionen.schreiben:
             ergebnis.update(schreibskalierung(optionen.schreiben, quick=optionen.quick,
                                               melden=melden))

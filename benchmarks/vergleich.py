@@ -6,6 +6,7 @@ Every system is checked to answer the same figures before anything is timed.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -15,20 +16,22 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 
 from benchmarks import daten
 from benchmarks.dienste import WURZEL, freier_port
 from benchmarks.wrk import Messung, wrk_skript
-from wrm.models import Benutzer, Rolle, Verteilzeitraum
+from wrm.models import Art, Benutzer, Kommune, Rolle, Verteilzeitraum
 from wrm.services.tokens import token_anlegen
 
 PEER = WURZEL / "benchmarks" / "postgraphile"
 PRESSE = (WURZEL / "graphql" / "operations" / "presse" / "kommunen_tabelle.graphql").read_text(
     encoding="utf-8")
+#: Its id as a trusted document (`wrm operationen`).
+PRESSE_ID = "sha256:" + hashlib.sha256(PRESSE.encode("utf-8")).hexdigest()
 #: The same fields from PostGraphile (its list of the peer function's rows).
 PEER_ABFRAGE = """query KommunenTabelle($landkreis: Int!, $stichtag: Date) {
   auswertungList(landkreis: $landkreis, stichtag: $stichtag) {
@@ -99,6 +102,31 @@ def vorbereiten(url: str) -> tuple[Kreis, Kreis]:
         verbindung.exec_driver_sql("VACUUM ANALYZE")
     motor.dispose()
     return kreis, land
+
+
+def vorbereiten_kreis(url: str) -> Kreis:
+    """The seed's county in its own database: `wrm demo` (the paper's 21 Kommunen and the
+    invented twelve weeks before), without the county's own shelters (a row the peer does not
+    know), its Kommunen dated back 25 years so that every Stichtag of the run answers their 21
+    rows (before the twelve weeks with empty figures), the press login and the peer's
+    functions."""
+    umgebung = {**os.environ, "WRM_DATABASE_URL": url}
+    subprocess.run([str(WURZEL / ".venv" / "bin" / "wrm"), "demo"], check=True,
+                   capture_output=True, env=umgebung)
+    motor = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with Session(motor) as session:
+        kreis_id = session.scalar(select(Kommune.landkreis_id).limit(1))
+        session.execute(update(Kommune).where(Kommune.art == Art.LANDKREIS).values(aktiv=False))
+        session.execute(update(Kommune).values(
+            angelegt_am=datetime.now(UTC) - timedelta(days=TAGE_KREIS + 10)))
+        kreis = _presse(session, kreis_id, TAGE_KREIS)  # type: ignore[arg-type]
+        session.commit()
+    with motor.begin() as verbindung:
+        verbindung.exec_driver_sql((PEER / "peer.sql").read_text(encoding="utf-8"))
+    with motor.connect().execution_options(isolation_level="AUTOCOMMIT") as verbindung:
+        verbindung.exec_driver_sql("VACUUM ANALYZE")
+    motor.dispose()
+    return kreis
 
 
 @contextmanager
@@ -230,11 +258,14 @@ def lua(koerper: str, token: str | None, tage: list[str] | None = None,
 
 
 def koerper(abfrage: str, variablen: dict, *, stichtag: bool, neuer_text: bool,
-            feld: str) -> str:
-    """The JSON body with placeholders the wrk script fills (@TAG@, @NR@)."""
+            feld: str, gespeichert: bool = False) -> str:
+    """The JSON body with placeholders the wrk script fills (@TAG@, @NR@); `gespeichert`:
+    the saved operation by its document id instead of its text (trusted documents)."""
     if neuer_text:
         abfrage = abfrage.replace(f"{feld}(", f"a@NR@: {feld}(", 1)
     werte = {**variablen, "stichtag": "@TAG@" if stichtag else None}
+    if gespeichert:
+        return json.dumps({"documentId": PRESSE_ID, "variables": werte})
     return json.dumps({"query": abfrage, "variables": werte})
 
 

@@ -14,6 +14,10 @@ if vergleich=$(bash scripts/postgres.sh); then
   urls+=("$vergleich")
   if bash scripts/postgraphile.sh; then
     argumente+=(--vergleich "$vergleich")
+    if kreis=$(bash scripts/postgres.sh); then
+      urls+=("$kreis")
+      argumente+=(--kreis "$kreis")
+    fi
   else
     echo "bench.sh: ohne PostGraphile entfällt der Vergleich mit ihm." >&2
   fi
