@@ -256,3 +256,48 @@ def test_unreachable_postgresql_answers_503_and_recovers(web: Flask, welt: Welt,
         relais.kappen()
     with web.app_context():
         assert db.session.get(Meldung, welt.eigene_meldung).zuweisungen == 12
+
+
+class _Verbindung:
+    """A DBAPI connection of a server that may have gone away (for `_nach_ruhe_pruefen`)."""
+
+    def __init__(self, weg: bool) -> None:
+        self.weg, self.pings, self.zurueckgerollt = weg, 0, 0
+
+    def cursor(self) -> _Verbindung:
+        return self
+
+    def execute(self, sql: str) -> None:
+        self.pings += 1
+        if self.weg:
+            raise OSError("server closed the connection unexpectedly")
+
+    def close(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        self.zurueckgerollt += 1
+
+
+def test_a_server_connection_is_tested_only_after_a_rest(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from sqlalchemy.exc import DisconnectionError
+
+    from wrm import db as dbmodul
+
+    uhr = [1000.0]
+    monkeypatch.setattr(dbmodul.time, "monotonic", lambda: uhr[0])
+    eintrag = SimpleNamespace(info={})
+    gesund = _Verbindung(weg=False)
+    dbmodul._nach_ruhe_pruefen(gesund, eintrag, None)  # never used: tested
+    assert (gesund.pings, gesund.zurueckgerollt) == (1, 1)
+    dbmodul._benutzt(gesund, eintrag)
+    uhr[0] += dbmodul.RUHE_S / 2
+    dbmodul._nach_ruhe_pruefen(gesund, eintrag, None)  # in use a moment ago: no round trip
+    assert gesund.pings == 1
+    uhr[0] += dbmodul.RUHE_S * 2
+    weg = _Verbindung(weg=True)
+    with pytest.raises(DisconnectionError):  # the pool then opens a new connection
+        dbmodul._nach_ruhe_pruefen(weg, eintrag, None)
+    assert weg.pings == 1

@@ -91,10 +91,21 @@ def _eine_zeile(ergebnis: Result, ursache: str) -> None:
     assert "Traceback" not in ergebnis.output
 
 
+#: Commands that never touch the database.
+OHNE_DATENBANK = {"operationen"}
+
+
 def test_the_list_covers_every_command() -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
     wrm_befehle = {b for b in _blaetter(app.cli) if not b.startswith("db ")}
-    assert wrm_befehle == {b for b in BEFEHLE if not b.startswith("db ")}
+    assert wrm_befehle == {b for b in BEFEHLE if not b.startswith("db ")} | OHNE_DATENBANK
+
+
+def test_the_saved_operations_are_listed_while_the_database_is_down(tmp_path: Path) -> None:
+    ergebnis = _wrm("operationen", "postgresql://wrm:geheim@127.0.0.1:1/nirgends", tmp_path,
+                    ["--format", "json"])
+    assert ergebnis.exit_code == 0, ergebnis.output
+    assert "presse/kreis_heute.graphql" in ergebnis.stdout
 
 
 @pytest.mark.parametrize("befehl", sorted(BEFEHLE))

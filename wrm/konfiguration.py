@@ -78,10 +78,9 @@ def vervollstaendigen(config: Config, instanz: Path) -> None:
     url = config.get("DATABASE_URL") or f"sqlite:///{instanz / 'wrm.sqlite'}"
     config["DATABASE_URL"] = datenbank_url(url)
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
-    # A server may drop idle connections, so PostgreSQL checks them on checkout; a SQLite file
-    # cannot go away, and the extra "SELECT 1" per request would only cost time.
-    sqlite = config["DATABASE_URL"].startswith("sqlite")
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {} if sqlite else {"pool_pre_ping": True})
+    # A server may drop idle connections: they are tested on checkout after a rest (`wrm.db`),
+    # not by `pool_pre_ping` on every request.
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         minutes=int(config["SITZUNG_LEERLAUF_MINUTEN"]))
     config["SESSION_COOKIE_HTTPONLY"] = True
