@@ -21,6 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from wrm.models import Benutzer
+from wrm.models.datenstand import mit_transaktion
 from wrm.services.tokens import Abbild, abbilden
 
 #: Longest time an entry is served, in seconds, even without a write.
@@ -105,10 +106,13 @@ NUR_LESEND = "wrm.nur_lesend"
 
 class NurLesend(SchemaExtension):
     """Notes in the request whether the operation executed was a query (only those answers
-    are kept): from the document the execution parsed anyway."""
+    are kept): from the document the execution parsed anyway. A query goes on reading without
+    a transaction, as the view began (`ohne_transaktion_lesen`); a mutation gets one."""
 
     def on_execute(self) -> Iterator[None]:
         """Record the operation type, before the resolvers run."""
         if self.execution_context.operation_type == OperationType.QUERY:
             request.environ[NUR_LESEND] = True
+        else:
+            mit_transaktion(self.execution_context.context.session)
         yield

@@ -37,7 +37,7 @@ from wrm.ausfall import DATENBANK_NICHT_VERFUEGBAR
 from wrm.db import db
 from wrm.fehlerseiten import fehlerantwort
 from wrm.models import Benutzer, Rolle
-from wrm.models.datenstand import datenstand
+from wrm.models.datenstand import datenstand, ohne_transaktion_lesen
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen, zurueckholen
 
 #: GraphiQL's own files under the static folder (installed by scripts/graphiql.sh).
@@ -173,6 +173,8 @@ class WrmGraphQLView(GraphQLView):
         token = _bearer()
         anfrage, abgelehnt = _anfrage()
         cache_an = bool(current_app.config["ANTWORTCACHE"]) and anfrage is not None
+        # Until a mutation begins (`NurLesend`), this request reads without a transaction.
+        ohne_transaktion_lesen(db.session)
         version = datenstand(db.session) if cache_an else 0
         request.environ[DATENSTAND] = version if cache_an else None
         ausweis = self._bekannt(token, version) if cache_an else None
