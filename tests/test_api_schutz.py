@@ -123,10 +123,13 @@ def test_graphiql_off_in_production_unless_configured(tmp_path: Path, monkeypatc
 def test_faults_are_masked_german_and_logged(web: Flask, token: str, monkeypatch,
                                              caplog) -> None:
     from wrm.api import context
+    from wrm.services import lesemodell
 
     def kaputt(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("SELECT geheim FROM intern")
 
+    # Both ways to the figures: the read model's (queries) and the context's own.
+    monkeypatch.setattr(lesemodell, "staende", kaputt)
     monkeypatch.setattr(context, "staende", kaputt)
     inhalt = graphql(web.test_client(), "{ kommunen { name } }", token=token).get_json()
     assert inhalt["errors"][0]["message"].startswith("Interner Fehler")

@@ -11,10 +11,15 @@ def init_api(app: Flask) -> None:
     from wrm.api.dokumente import Dokumente, registrieren
     from wrm.api.schema import schema
     from wrm.api.view import Ansichtsspeicher, WrmGraphQLView
+    from wrm.services import lesemodell
 
     registrieren(app, Dokumente())
 
     speicher = Ansichtsspeicher.fuer(int(app.config["ANTWORTCACHE"]))
+    # The figures behind the answers, shared by a worker's read requests (none when the
+    # response cache is off, as in the measurements without it).
+    if int(app.config["ANTWORTCACHE"]):
+        zwischenspeicher.anmelden(app, lesemodell.anlegen(app))
     ansicht = WrmGraphQLView.as_view(
         "graphql", schema=schema, allow_queries_via_get=False,
         graphql_ide="graphiql" if app.config["GRAPHIQL"] else None, speicher=speicher)

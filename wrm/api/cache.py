@@ -9,9 +9,7 @@ Entries also expire after a minute, because "veraltet" and today's date move wit
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,41 +61,6 @@ def schluessel(anfrage: Any, ausweis: Ausweis, version: int) -> tuple[Any, ...] 
     minute = int(time.time() // LEBENSDAUER_S)
     return (anfrage["query"], variablen, operation, ausweis.rolle, ausweis.kommune_id,
             ausweis.landkreis_id, version, minute)
-
-
-class Antwortcache:
-    """A thread-safe LRU (response bodies; logins by token hash and data version)."""
-
-    def __init__(self, groesse: int) -> None:
-        self.groesse = groesse
-        self._eintraege: OrderedDict[Any, Any] = OrderedDict()
-        self._sperre = threading.Lock()
-
-    def holen(self, key: Any) -> Any:
-        """The cached value, or None."""
-        with self._sperre:
-            treffer = self._eintraege.get(key)
-            if treffer is not None:
-                self._eintraege.move_to_end(key)
-            return treffer
-
-    def __len__(self) -> int:
-        return len(self._eintraege)
-
-    def leeren(self) -> None:
-        """Forget every entry (`wrm.zwischenspeicher`)."""
-        with self._sperre:
-            self._eintraege.clear()
-
-    def ablegen(self, key: Any, inhalt: Any) -> None:
-        """Keep a value; the least recently used entry goes when full."""
-        if self.groesse <= 0:
-            return
-        with self._sperre:
-            self._eintraege[key] = inhalt
-            self._eintraege.move_to_end(key)
-            while len(self._eintraege) > self.groesse:
-                self._eintraege.popitem(last=False)
 
 
 #: Set in the request's WSGI environ when the operation that ran was a query.

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from flask import Request, Response, current_app
 from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from wrm import berechtigungen
-from wrm.api.cache import NUR_LESEND, Antwortcache
+from wrm.api.cache import NUR_LESEND
 from wrm.api.fehler import NichtAngemeldet
 from wrm.berechtigungen import Aktion
 from wrm.models import Benutzer, Kommune, Verlaufseintrag
 from wrm.services.frische import meldefrist
+from wrm.services.lesemodell import lesemodell
 from wrm.services.prognose import Prognose, prognose
 from wrm.services.stand import Stand, staende
-from wrm.zeit import heute
 
 #: Set by the view in the request's WSGI environ: the data version read for this request, or
 #: None when the response cache (and with it every shared cache) is off.
@@ -34,8 +32,6 @@ class Kontext:
     response: Response
     session: Session
     benutzer: Benutzer | None
-    #: The worker's computed lists across requests (see `stand`); None: not shared.
-    geteilt: Antwortcache | None = None
     # What was loaded once per request, so that nested fields cost no extra queries.
     _stand: dict[date | None, list[Stand]] = field(default_factory=dict)
     _aktuell_nach_id: dict[int, Stand] = field(default_factory=dict)
@@ -49,53 +45,31 @@ class Kontext:
         return meldefrist(self.angemeldet.landkreis, int(current_app.config["MELDEFRIST_TAGE"]))
 
     def stand(self, stichtag: date | None = None) -> list[Stand]:
-        """Every active Kommune's `Stand` the user may see (one query, cached).
+        """Every active Kommune's `Stand` the user may see (one query, kept for the request).
 
-        A read-only operation shares the list with the worker's other requests, keyed by what
-        it depends on: the Landkreis, the day, what the caller may see and the data version,
-        which every write bumps. Its records are only read afterwards, never changed.
+        A read-only operation takes it from the worker's read model
+        (`wrm.services.lesemodell`), keyed by the data version that every write bumps.
         """
         if stichtag not in self._stand:
             benutzer = self.angemeldet
-            key = self._teilschluessel(benutzer, stichtag)
-            geteilt = self.geteilt.holen(key) if key is not None else None  # type: ignore[union-attr]
-            if geteilt is None:
-                geteilt = staende(
+            version, modell = self._geteilte_version(), lesemodell()
+            if version is not None and modell is not None:
+                liste = modell.staende(self.session, benutzer=benutzer, stichtag=stichtag,
+                                       version=version)
+            else:
+                liste = staende(
                     self.session, landkreis=benutzer.landkreis, stichtag=stichtag,
-                    sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN),
-                    vorrat=self.vorrat)
-                if key is not None:
-                    self.geteilt.ablegen(key, geteilt)  # type: ignore[union-attr]
-            self._stand[stichtag] = list(geteilt)
+                    sichtbar=berechtigungen.bereich(benutzer, Kommune, Aktion.LESEN))
+            self._stand[stichtag] = list(liste)
         return self._stand[stichtag]
-
-    def _teilschluessel(self, benutzer: Benutzer, stichtag: date | None) -> tuple | None:
-        version = self._geteilte_version()
-        if version is None:
-            return None
-        return (benutzer.landkreis_id, benutzer.rolle.value, benutzer.kommune_id, stichtag,
-                heute(), version)
 
     def _geteilte_version(self) -> int | None:
         """The data version to share this request's loads under; None: not shared (no cache,
         or the operation may write)."""
         version = self.request.environ.get(DATENSTAND)
-        if self.geteilt is None or version is None or not self.request.environ.get(NUR_LESEND):
+        if version is None or not self.request.environ.get(NUR_LESEND):
             return None
         return version  # type: ignore[no-any-return]
-
-    def vorrat(self, schluessel: Hashable, laden: Callable[[], Any]) -> Any:
-        """The services' `Vorrat`: what does not depend on the day (periods, agreements),
-        shared like `stand` by the data version."""
-        version = self._geteilte_version()
-        if version is None:
-            return laden()
-        key = ("vorrat", schluessel, version)
-        wert = self.geteilt.holen(key)  # type: ignore[union-attr]
-        if wert is None:
-            wert = laden()
-            self.geteilt.ablegen(key, wert)  # type: ignore[union-attr]
-        return wert
 
     def prognose(self, stichtag: date | None = None) -> Prognose:
         """The planning horizon of the Kommunen the user may see (from `stand`, cached)."""

@@ -29,7 +29,7 @@ from strawberry.types import ExecutionResult
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from wrm.anzeige import zahl
-from wrm.api.cache import NUR_LESEND, Antwortcache, Ausweis, schluessel
+from wrm.api.cache import NUR_LESEND, Ausweis, schluessel
 from wrm.api.context import DATENSTAND, Kontext
 from wrm.api.dokumente import DokumentFehler, registry
 from wrm.api.fehler import fuer_client, http_grund_deutsch
@@ -39,6 +39,7 @@ from wrm.fehlerseiten import fehlerantwort
 from wrm.models import Benutzer, Rolle
 from wrm.models.datenstand import datenstand, ohne_transaktion_lesen
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen, zurueckholen
+from wrm.speicher import Lru
 
 #: GraphiQL's own files under the static folder (installed by scripts/graphiql.sh).
 GRAPHIQL_DATEIEN = "graphiql"
@@ -54,9 +55,6 @@ def beispiele(rolle: Rolle) -> list[dict[str, str]]:
             if d.pfad.split("/")[0] == name]
 
 log = logging.getLogger(__name__)
-#: How many computed `Stand` lists a worker keeps (a Landkreis' list is small; state scale is
-#: a thousand rows).
-STAENDE_GROESSE = 64
 _NICHT_VERFUEGBAR = "wrm.datenbank_nicht_verfuegbar"
 #: The request body as read by the view (see `decode_json`).
 _ANFRAGE = "wrm.anfrage"
@@ -127,26 +125,23 @@ def _anmeldung(token: str | None) -> tuple[Benutzer | None, Response | None]:
 
 @dataclass(frozen=True)
 class Ansichtsspeicher:
-    """The view's stores, made with the app (`init_api`) so it can register them."""
+    """The view's stores, made with the app (`init_api`) so it can register them. (The
+    figures behind the answers are kept by the read model, `wrm.services.lesemodell`.)"""
 
     #: Answers of read operations (`wrm.api.cache`).
-    antworten: Antwortcache
+    antworten: Lru
     #: Checked tokens by (hash, data version): revoking a token or deactivating its user bumps
     #: the version, so an entry never outlives the facts it was checked against.
-    ausweise: Antwortcache
-    #: Computed figures by (Landkreis, day, what the caller may see, data version): a new
-    #: query text about the same day selects fields from them instead of computing again.
-    staende: Antwortcache
+    ausweise: Lru
 
     @classmethod
     def fuer(cls, groesse: int) -> Ansichtsspeicher:
         """The stores for a response cache of `groesse` entries (0: all off)."""
-        return cls(Antwortcache(groesse), Antwortcache(groesse),
-                   Antwortcache(STAENDE_GROESSE if groesse else 0))
+        return cls(Lru(groesse), Lru(groesse))
 
     def leeren(self) -> None:
         """Forget every entry of every store (`wrm.zwischenspeicher`)."""
-        for speicher in (self.antworten, self.ausweise, self.staende):
+        for speicher in (self.antworten, self.ausweise):
             speicher.leeren()
 
 
@@ -159,7 +154,6 @@ class WrmGraphQLView(GraphQLView):
         super().__init__(*args, **kwargs)
         self.cache = speicher.antworten
         self.ausweise = speicher.ausweise
-        self.staende = speicher.staende
 
     def dispatch_request(self) -> Any:
         """Refuse oversized, anonymous and badly authenticated requests before parsing."""
@@ -244,7 +238,7 @@ class WrmGraphQLView(GraphQLView):
     def get_context(self, request: Request, response: Response) -> Kontext:  # type: ignore[override]
         """The typed context with the authenticated user."""
         return Kontext(request=request, response=response, session=db.session,
-                       benutzer=request.environ.get("wrm.benutzer"), geteilt=self.staende)
+                       benutzer=request.environ.get("wrm.benutzer"))
 
     def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL only for logged-in users, and in production only when configured; served
