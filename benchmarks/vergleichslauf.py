@@ -67,7 +67,10 @@ def vergleichen(url: str, *, quick: bool, melden: Callable[[str], None],
         messen(boden_url, leer, aufwaermen)
         boden = messen(boden_url, leer, sekunden)
         for system, adresse, index in (("postgraphile", peer_url, 1), ("wrm", wrm_url, 0)):
+            # Both paths warmed (the answer cache's and the computing one), so that the first
+            # kind measured after the warm-up does not pay for the workers' first work.
             messen(adresse, skripte["cached"][index], aufwaermen)
+            messen(adresse, skripte["uncached_variables"][index], aufwaermen, len(kreis.tage))
             for art in ARTEN:
                 gemessen[system][art] = messen(adresse, skripte[art][index], sekunden,
                                                len(kreis.tage))
@@ -94,6 +97,8 @@ def _seedkreis(url: str, sekunden: int, aufwaermen: int, melden: Callable[[str],
                "Zeilen verglichen)")
         for system, adresse, index in (("postgraphile", peer_url, 1), ("wrm", wrm_url, 0)):
             einzeln(adresse, skripte["cached"][index], aufwaermen, 2, 16)
+            einzeln(adresse, skripte["uncached_variables"][index], aufwaermen,
+                    len(kreis.tage), 16)
             for art in ARTEN:
                 gemessen[system][art] = einzeln(adresse, skripte[art][index], sekunden,
                                                 len(kreis.tage), 16)

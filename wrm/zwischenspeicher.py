@@ -1,6 +1,7 @@
-"""What a worker keeps between requests — the GraphQL answers, checked logins and computed
-figures, the validated query texts, the counted login attempts — registered in one place, so
-everything can be emptied at once.
+"""What a worker keeps between requests — the GraphQL answers, checked logins, the read
+model's figures, the counted login attempts — registered in one place, so everything can be
+emptied at once. (Strawberry's parser and validation caches depend on the schema and the text
+alone; they need no emptying.)
 
 None of it is needed for correctness after a write (entries are keyed by the data version), but
 a test suite that runs many tests against one application must start each test with nothing
