@@ -78,10 +78,21 @@ def test_each_saved_operation_runs_by_text_and_by_id(demo_web: Flask, pfad: str,
     ANTWORTEN[(pfad, art)] = inhalt
 
 
+def _ohne_neue_id(antwort: dict) -> dict:
+    """The answer without the id of the agreement the mutation created: PostgreSQL's sequences
+    do not roll back with the test's transaction, so the second run's id is the next one."""
+    daten = antwort["data"]
+    if "vereinbarungAnfragen" in daten:
+        daten = {**daten, "vereinbarungAnfragen": {
+            k: v for k, v in daten["vereinbarungAnfragen"].items() if k != "id"}}
+    return {**antwort, "data": daten}
+
+
 def test_by_id_the_answers_equal_those_by_text() -> None:
     """Each run above had a fresh copy of the demo, so even the mutations answer alike."""
     for pfad, _, _ in FAELLE:
-        assert ANTWORTEN[(pfad, "id")] == ANTWORTEN[(pfad, "text")], pfad
+        assert _ohne_neue_id(ANTWORTEN[(pfad, "id")]) == _ohne_neue_id(
+            ANTWORTEN[(pfad, "text")]), pfad
 
 
 def test_apollos_persisted_query_form_is_accepted(demo_web: Flask) -> None:
