@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import Engine, create_engine, select, update
 from sqlalchemy.orm import Session
 
 from benchmarks import daten
@@ -94,14 +94,19 @@ def vorbereiten(url: str) -> tuple[Kreis, Kreis]:
             Verteilzeitraum.landkreis_id.desc()).limit(2)).all()[::-1]
         kreis, land = _presse(session, kreis_id, TAGE_KREIS), _presse(session, land_id, TAGE_LAND)
         session.commit()
+    _peer_einrichten(motor)
+    return kreis, land
+
+
+def _peer_einrichten(motor: Engine) -> None:
+    """The peer's functions, then steady state, as autovacuum keeps a county's database:
+    visibility map and statistics set, so neither system's measurement meets a background
+    VACUUM of the fresh rows. Disposes of `motor`."""
     with motor.begin() as verbindung:
         verbindung.exec_driver_sql((PEER / "peer.sql").read_text(encoding="utf-8"))
-    # Steady state, as autovacuum keeps a county's database: visibility map and statistics
-    # set, so neither system's measurement meets a background VACUUM of the fresh rows.
     with motor.connect().execution_options(isolation_level="AUTOCOMMIT") as verbindung:
         verbindung.exec_driver_sql("VACUUM ANALYZE")
     motor.dispose()
-    return kreis, land
 
 
 def vorbereiten_kreis(url: str) -> Kreis:
@@ -121,11 +126,7 @@ def vorbereiten_kreis(url: str) -> Kreis:
             angelegt_am=datetime.now(UTC) - timedelta(days=TAGE_KREIS + 10)))
         kreis = _presse(session, kreis_id, TAGE_KREIS)  # type: ignore[arg-type]
         session.commit()
-    with motor.begin() as verbindung:
-        verbindung.exec_driver_sql((PEER / "peer.sql").read_text(encoding="utf-8"))
-    with motor.connect().execution_options(isolation_level="AUTOCOMMIT") as verbindung:
-        verbindung.exec_driver_sql("VACUUM ANALYZE")
-    motor.dispose()
+    _peer_einrichten(motor)
     return kreis
 
 

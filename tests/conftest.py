@@ -221,6 +221,23 @@ def api_token(app: Flask, benutzername: str) -> str:
     return klartext
 
 
+def validierungen_zaehlen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts graphql-core validates from now on in this test, in order. Strawberry's
+    ValidationCache wraps its `validate_document`, which calls graphql-core's `validate` as a
+    name of its module: counted there."""
+    from strawberry.schema import schema as strawberry_schema
+
+    geprueft: list[str] = []
+    validieren = strawberry_schema.validate
+
+    def zaehlen(schema, dokument, regeln):  # type: ignore[no-untyped-def]
+        geprueft.append(dokument.loc.source.body)
+        return validieren(schema, dokument, regeln)
+
+    monkeypatch.setattr(strawberry_schema, "validate", zaehlen)
+    return geprueft
+
+
 def graphql(client, abfrage: str, variablen: dict | None = None,  # type: ignore[no-untyped-def]
             token: str | None = None, **kopf: str):
     """POST a GraphQL operation as JSON (with a bearer token if given); returns the response."""

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, select
 
-from tests.conftest import api_token, graphql
+from tests.conftest import api_token, graphql, validierungen_zaehlen
 from tests.welt import Welt
 from wrm import create_app
 from wrm.db import db
@@ -255,18 +255,7 @@ def test_reading_does_not_bump_the_data_version(web: Flask, welt: Welt) -> None:
 
 def test_a_text_is_validated_once_and_its_errors_kept_with_their_place(
         web: Flask, welt: Welt, monkeypatch) -> None:
-    # Strawberry's ValidationCache wraps its `validate_document`, which calls graphql-core's
-    # `validate` as a name of its module: counted there.
-    from strawberry.schema import schema as strawberry_schema
-
-    geprueft: list[str] = []
-    validieren = strawberry_schema.validate
-
-    def zaehlen(schema, dokument, regeln):  # type: ignore[no-untyped-def]
-        geprueft.append(dokument.loc.source.body)
-        return validieren(schema, dokument, regeln)
-
-    monkeypatch.setattr(strawberry_schema, "validate", zaehlen)
+    geprueft = validierungen_zaehlen(monkeypatch)
     token = api_token(web, "presse")
     # Texts of this test alone: the store lives as long as the process, across tests.
     falsch = "{ nurHier: kommunen {\n  name\n  gibtsNicht } }"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.conftest import api_token, graphql
+from tests.conftest import api_token, graphql, validierungen_zaehlen
 
 OPERATIONEN = Path(__file__).parent.parent / "graphql" / "operations"
 #: Every saved operation with variables and the demo login that may run it.
@@ -139,18 +139,9 @@ def test_without_a_login_an_id_is_refused_before_it_is_looked_up(demo_web: Flask
 
 def test_a_saved_operation_stays_validated_under_a_stream_of_new_texts(
         demo_web: Flask, monkeypatch) -> None:
-    from strawberry.schema import schema as strawberry_schema
-
     demo_web.config["ANTWORTCACHE"] = 0  # every request executes
     client, token = demo_web.test_client(), api_token(demo_web, "presse")
-    geprueft: list[str] = []
-    validieren = strawberry_schema.validate
-
-    def zaehlen(schema, dokument, regeln):  # type: ignore[no-untyped-def]
-        geprueft.append(dokument.loc.source.body)
-        return validieren(schema, dokument, regeln)
-
-    monkeypatch.setattr(strawberry_schema, "validate", zaehlen)
+    geprueft = validierungen_zaehlen(monkeypatch)
     gespeichert = {"documentId": _id("presse/kreis_stichtag"),
                    "variables": {"stichtag": "2026-02-01"}}
     assert "errors" not in _senden(client, gespeichert, token).get_json()
