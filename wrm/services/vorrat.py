@@ -8,9 +8,9 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 #: Called with a key and a loader: returns what the loader returns, from a store or by
-#: calling it. The API passes one that shares across a worker's read-only requests at the
-#: same data version (`wrm.api.context`), a weekly series one for its own days (`merken`);
-#: everyone else loads every time (`selbst`).
+#: calling it. The read model passes one that shares across a worker's read-only requests at
+#: the same data version (`wrm.services.lesemodell`), a weekly series one for its own days
+#: (`merken`); everyone else loads every time (`selbst`).
 Vorrat = Callable[[Hashable, Callable[[], Any]], Any]
 
 
