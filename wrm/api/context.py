@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flask import Request, Response, current_app
 from sqlalchemy.orm import Session
@@ -39,9 +40,10 @@ class Kontext:
         default_factory=dict)
     _prognose: dict[date | None, Prognose] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def meldefrist_tage(self) -> int:
-        """The reporting interval after which a report counts as overdue."""
+        """The reporting interval after which a report counts as overdue (once per request:
+        every row asks)."""
         return meldefrist(self.angemeldet.landkreis, int(current_app.config["MELDEFRIST_TAGE"]))
 
     def stand(self, stichtag: date | None = None) -> list[Stand]:
@@ -86,6 +88,7 @@ class Kontext:
     def neu_laden(self) -> None:
         """Forget what was loaded, after a write in this request."""
         self.session.expire_all()
+        self.__dict__.pop("meldefrist_tage", None)  # the cached_property, read anew
         self._stand.clear()
         self._aktuell_nach_id.clear()
         self._verlauf.clear()
