@@ -143,11 +143,10 @@ def _eingeschraenkt(abfrage: Select[Any], bedingungen: list[ColumnElement[bool]]
 
 
 def _wertschluessel(bedingung: ColumnElement[bool]) -> Hashable:
-    """The condition's SQL structure with the values of its parameters."""
-    schluessel = bedingung._generate_cache_key()
-    if schluessel is None:  # not cacheable at all: never equal to another
-        raise TypeError("kein Schlüssel")
-    return schluessel.key, tuple(p.effective_value for p in schluessel.bindparams)
+    """The condition's SQL with the values of its parameters, from its public compiled form
+    (about 30 µs; SQLAlchemy's own cache key would be quicker but is a private method)."""
+    kompiliert = bedingung.compile()
+    return str(kompiliert), tuple(sorted(kompiliert.params.items()))
 
 
 def _kommunen(session: Session, landkreis_id: int) -> dict[int, Kommune]:
