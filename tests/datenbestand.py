@@ -40,14 +40,18 @@ def nur_die_meldung(vorher: dict[str, list[tuple[object, ...]]],
                     nachher: dict[str, list[tuple[object, ...]]], *, kommune_id: int,
                     neu: bool = False) -> None:
     """Assert that exactly one Kommune's report was saved and nothing else changed: its row in
-    `meldungen` (new, or replaced), one new history entry of it, and the data version."""
+    `meldungen` (new, or replaced), one new history entry of it, and the data version with its
+    change-log row, which names that entry."""
     diff = unterschied(vorher, nachher)
-    assert set(diff) == {"meldungen", "verlaufseintraege", "datenstand"}, set(diff)
+    assert set(diff) == {"meldungen", "verlaufseintraege", "datenstand", "aenderungsprotokoll"
+                         }, set(diff)
     weg, hinzu = diff["meldungen"]
     assert [z["kommune_id"] for z in hinzu] == [repr(kommune_id)]
     assert [z["kommune_id"] for z in weg] == ([] if neu else [repr(kommune_id)])
     weg, hinzu = diff["verlaufseintraege"]
     assert weg == [] and [z["kommune_id"] for z in hinzu] == [repr(kommune_id)]
+    weg, protokoll = diff["aenderungsprotokoll"]
+    assert weg == [] and [z["verlaufseintraege"] for z in protokoll] == [f"[{hinzu[0]['id']}]"]
 
 
 @contextmanager

@@ -98,4 +98,5 @@ def test_a_stale_agreement_saves_neither_the_report_nor_the_inclusion(web: Flask
     with web.app_context():
         assert abzug() == vorher | {k: v for k, v in abzug().items()
                                     if k in ("vereinbarungen", "vereinbarungsereignisse",
-                                             "benachrichtigungen", "datenstand")}
+                                             "benachrichtigungen", "datenstand",
+                                             "aenderungsprotokoll")}

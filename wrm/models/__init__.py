@@ -4,7 +4,7 @@ from wrm.models.ankuendigung import Ankuendigung
 from wrm.models.benachrichtigung import Benachrichtigung
 from wrm.models.benutzer import Benutzer, Rolle
 from wrm.models.buchung import Buchung, Buchungsart
-from wrm.models.datenstand import Datenstand
+from wrm.models.datenstand import Aenderungsprotokoll, Datenstand
 from wrm.models.kommune import KREISUNTERKUENFTE, Art, Kommune, Meldequelle
 from wrm.models.landkreis import Landkreis
 from wrm.models.meldung import Meldung
@@ -30,6 +30,7 @@ from wrm.models.verteilzeitraum import Aufnahmequote, Verteilzeitraum
 
 __all__ = [
     "KREISUNTERKUENFTE",
+    "Aenderungsprotokoll",
     "Ankuendigung",
     "Anpassungsart",
     "Art",

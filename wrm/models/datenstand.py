@@ -13,13 +13,30 @@ import time
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import BigInteger, case, event, insert, inspect, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    case,
+    delete,
+    event,
+    insert,
+    inspect,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, scoped_session
 
 from wrm.db import Base
 
 _ERHOEHT = "wrm_datenstand_erhoeht"
 _FAELLIG = "wrm_datenstand_faellig"
+_PROTOKOLL = "wrm_aenderungsprotokoll_faellig"
+_NEUE_EINTRAEGE = "wrm_neue_verlaufseintraege"
+_VERLAUF_GEAENDERT = "wrm_verlauf_geaendert"
+#: How long change-log rows are kept (in µs, the unit of versions); a worker whose history in
+#: memory is older than that loads it anew.
+PROTOKOLL_AUFBEWAHRUNG_US = 24 * 3600 * 1_000_000
 _OHNE_TRANSAKTION = "wrm_ohne_transaktion"
 _GESPERRT = "wrm_schreibsperre"
 
@@ -31,6 +48,23 @@ class Datenstand(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The version before the last write: that write's change-log row names it, so a reader can
+    # tell an unbroken chain of writes from a gap (a restore, pruned rows).
+    vorher: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Aenderungsprotokoll(Base):
+    """One row per write, in commit order (versions follow the order in which the version row's
+    lock was taken, and it is held to the commit): which history entries the write added, so
+    a worker that keeps the history in memory (`wrm.services.verlaufsspeicher`) loads only
+    those. `verlaufseintraege` None: the write may have changed the history in any other way
+    (a bulk import, an update or delete), and a reader loads it anew."""
+
+    __tablename__ = "aenderungsprotokoll"
+
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    vorher: Mapped[int | None] = mapped_column(BigInteger)
+    verlaufseintraege: Mapped[list[int] | None] = mapped_column(JSON)
 
 
 _VERSION = select(Datenstand.__table__.c.version).where(Datenstand.__table__.c.id == 1)
@@ -73,13 +107,31 @@ def datenstand_erhoehen(session: Session) -> None:
     commit, so the row lock is held for the commit alone, not for the whole write."""
     if session.info.get(_ERHOEHT):
         return
-    session.info[_ERHOEHT] = True
+    session.info[_ERHOEHT] = session.info[_PROTOKOLL] = True
     jetzt_us = time.time_ns() // 1000
     naechste = Datenstand.version + 1
+    # Both right-hand sides read the row as it was: `vorher` gets the old version.
     ergebnis = session.execute(update(Datenstand).where(Datenstand.id == 1).values(
+        vorher=Datenstand.version,
         version=case((naechste > jetzt_us, naechste), else_=jetzt_us)))
     if ergebnis.rowcount == 0:  # type: ignore[attr-defined]  # a database made by create_all
         session.execute(insert(Datenstand).values(id=1, version=jetzt_us))
+
+
+def _protokollieren(session: Session) -> None:
+    """The change-log row of this transaction's write (`Aenderungsprotokoll`), written after
+    the last flush, under the version row's lock, so the ids of every history entry it added
+    are known."""
+    neue = None if session.info.get(_VERLAUF_GEAENDERT) else sorted(
+        set(session.info.get(_NEUE_EINTRAEGE, ())))
+    version = session.execute(insert(Aenderungsprotokoll).from_select(
+        ["version", "vorher", "verlaufseintraege"],
+        select(Datenstand.version, Datenstand.vorher,
+               literal(neue, Aenderungsprotokoll.verlaufseintraege.type))
+        .where(Datenstand.id == 1)).returning(Aenderungsprotokoll.version)).scalar_one()
+    if version % 128 == 0:  # now and then, old rows go (`PROTOKOLL_AUFBEWAHRUNG_US`)
+        session.execute(delete(Aenderungsprotokoll).where(
+            Aenderungsprotokoll.version < version - PROTOKOLL_AUFBEWAHRUNG_US))
 
 
 def schreibsperre(session: Session) -> None:
@@ -135,6 +187,22 @@ def _faellig(session: Session) -> None:
 def _vor_dem_schreiben(session: Session, kontext: Any, objekte: Any) -> None:
     if session.deleted or any(_zaehlt(o) for o in chain(session.new, session.dirty)):
         _faellig(session)
+    from wrm.models.kommune import Kommune
+    from wrm.models.verlauf import Verlaufseintrag
+
+    # A history entry changed or deleted, or a Kommune deleted (SQLite may give its id to a
+    # new one): a reader loads the history anew instead of adding entries.
+    if any(isinstance(o, Verlaufseintrag | Kommune) for o in session.deleted) or any(
+            isinstance(o, Verlaufseintrag) and session.is_modified(o) for o in session.dirty):
+        session.info[_VERLAUF_GEAENDERT] = True
+
+
+def verlaufseintrag_angelegt(eintrag: Any) -> None:
+    """Note a history entry just inserted, for its transaction's change-log row (called by
+    the entry's own insert event, `wrm.models.verlauf`)."""
+    sitzung = object_session(eintrag)
+    if sitzung is not None:
+        sitzung.info.setdefault(_NEUE_EINTRAEGE, []).append(eintrag.id)
 
 
 @event.listens_for(Session, "before_commit")
@@ -145,6 +213,8 @@ def _vor_dem_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_FAELLIG, False):
         datenstand_erhoehen(session)
+    if session.info.pop(_PROTOKOLL, False):
+        _protokollieren(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -152,11 +222,15 @@ def _bei_massenschreiben(zustand: Any) -> None:
     # Bulk INSERT/UPDATE/DELETE statements (imports) bypass the flush; they count as well.
     if not (zustand.is_insert or zustand.is_update or zustand.is_delete):
         return
+    from wrm.models.kommune import Kommune
     from wrm.models.token import Token
+    from wrm.models.verlauf import Verlaufseintrag
 
     ziel = zustand.bind_mapper.class_ if zustand.bind_mapper is not None else None
-    if ziel is not None and ziel not in (Datenstand, Token):
+    if ziel is not None and ziel not in (Datenstand, Aenderungsprotokoll, Token):
         _faellig(zustand.session)
+    if ziel is Verlaufseintrag or (ziel is Kommune and zustand.is_delete):
+        zustand.session.info[_VERLAUF_GEAENDERT] = True
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -165,3 +239,6 @@ def _nach_der_transaktion(session: Session, transaktion: Any) -> None:
         session.info.pop(_ERHOEHT, None)
         session.info.pop(_GESPERRT, None)
         session.info.pop(_FAELLIG, None)
+        session.info.pop(_PROTOKOLL, None)
+        session.info.pop(_NEUE_EINTRAEGE, None)
+        session.info.pop(_VERLAUF_GEAENDERT, None)

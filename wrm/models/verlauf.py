@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wrm.db import Base, UtcDateTime
+from wrm.models.datenstand import verlaufseintrag_angelegt
 from wrm.models.meldung import Meldungsfelder
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ class Verlaufseintrag(Meldungsfelder, Base):
 
     kommune: Mapped[Kommune] = relationship()
     benutzer: Mapped[Benutzer | None] = relationship()
+
+
+@event.listens_for(Verlaufseintrag, "after_insert")
+def _angelegt(mapper: Any, verbindung: Any, eintrag: Verlaufseintrag) -> None:
+    verlaufseintrag_angelegt(eintrag)
 
 
 class Quotenaenderung(Base):

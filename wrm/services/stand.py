@@ -59,10 +59,11 @@ class Stand:
 _ZAHLEN_UND_LAGE = (*ZAHLENNAMEN, "lage")
 
 
-def _stand(kommune: Kommune, zeile: Any, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
-    """The Stand of a row of `_jetzt_abfrage` or `_stichtag_abfrage`: the Kommune's id, its
-    quota, its credits, the id of its report or history entry (None: not reported by then) and
-    that one's columns (`_QUELLNAMEN`)."""
+def stand_aus(kommune: Kommune, zeile: Any, wirkung: kennzahlen.Hilfewirkung | None) -> Stand:
+    """The Stand of a row of `_jetzt_abfrage` or `_stichtag_abfrage` (or of the history in
+    memory, `wrm.services.verlaufsspeicher`): the Kommune's id, its quota, its credits, the id
+    of its report or history entry (None: not reported by then) and that one's columns
+    (`QUELLNAMEN`), by index and the last four by name."""
     hilfe = {} if wirkung is None else {
         "zugesagt_fuer_andere": wirkung.zugesagt_fuer_andere,
         "zusagen_anderer": wirkung.zusagen_anderer,
@@ -101,9 +102,8 @@ def staende(
     if kommune_id is not None:
         bedingungen.append(Kommune.id == kommune_id)
     tag = heute() if stichtag is None else stichtag
-    zeitraum = waehlen(vorrat(("zeitraeume", landkreis.id), lambda: zeitraeume_von(
-        session, landkreis_id=landkreis.id)), tag)
-    kommunen = vorrat(("kommunen", landkreis.id), lambda: _kommunen(session, landkreis.id))
+    zeitraum, kommunen = tagesgrundlage(session, landkreis_id=landkreis.id, tag=tag,
+                                        vorrat=vorrat)
     wirkung = kennzahlen.hilfewirkung(hilfen(session, landkreis_ids=[landkreis.id],
                                              stichtag=stichtag, vorrat=vorrat))
     abfrage = (_jetzt_abfrage() if stichtag is None
@@ -111,7 +111,7 @@ def staende(
     zeilen = session.execute(_eingeschraenkt(abfrage, bedingungen), {
         "landkreis": landkreis.id, "grenze": tagesende(tag),
         "periode": zeitraum.id if zeitraum is not None else None})
-    ergebnis = [_stand(kommunen.get(zeile[0]) or session.get_one(Kommune, zeile[0]), zeile,
+    ergebnis = [stand_aus(kommunen.get(zeile[0]) or session.get_one(Kommune, zeile[0]), zeile,
                        wirkung.get(zeile[0])) for zeile in zeilen]
     return sorted(ergebnis, key=lambda s: s.zeile.reihenfolge)
 
@@ -147,6 +147,14 @@ def _wertschluessel(bedingung: ColumnElement[bool]) -> Hashable:
     (about 30 µs; SQLAlchemy's own cache key would be quicker but is a private method)."""
     kompiliert = bedingung.compile()
     return str(kompiliert), tuple(sorted(kompiliert.params.items()))
+
+
+def tagesgrundlage(session: Session, *, landkreis_id: int, tag: date, vorrat: Vorrat = selbst
+                   ) -> tuple[Verteilzeitraum | None, dict[int, Kommune]]:
+    """The Landkreis' period of `tag` and all its Kommunen by id (both kept by `vorrat`)."""
+    zeitraum = waehlen(vorrat(("zeitraeume", landkreis_id), lambda: zeitraeume_von(
+        session, landkreis_id=landkreis_id)), tag)
+    return zeitraum, vorrat(("kommunen", landkreis_id), lambda: _kommunen(session, landkreis_id))
 
 
 def _kommunen(session: Session, landkreis_id: int) -> dict[int, Kommune]:
@@ -228,7 +236,7 @@ def _letzter_eintrag(dialekt: str) -> tuple[Any, list[Any], tuple[Any, Any]]:
         .limit(1)
         .lateral("letzter_eintrag")
     )
-    return lateral.c.id, [lateral.c[name] for name in _QUELLNAMEN], (lateral, true())
+    return lateral.c.id, [lateral.c[name] for name in QUELLNAMEN], (lateral, true())
 
 
 # Built once: an alias copies every column of its table, which cost more than the query's
@@ -279,10 +287,10 @@ def stichtagsteile(session: Session, *, stichtag: date, landkreis_ids: list[int]
 
 
 #: The columns of a report or history entry a `Stand` reads, after its id, in this order.
-_QUELLNAMEN = (*_ZAHLEN_UND_LAGE, "bemerkung", "zeitpunkt", "version", "benutzer_name")
+QUELLNAMEN = (*_ZAHLEN_UND_LAGE, "bemerkung", "zeitpunkt", "version", "benutzer_name")
 
 
 def _quellspalten(quelle: Any, **anders: str) -> list[Any]:
-    """The columns of `_QUELLNAMEN` of a history entry (or a report: `anders` names its own
+    """The columns of `QUELLNAMEN` of a history entry (or a report: `anders` names its own
     attribute for a name), labelled by those names."""
-    return [getattr(quelle, anders.get(name, name)).label(name) for name in _QUELLNAMEN]
+    return [getattr(quelle, anders.get(name, name)).label(name) for name in QUELLNAMEN]
