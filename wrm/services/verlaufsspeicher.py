@@ -23,10 +23,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from wrm import kennzahlen
+from wrm.db import UtcDateTime
 from wrm.meldefelder import ZAHLENNAMEN, Lage
 from wrm.models import (
     Aenderungsprotokoll,
@@ -58,9 +59,16 @@ _BREITE = len(_ZAHLEN) + len(_TEXTE)
 
 _SPALTEN = (Verlaufseintrag.kommune_id, Verlaufseintrag.zeitpunkt, Verlaufseintrag.id,
             *(getattr(Verlaufseintrag, name) for name in (*_ZAHLEN, *_TEXTE)))
+#: Rows per statement of a full load: the whole history in one result would be held as row
+#: objects at once (50 MB at 95,000 entries, which the worker's heap then keeps).
+STUECK = 5_000
+_REIHENFOLGE = (Verlaufseintrag.kommune_id, Verlaufseintrag.zeitpunkt, Verlaufseintrag.id)
 _ALLE = (select(*_SPALTEN).join(Kommune, Kommune.id == Verlaufseintrag.kommune_id)
          .where(Kommune.landkreis_id == bindparam("landkreis", type_=Integer))
-         .order_by(Verlaufseintrag.kommune_id, Verlaufseintrag.zeitpunkt, Verlaufseintrag.id))
+         .order_by(*_REIHENFOLGE).limit(STUECK))
+_WEITER = _ALLE.where(tuple_(*_REIHENFOLGE) > tuple_(
+    bindparam("k", type_=Integer), bindparam("z", type_=UtcDateTime),
+    bindparam("i", type_=Integer)))
 _NACH_ID = (select(*_SPALTEN).join(Kommune, Kommune.id == Verlaufseintrag.kommune_id)
             .where(Kommune.landkreis_id == bindparam("landkreis", type_=Integer),
                    Verlaufseintrag.id.in_(bindparam("ids", expanding=True))))
@@ -127,8 +135,17 @@ class Verlaufsspeicher:
                 > HOECHSTENS_EINTRAEGE:
             return None
         speicher = cls(landkreis_id, version)
+        # Core, not the ORM's row loading: these are plain columns (a third of the time).
+        verbindung = session.connection()
+        zeilen = verbindung.execute(_ALLE, {"landkreis": landkreis_id}).all()
         try:
-            speicher._aufnehmen(session.execute(_ALLE, {"landkreis": landkreis_id}))
+            while zeilen:
+                speicher._aufnehmen(zeilen)
+                if len(zeilen) < STUECK:
+                    break
+                k, z, i = zeilen[-1][:3]
+                zeilen = verbindung.execute(_WEITER, {"landkreis": landkreis_id, "k": k,
+                                                      "z": z, "i": i}).all()
         except OverflowError:
             return None
         return speicher
