@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from flask import Flask
@@ -30,7 +31,7 @@ from wrm.models import (
     Verlaufseintrag,
 )
 from wrm.models.datenstand import datenstand
-from wrm.services import meldungen
+from wrm.services import meldungen, verlaufsspeicher
 from wrm.services.hilfen import hilfen
 from wrm.services.stand import Stand, staende, tagesgrundlage
 from wrm.services.verlaufsspeicher import (
@@ -126,6 +127,9 @@ class TestGleichDerDatenbank:
                     eingetragen_am=_um(0, viertel * 360)))
             speicher = None
             spaeter = []
+            # Loads in pieces of three rows here, so a piece's end falls anywhere.
+            stueck = mock.patch.object(verlaufsspeicher, "STUECK", 3)
+            stueck.start()
             for nummer, (n, viertel, zuweisungen, frei, lage, bemerkung) in enumerate(
                     meldungen_):
                 if nummer == geladen:
@@ -148,6 +152,7 @@ class TestGleichDerDatenbank:
             for eintrag in reversed(spaeter):  # the first again each time: kept once only
                 assert speicher.nachladen(db.session, [eintrag.id, spaeter[0].id])
             assert speicher.anzahl == len(meldungen_)
+            stueck.stop()
             _gleich_der_datenbank(db.session, speicher, kreis, range(-1, TAGE + 1))
             _gleich_der_datenbank(db.session, speicher, kreis, range(0, TAGE, 3),
                                   sichtbar={kommunen[n].id for n in sichtbar})

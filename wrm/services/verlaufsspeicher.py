@@ -65,7 +65,7 @@ STUECK = 5_000
 _REIHENFOLGE = (Verlaufseintrag.kommune_id, Verlaufseintrag.zeitpunkt, Verlaufseintrag.id)
 _ALLE = (select(*_SPALTEN).join(Kommune, Kommune.id == Verlaufseintrag.kommune_id)
          .where(Kommune.landkreis_id == bindparam("landkreis", type_=Integer))
-         .order_by(*_REIHENFOLGE).limit(STUECK))
+         .order_by(*_REIHENFOLGE).limit(bindparam("stueck", type_=Integer)))
 _WEITER = _ALLE.where(tuple_(*_REIHENFOLGE) > tuple_(
     bindparam("k", type_=Integer), bindparam("z", type_=UtcDateTime),
     bindparam("i", type_=Integer)))
@@ -137,7 +137,7 @@ class Verlaufsspeicher:
         speicher = cls(landkreis_id, version)
         # Core, not the ORM's row loading: these are plain columns (a third of the time).
         verbindung = session.connection()
-        zeilen = verbindung.execute(_ALLE, {"landkreis": landkreis_id}).all()
+        zeilen = verbindung.execute(_ALLE, {"landkreis": landkreis_id, "stueck": STUECK}).all()
         try:
             while zeilen:
                 speicher._aufnehmen(zeilen)
@@ -145,7 +145,7 @@ class Verlaufsspeicher:
                     break
                 k, z, i = zeilen[-1][:3]
                 zeilen = verbindung.execute(_WEITER, {"landkreis": landkreis_id, "k": k,
-                                                      "z": z, "i": i}).all()
+                                                      "z": z, "i": i, "stueck": STUECK}).all()
         except OverflowError:
             return None
         return speicher
