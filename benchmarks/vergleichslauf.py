@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from benchmarks.dienste import gunicorn
+from benchmarks.dienste import gunicorn, rss_mb
 from benchmarks.vergleich import (
     PEER_ABFRAGE,
     PRESSE,
@@ -58,7 +58,7 @@ def vergleichen(url: str, *, quick: bool, melden: Callable[[str], None],
     skripte = _skripte(kreis)
     gemessen: dict[str, dict[str, Ergebnis]] = {"wrm": {}, "postgraphile": {}}
     with gunicorn("benchmarks.boden:anwendung", umgebung) as (boden_url, _), \
-            postgraphile(url) as peer_url, gunicorn("wsgi:app", umgebung) as (wrm_url, _):
+            postgraphile(url) as peer_url, gunicorn("wsgi:app", umgebung) as (wrm_url, master):
         zeilen = pruefen(wrm_url, peer_url, boden_url, kreis)
         zeilen += pruefen(wrm_url, peer_url, None, land)
         melden(f"Vergleich: WRM, PostGraphile und Boden antworten dieselben Zahlen "
@@ -74,10 +74,15 @@ def vergleichen(url: str, *, quick: bool, melden: Callable[[str], None],
             for art in ARTEN:
                 gemessen[system][art] = messen(adresse, skripte[art][index], sekunden,
                                                len(kreis.tage))
+        # The workers now hold the county's history (95,000 entries) in memory.
+        rss_verlauf = rss_mb(master)
         land_skripte = _skripte(land)["uncached_variables"]
         land_wrm = einzeln(wrm_url, land_skripte[0], sekunden, len(land.tage), 1)
         land_peer = einzeln(peer_url, land_skripte[1], sekunden, len(land.tage), 1)
     ergebnis = _auswerten(gemessen, boden, land_wrm, land_peer, melden)
+    melden(f"  Worker-RSS mit der Historie des Landkreises im Speicher: {rss_verlauf:.0f} MB "
+           "(Ziel < 150)")
+    ergebnis["worker_rss_mb_verlauf"] = round(rss_verlauf, 1)
     if kreis_url is not None:
         ergebnis.update(_seedkreis(kreis_url, sekunden, aufwaermen, melden))
     return ergebnis
