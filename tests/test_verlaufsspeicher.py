@@ -30,7 +30,7 @@ from wrm.models import (
     Landkreis,
     Verlaufseintrag,
 )
-from wrm.models.datenstand import datenstand
+from wrm.models.datenstand import PROTOKOLL_AUFBEWAHRUNG_US, datenstand
 from wrm.services import meldungen, verlaufsspeicher
 from wrm.services.hilfen import hilfen
 from wrm.services.stand import Stand, staende, tagesgrundlage
@@ -255,6 +255,25 @@ class TestAenderungsprotokoll:
         db.session.execute(delete(Aenderungsprotokoll).where(
             Aenderungsprotokoll.version < version))  # as after a restore, or pruned rows
         assert not speicher.nachziehen(db.session, version)
+
+
+    def test_rows_older_than_a_day_go_with_the_first_write_of_an_hour(self, ctx: None) -> None:
+        kommune = factories.kommune("Kommune Alt")
+        _melden(kommune, zuweisungen=5)
+        db.session.commit()
+        alt = datenstand(db.session)
+        # The version as if a day and more had passed, one microsecond before a full hour.
+        stunde = 3600 * 1_000_000
+        db.session.execute(update(Datenstand).values(
+            version=((alt + PROTOKOLL_AUFBEWAHRUNG_US) // stunde + 2) * stunde - 1))
+        db.session.commit()
+        _melden(kommune, zuweisungen=6)
+        db.session.commit()
+        erste = datenstand(db.session)
+        _melden(kommune, zuweisungen=7)
+        db.session.commit()  # the same hour: nothing removed
+        versionen = set(db.session.scalars(select(Aenderungsprotokoll.version)))
+        assert alt not in versionen and {erste, datenstand(db.session)} <= versionen
 
 
 @pytest.fixture

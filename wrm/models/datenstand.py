@@ -35,8 +35,9 @@ _PROTOKOLL = "wrm_aenderungsprotokoll_faellig"
 _NEUE_EINTRAEGE = "wrm_neue_verlaufseintraege"
 _VERLAUF_GEAENDERT = "wrm_verlauf_geaendert"
 #: How long change-log rows are kept (in µs, the unit of versions); a worker whose history in
-#: memory is older than that loads it anew.
+#: memory is older than that loads it anew. The first write of each hour removes older rows.
 PROTOKOLL_AUFBEWAHRUNG_US = 24 * 3600 * 1_000_000
+_STUNDE_US = 3600 * 1_000_000
 _OHNE_TRANSAKTION = "wrm_ohne_transaktion"
 _GESPERRT = "wrm_schreibsperre"
 
@@ -124,12 +125,13 @@ def _protokollieren(session: Session) -> None:
     are known."""
     neue = None if session.info.get(_VERLAUF_GEAENDERT) else sorted(
         set(session.info.get(_NEUE_EINTRAEGE, ())))
-    version = session.execute(insert(Aenderungsprotokoll).from_select(
+    version, vorher = session.execute(insert(Aenderungsprotokoll).from_select(
         ["version", "vorher", "verlaufseintraege"],
         select(Datenstand.version, Datenstand.vorher,
                literal(neue, Aenderungsprotokoll.verlaufseintraege.type))
-        .where(Datenstand.id == 1)).returning(Aenderungsprotokoll.version)).scalar_one()
-    if version % 128 == 0:  # now and then, old rows go (`PROTOKOLL_AUFBEWAHRUNG_US`)
+        .where(Datenstand.id == 1)).returning(Aenderungsprotokoll.version,
+                                              Aenderungsprotokoll.vorher)).one()
+    if vorher is None or version // _STUNDE_US != vorher // _STUNDE_US:
         session.execute(delete(Aenderungsprotokoll).where(
             Aenderungsprotokoll.version < version - PROTOKOLL_AUFBEWAHRUNG_US))
 

@@ -80,6 +80,9 @@ class Lesemodell:
                          version: int) -> list[Stand] | None:
         """The list at `stichtag` from the history in memory; None when it is not kept."""
         landkreis_id = benutzer.landkreis_id
+        with self._verlaufssperre:
+            if self._verlauf(session, landkreis_id, version) is None:
+                return None
         vorrat = self.vorrat(version)
         zeitraum, kommunen = tagesgrundlage(session, landkreis_id=landkreis_id, tag=stichtag,
                                             vorrat=vorrat)
@@ -95,8 +98,8 @@ class Lesemodell:
         wirkung = kennzahlen.hilfewirkung(hilfen(session, landkreis_ids=[landkreis_id],
                                                  stichtag=stichtag, vorrat=vorrat))
         with self._verlaufssperre:
-            speicher = self._verlauf(session, landkreis_id, version)
-            if speicher is None:
+            speicher = self._verlaeufe.get(landkreis_id)
+            if speicher is None or speicher.version != version:  # moved on in another thread
                 return None
             return staende_am(speicher, stichtag=stichtag, kommunen=kommunen,
                               sichtbar=sichtbar, zeitraum=zeitraum, quoten=quoten,
