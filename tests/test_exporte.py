@@ -6,9 +6,13 @@ from __future__ import annotations
 import csv
 import html
 import io
+import os
 import random
 import re
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -306,3 +310,16 @@ def test_xlsx_is_print_ready(demo_web: Flask) -> None:
         assert blatt.row_dimensions[XLSX_KOPFZEILE].height >= 30
         kopf = [c for c in blatt[XLSX_KOPFZEILE] if c.value]
         assert all(c.alignment.wrap_text for c in kopf)
+
+
+def test_a_worker_loads_openpyxl_only_for_a_download(tmp_path: Path) -> None:
+    """openpyxl (with numpy) is 28 MB of a worker's memory: a worker that never writes an XLSX
+    file does not load it."""
+    umgebung = {k: v for k, v in os.environ.items() if not k.startswith("WRM_")}
+    umgebung["WRM_INSTANCE_PATH"] = str(tmp_path)
+    ausgabe = subprocess.run(
+        [sys.executable, "-c", "import sys, wsgi; print(sorted(m for m in ('openpyxl', 'numpy')"
+         " if m in sys.modules))"],
+        cwd=Path(__file__).resolve().parent.parent, env=umgebung, capture_output=True,
+        text=True, check=True).stdout
+    assert ausgabe.strip() == "[]"
