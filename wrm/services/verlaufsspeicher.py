@@ -15,7 +15,6 @@ read from the database as before (`wrm.services.stand`).
 
 from __future__ import annotations
 
-import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import namedtuple
@@ -124,7 +123,6 @@ class Verlaufsspeicher:
         self._reihen: dict[int, _Reihe] = {}
         self._texte: list[str | None] = [None]
         self._textnummern: dict[str | None, int] = {None: 0}
-        self.sperre = threading.Lock()
 
     @classmethod
     def laden(cls, session: Session, *, landkreis_id: int, version: int
@@ -152,7 +150,8 @@ class Verlaufsspeicher:
 
     def nachziehen(self, session: Session, version: int) -> bool:
         """Bring the history to data version `version` from the change log; False when the
-        log cannot (the caller loads anew). Call under `sperre`."""
+        log cannot (the caller loads anew). Not safe for two threads at once: the read model
+        calls it under its lock."""
         if version == self.version:
             return True
         if version < self.version:
