@@ -172,6 +172,19 @@ def web(app: Flask) -> Flask:
 
 
 @pytest.fixture
+def zweiter_worker(web: Flask, database_url: str) -> Iterator[Flask]:
+    """A second app instance on the same database (real commits), like a second gunicorn
+    worker."""
+    from wrm import create_app
+
+    zweiter = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
+    yield zweiter
+    with zweiter.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def demo_web(app: Flask) -> Flask:
     """The app on the demo (`wrm demo`: the paper's figures, today)."""
     return app

@@ -4,15 +4,12 @@ another; callers of different roles never share an entry."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from flask import Flask
 from sqlalchemy import event, select
 
 from tests.conftest import api_token, graphql, validierungen_zaehlen
 from tests.welt import Welt
-from wrm import create_app
 from wrm.db import db
 from wrm.models import Benutzer, Kommune, Meldung
 from wrm.zeit import heute
@@ -20,16 +17,6 @@ from wrm.zeit import heute
 LESEN = '{ kommune(name: "Kommune Eigen") { meldung { zuweisungen bedarf } } }'
 SCHREIBEN = ('mutation($v: Int!, $z: Int!) { meldungSpeichern(kommune: "Kommune Eigen", '
              'version: $v, eingabe: {zuweisungen: $z}) { version } }')
-
-
-@pytest.fixture
-def zweiter_worker(web: Flask, database_url: str) -> Iterator[Flask]:
-    """A second app instance on the same database, like a second gunicorn worker."""
-    zweiter = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
-    yield zweiter
-    with zweiter.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _anweisungen(app: Flask, text: str, token: str, variablen: dict | None = None

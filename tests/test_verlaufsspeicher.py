@@ -4,7 +4,6 @@ everything anew after any other change or a gap in the chain of versions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from unittest import mock
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from tests import factories
 from tests.conftest import api_token, graphql
 from tests.fuzzing import PROFILEINSTELLUNGEN, beispiele
-from wrm import create_app, kennzahlen
+from wrm import kennzahlen
 from wrm.db import db
 from wrm.models import (
     Aenderungsprotokoll,
@@ -186,18 +185,25 @@ def test_entries_of_one_moment_keep_the_databases_order_whatever_order_they_come
     _gleich_der_datenbank(db.session, leer, kreis, range(1, 4))
 
 
+def _geladen(name: str) -> tuple[Landkreis, Kommune, Verlaufseintrag, Verlaufsspeicher]:
+    """A Kommune `name` with one committed report, and its Landkreis' history loaded."""
+    kreis = factories.landkreis()
+    kommune = factories.kommune(name)
+    eintrag = _melden(kommune, zuweisungen=5)
+    db.session.commit()
+    speicher = Verlaufsspeicher.laden(db.session, landkreis_id=kreis.id,
+                                      version=datenstand(db.session))
+    assert speicher is not None
+    return kreis, kommune, eintrag, speicher
+
+
 class TestAenderungsprotokoll:
     """Each committed write leaves one change-log row, chained to the version before it."""
 
     def test_a_report_logs_its_entry_and_the_history_follows_without_a_reload(
             self, ctx: None) -> None:
-        kreis = factories.landkreis()
-        kommune = factories.kommune("Kommune Protokoll")
-        _melden(kommune, zuweisungen=5)
-        db.session.commit()
-        vorher = datenstand(db.session)
-        speicher = Verlaufsspeicher.laden(db.session, landkreis_id=kreis.id, version=vorher)
-        assert speicher is not None
+        kreis, kommune, _, speicher = _geladen("Kommune Protokoll")
+        vorher = speicher.version
         eintrag = _melden(kommune, zuweisungen=9)
         db.session.commit()
         version = datenstand(db.session)
@@ -215,13 +221,7 @@ class TestAenderungsprotokoll:
     @pytest.mark.parametrize("aenderung", ["eintrag_geaendert", "massenweise", "kommune_geloescht"])
     def test_any_other_change_of_the_history_makes_a_reader_load_it_anew(
             self, ctx: None, aenderung: str) -> None:
-        kreis = factories.landkreis()
-        kommune = factories.kommune("Kommune Anders")
-        eintrag = _melden(kommune, zuweisungen=5)
-        db.session.commit()
-        speicher = Verlaufsspeicher.laden(db.session, landkreis_id=kreis.id,
-                                          version=datenstand(db.session))
-        assert speicher is not None
+        _, _, eintrag, speicher = _geladen("Kommune Anders")
         if aenderung == "eintrag_geaendert":
             eintrag.zuweisungen = 6
         elif aenderung == "massenweise":
@@ -239,13 +239,8 @@ class TestAenderungsprotokoll:
 
     def test_a_gap_in_the_chain_or_an_older_version_makes_a_reader_load_anew(
             self, ctx: None) -> None:
-        kreis = factories.landkreis()
-        kommune = factories.kommune("Kommune Luecke")
-        _melden(kommune, zuweisungen=5)
-        db.session.commit()
-        anfang = datenstand(db.session)
-        speicher = Verlaufsspeicher.laden(db.session, landkreis_id=kreis.id, version=anfang)
-        assert speicher is not None
+        _, kommune, _, speicher = _geladen("Kommune Luecke")
+        anfang = speicher.version
         _melden(kommune, zuweisungen=6)
         db.session.commit()
         _melden(kommune, zuweisungen=7)
@@ -274,16 +269,6 @@ class TestAenderungsprotokoll:
         db.session.commit()  # the same hour: nothing removed
         versionen = set(db.session.scalars(select(Aenderungsprotokoll.version)))
         assert alt not in versionen and {erste, datenstand(db.session)} <= versionen
-
-
-@pytest.fixture
-def zweiter_worker(web: Flask, database_url: str) -> Iterator[Flask]:
-    """A second app instance on the same database, like a second gunicorn worker."""
-    zweiter = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
-    yield zweiter
-    with zweiter.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 SPEICHERN = ('mutation($v: Int!, $z: Int!) { meldungSpeichern(kommune: "Kommune Eigen", '
