@@ -53,3 +53,40 @@ def test_database_url_normalisation() -> None:
     assert datenbank_url("postgres://a@b/c") == "postgresql+psycopg://a@b/c"
     assert datenbank_url("postgresql+psycopg://a@b/c") == "postgresql+psycopg://a@b/c"
     assert datenbank_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_every_setting_may_come_from_a_file(tmp_path: Path, monkeypatch) -> None:
+    """Container secrets: `WRM_X_FILE` names a file holding `X` (issue 27)."""
+    dateien = {"SECRET_KEY": "geheim-aus-datei\n", "MAIL_PASSWORT": "1234\n",
+               "DATABASE_URL": f"sqlite:///{tmp_path}/aus-datei.sqlite\n",
+               "MELDEFRIST_TAGE": "9\n", "MAIL_STARTTLS": "true"}
+    for name, inhalt in dateien.items():
+        (tmp_path / name).write_text(inhalt, encoding="utf-8")
+        monkeypatch.setenv(f"WRM_{name}_FILE", str(tmp_path / name))
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "geheim-aus-datei"
+    assert app.config["MAIL_PASSWORT"] == "1234"  # text, as a password stays
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/aus-datei.sqlite"
+    assert (app.config["MELDEFRIST_TAGE"], app.config["MAIL_STARTTLS"]) == (9, True)
+    assert not [n for n in app.config if n.endswith("_FILE")]
+
+
+@pytest.mark.parametrize(("fall", "meldung"), [
+    ("beide", "WRM_SECRET_KEY und WRM_SECRET_KEY_FILE sind beide gesetzt"),
+    ("fehlt", "WRM_SECRET_KEY_FILE: die Datei „.*fehlt“ lässt sich nicht lesen "
+              r"\(nicht vorhanden\)"),
+    ("keine_zahl", "WRM_MELDEFRIST_TAGE_FILE: der Inhalt der Datei ist keine Zahl"),
+])
+def test_a_setting_file_that_cannot_work_is_refused_by_name(
+        tmp_path: Path, monkeypatch, fall: str, meldung: str) -> None:
+    datei = tmp_path / "wert"
+    datei.write_text("sieben", encoding="utf-8")
+    if fall == "beide":
+        monkeypatch.setenv("WRM_SECRET_KEY", "x" * 40)
+        monkeypatch.setenv("WRM_SECRET_KEY_FILE", str(datei))
+    elif fall == "fehlt":
+        monkeypatch.setenv("WRM_SECRET_KEY_FILE", str(tmp_path / "fehlt"))
+    else:
+        monkeypatch.setenv("WRM_MELDEFRIST_TAGE_FILE", str(datei))
+    with pytest.raises(KonfigurationsFehler, match=meldung):
+        create_app()

@@ -14,7 +14,7 @@ from flask_migrate import Migrate
 from wrm import anzeige
 from wrm.db import db
 from wrm.kennzahlen.unterkuenfte import ABGELEITETE_FELDER
-from wrm.konfiguration import DEFAULTS, instanzpfad, vervollstaendigen
+from wrm.konfiguration import DEFAULTS, aus_dateien, instanzpfad, vervollstaendigen
 from wrm.meldefelder import bezeichnung
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("wrm.cfg", silent=True)
     app.config.from_prefixed_env("WRM")
+    aus_dateien(app.config)
     if test_config is not None:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -56,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from admin import init_admin
     from wrm.anmeldung import init_anmeldung
     from wrm.api import init_api
+    from wrm.betrieb import init_betrieb
     from wrm.cli import register
     from wrm.fehlerseiten import init_fehlerseiten
     from wrm.sicherheit import init_sicherheit
@@ -65,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_anmeldung(app)
     init_admin(app)
     init_api(app)
+    init_betrieb(app, MIGRATIONS)
     register(app)
     # Browsers ask for /favicon.ico by themselves; answer with the icon the pages link.
     app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(

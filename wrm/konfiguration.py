@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -65,6 +66,43 @@ def _geheimer_schluessel(instanz: Path) -> str:
     datei.write_text(schluessel)
     datei.chmod(0o600)
     return schluessel
+
+
+#: A setting `X` may be given as `X_FILE`, the path of a file holding its value (container
+#: secrets: `WRM_SECRET_KEY_FILE=/run/secrets/wrm_secret_key`).
+DATEI_ENDUNG = "_FILE"
+
+
+_LESEFEHLER: dict[type, str] = {
+    FileNotFoundError: "nicht vorhanden", PermissionError: "keine Leserechte",
+    IsADirectoryError: "ein Ordner, keine Datei", UnicodeDecodeError: "kein UTF-8-Text"}
+
+
+def aus_dateien(config: Config) -> None:
+    """Replace every `X_FILE` setting by `X` read from that file: its text without the final
+    line break, as text (a password "1234" stays text), read as JSON only for the settings whose
+    default is a number or true/false. Refuses a setting given both ways, and a file that
+    cannot be read, naming the variable."""
+    for name in [n for n in config if n.endswith(DATEI_ENDUNG) and len(n) > len(DATEI_ENDUNG)]:
+        ziel = name[:-len(DATEI_ENDUNG)]
+        if os.environ.get(f"WRM_{ziel}") is not None:
+            raise KonfigurationsFehler(
+                f"WRM_{ziel} und WRM_{name} sind beide gesetzt; bitte nur eines angeben.")
+        pfad = Path(str(config.pop(name)))
+        try:
+            text = pfad.read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as fehler:
+            raise KonfigurationsFehler(
+                f"WRM_{name}: die Datei „{pfad}“ lässt sich nicht lesen "
+                f"({_LESEFEHLER.get(type(fehler), 'Lesefehler')}).") from None
+        config[ziel] = text
+        if isinstance(DEFAULTS.get(ziel), bool | int):
+            try:
+                config[ziel] = json.loads(text)
+            except ValueError:
+                raise KonfigurationsFehler(
+                    f"WRM_{name}: der Inhalt der Datei ist keine Zahl und weder true noch false."
+                ) from None
 
 
 def vervollstaendigen(config: Config, instanz: Path) -> None:
