@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 WURZEL = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -28,17 +29,21 @@ def freier_port() -> int:
 
 @contextmanager
 def gunicorn(ziel: str, umgebung: dict[str, str], praefix: tuple[str, ...] = (),
-             threads: int = 1, workers: int = 2) -> Iterator[tuple[str, int]]:
+             threads: int = 1, workers: int = 2, argumente: tuple[str, ...] = ("--log-level",
+                                                                               "warning"),
+             ausgabe: IO[bytes] | None = None) -> Iterator[tuple[str, int]]:
     """gunicorn with 2 workers on 127.0.0.1; yields its URL and the master's pid.
 
     `praefix` runs gunicorn under another command (e.g. `setpriv` with fewer capabilities);
-    `threads` > 1 gives each worker that many threads (gthread), for truly parallel requests.
+    `threads` > 1 gives each worker that many threads (gthread), for truly parallel requests;
+    `argumente` are gunicorn's further options; `ausgabe` takes its stdout and stderr.
     """
     port = freier_port()
     prozess = subprocess.Popen(
         [*praefix, str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", ziel],
-        cwd=WURZEL, env={**os.environ, **umgebung})
+         "--bind", f"127.0.0.1:{port}", *argumente, ziel],
+        cwd=WURZEL, env={**os.environ, **umgebung}, stdout=ausgabe,
+        stderr=subprocess.STDOUT if ausgabe is not None else None)
     url = f"http://127.0.0.1:{port}"
     try:
         # The master accepts connections before a worker has booted: wait for an answer (any

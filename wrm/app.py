@@ -60,8 +60,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from wrm.betrieb import init_betrieb
     from wrm.cli import register
     from wrm.fehlerseiten import init_fehlerseiten
+    from wrm.logs import init_logs
     from wrm.sicherheit import init_sicherheit
 
+    init_logs(app)
     init_sicherheit(app)
     init_fehlerseiten(app)
     init_anmeldung(app)

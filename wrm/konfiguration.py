@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "ANTWORTCACHE": 512,
     # GraphiQL at /graphql for logged-in users; default: on except in production.
     "GRAPHIQL": None,
+    # "json": one JSON object per line on stdout (`wrm.logs`); else plain text.
+    "LOG_FORMAT": "text",
 }
 
 
