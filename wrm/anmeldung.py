@@ -32,6 +32,7 @@ from wrm.namen import name_bereinigen
 from wrm.services.benutzer import passwort_hashen, passwort_pruefen, passwortfehler
 from wrm.services.pruefung import steuerzeichen
 from wrm.sicherheit import sicheres_ziel
+from wrm.zaehler import ANMELDUNG_FEHLGESCHLAGEN
 
 login_manager = LoginManager()
 bp = Blueprint("anmeldung", __name__)
@@ -103,6 +104,7 @@ def sitzung_beginnen(benutzer: Benutzer) -> None:
 
 
 def _zu_viele_versuche(formular: AnmeldeFormular) -> tuple[str, int]:
+    ANMELDUNG_FEHLGESCHLAGEN.labels("formular").inc()
     formular.passwort.errors = [ZU_VIELE_VERSUCHE]
     return render_template("anmeldung/login.html", formular=formular), 429
 
@@ -123,6 +125,7 @@ def login() -> str | WerkzeugResponse | tuple[str, int]:
             select(Benutzer).where(Benutzer.name == name_bereinigen(formular.name.data)))
         if benutzer is not None and passwort_pruefen(benutzer, formular.passwort.data):
             if not benutzer.aktiv:
+                ANMELDUNG_FEHLGESCHLAGEN.labels("formular").inc()
                 formular.name.errors.append("Dieses Benutzerkonto ist deaktiviert.")
                 return render_template("anmeldung/login.html", formular=formular), 401
             drossel().erfolg(*schluessel)
@@ -130,6 +133,7 @@ def login() -> str | WerkzeugResponse | tuple[str, int]:
             return redirect(_ziel())
         if benutzer is None:
             passwort_hashen(formular.passwort.data)  # same time as a wrong password
+        ANMELDUNG_FEHLGESCHLAGEN.labels("formular").inc()
         formular.passwort.errors.append("Benutzername oder Passwort ist falsch.")
         return render_template("anmeldung/login.html", formular=formular), 401
     return render_template("anmeldung/login.html", formular=formular)

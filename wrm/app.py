@@ -61,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from wrm.cli import register
     from wrm.fehlerseiten import init_fehlerseiten
     from wrm.logs import init_logs
+    from wrm.metriken import init_metriken
     from wrm.sicherheit import init_sicherheit
 
     init_logs(app)
@@ -70,6 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_admin(app)
     init_api(app)
     init_betrieb(app, MIGRATIONS)
+    init_metriken(app)
     register(app)
     # Browsers ask for /favicon.ico by themselves; answer with the icon the pages link.
     app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from wrm.ausfall import DATENBANK_NICHT_VERFUEGBAR
 from wrm.db import db
+from wrm.zaehler import DATENBANKFEHLER
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ def datenbank_nicht_verfuegbar(fehler: Exception) -> Response:
     next request would fail again after the database recovered.
     """
     log.error("Datenbank nicht verfügbar: %s", fehler)
+    DATENBANKFEHLER.inc()
     db.session().invalidate()
     return fehlerantwort(503)
 

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "GRAPHIQL": None,
     # "json": one JSON object per line on stdout (`wrm.logs`); else plain text.
     "LOG_FORMAT": "text",
+    # Who may read /metrics: comma-separated addresses or CIDR networks (`wrm.metriken`).
+    "METRIKEN_ERLAUBT": "127.0.0.1/32,::1/128",
 }
 
 

@@ -7,14 +7,19 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from wrm.zaehler import CACHE
+
 
 class Lru:
-    """A thread-safe least-recently-used store of `groesse` entries (0: keeps nothing)."""
+    """A thread-safe least-recently-used store of `groesse` entries (0: keeps nothing); with a
+    `name`, its hits and misses are counted for `/metrics` (`wrm_cache_total`)."""
 
-    def __init__(self, groesse: int) -> None:
+    def __init__(self, groesse: int, name: str | None = None) -> None:
         self.groesse = groesse
         self._eintraege: OrderedDict[Any, Any] = OrderedDict()
         self._sperre = threading.Lock()
+        self._zaehler = None if name is None else (CACHE.labels(name, "treffer"),
+                                                   CACHE.labels(name, "fehlschlag"))
 
     def holen(self, key: Any) -> Any:
         """The stored value, or None."""
@@ -22,7 +27,9 @@ class Lru:
             treffer = self._eintraege.get(key)
             if treffer is not None:
                 self._eintraege.move_to_end(key)
-            return treffer
+        if self._zaehler is not None:
+            self._zaehler[treffer is None].inc()
+        return treffer
 
     def __len__(self) -> int:
         return len(self._eintraege)

@@ -40,6 +40,7 @@ from wrm.models import Benutzer, Rolle
 from wrm.models.datenstand import datenstand, ohne_transaktion_lesen
 from wrm.services.tokens import STEMPEL_ABSTAND, token_hash, token_pruefen, zurueckholen
 from wrm.speicher import Lru
+from wrm.zaehler import ANMELDUNG_FEHLGESCHLAGEN, DATENBANKFEHLER
 
 #: GraphiQL's own files under the static folder (installed by scripts/graphiql.sh).
 GRAPHIQL_DATEIEN = "graphiql"
@@ -112,6 +113,7 @@ def _anmeldung(token: str | None) -> tuple[Benutzer | None, Response | None]:
     if token is not None:
         benutzer = token_pruefen(db.session, token) if token else None
         if benutzer is None:
+            ANMELDUNG_FEHLGESCHLAGEN.labels("token").inc()
             return None, fehlerantwort(401, "Der Token ist ungültig, widerrufen oder gehört zu "
                                              "einem deaktivierten Benutzer.")
         if db.session.dirty:
@@ -137,7 +139,7 @@ class Ansichtsspeicher:
     @classmethod
     def fuer(cls, groesse: int) -> Ansichtsspeicher:
         """The stores for a response cache of `groesse` entries (0: all off)."""
-        return cls(Lru(groesse), Lru(groesse))
+        return cls(Lru(groesse, "antworten"), Lru(groesse, "anmeldungen"))
 
     def leeren(self) -> None:
         """Forget every entry of every store (`wrm.zwischenspeicher`)."""
@@ -198,6 +200,7 @@ class WrmGraphQLView(GraphQLView):
         except StrawberryHTTPException as fehler:
             return fehlerantwort(fehler.status_code, http_grund_deutsch(fehler.reason))
         if request.environ.get(_NICHT_VERFUEGBAR):
+            DATENBANKFEHLER.inc()
             antwort.status_code = 503
         if key is not None and getattr(antwort, "status_code", None) == 200 and \
                 request.environ.get(NUR_LESEND):

@@ -6,6 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wrm.db import jetzt
 from wrm.kennzahlen import Zeile, veraltet
 from wrm.models import Landkreis
 
@@ -52,3 +56,19 @@ def frische(zeilen: Iterable[Zeile], *, bezug: datetime, frist_tage: int) -> Fri
                           key=lambda z: (z.stand is not None, z.stand or bezug, z.reihenfolge))
     return Frische(frist_tage=frist_tage, gesamt=len(alle), ueberfaellig=tuple(ueberfaellig),
                    je_gemeldet=sum(1 for z in alle if z.stand is not None))
+
+
+def ueberfaellige(session: Session, *, standard: int) -> dict[str, int]:
+    """Per Landkreis (by name): how many Kommunen are overdue now, their report older than the
+    Landkreis' Meldefrist or missing (the county's own shelters' row never counts, as on the
+    Auswertung screen). For the metrics (`wrm.metriken`)."""
+    from wrm.services.stand import staende
+
+    bezug = jetzt()
+    ergebnis = {}
+    for landkreis in session.scalars(select(Landkreis).order_by(Landkreis.name)):
+        zeilen = [s.zeile for s in staende(session, landkreis=landkreis)
+                  if not s.kommune.des_landkreises]
+        ergebnis[landkreis.name] = len(frische(zeilen, bezug=bezug, frist_tage=meldefrist(
+            landkreis, standard)).ueberfaellig)
+    return ergebnis

@@ -46,7 +46,7 @@ class Lesemodell:
     """A worker's shared figures (see the module)."""
 
     def __init__(self, groesse: int = GROESSE) -> None:
-        self.eintraege = Lru(groesse)
+        self.eintraege = Lru(groesse, "lesemodell")
         # Histories by Landkreis, least recently used first; None: too large to keep.
         self._verlaeufe: dict[int, Verlaufsspeicher | None] = {}
         # One lock for loading, following and reading them (threaded servers).
