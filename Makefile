@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install graphiql run test check lint bench schema translations clean neueste
+.PHONY: install graphiql run test check lint bench schema translations clean neueste image
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -46,6 +46,10 @@ check: $(STAMP)
 	env -u WRM_TEST_DATABASE_URL WRM_TEST_FUZZ=kurz $(BIN)/python -m pytest -q \
 		-p no:cacheprovider -m "not eigene_datenbank" --ignore=tests/browser \
 		--ignore=tests/test_druckbild.py
+
+## make image: the container image localhost/wrm (podman; see README, "Image")
+image: graphiql
+	bash scripts/image.sh
 
 ## make neueste: the API's tests against the newest Strawberry and graphql-core (a second venv; CI)
 neueste: graphiql
